@@ -1,0 +1,109 @@
+"""``python -m lab up|down|status``: what ``make lab`` and ``make lab-down`` run."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import sys
+import time
+
+from lab import build, daemons, network, procs, registries
+from lab.paths import BUILDER, EXEC_ROOT, STATE_FILE, DaemonSpec, test_daemons
+
+
+def up() -> None:
+    started = time.monotonic()
+    _require_root()
+    _require_tools()
+    specs = test_daemons()
+    if not STATE_FILE.exists() or not all(daemons.ping(d) for d in specs):
+        network.check_subnets_free(specs)
+    for name, addr in registries.addresses().items():
+        if procs.running_pid(name) is None:
+            _require_free_port(name, addr)
+    registries.start_missing()
+    build.build_all()
+    network.ensure_nat()
+    for daemon in specs:
+        if not daemons.ping(daemon):
+            if procs.running_pid(daemon.name) is not None:
+                daemons.stop(daemon)  # alive but not answering: start it again
+            network.ensure_bridge(daemon)
+            daemons.start(daemon, fresh=True)
+            print(f"lab: dockerd {daemon.name} on unix://{daemon.socket}", flush=True)
+    _write_state(specs)
+    print(f"lab: ready in {time.monotonic() - started:.1f} s ({STATE_FILE})", flush=True)
+
+
+def down() -> None:
+    _require_root()
+    for daemon in [*test_daemons(), BUILDER]:
+        daemons.stop(daemon)
+        network.remove_bridge(daemon)
+    registries.stop_all()
+    network.remove_nat()
+    shutil.rmtree(EXEC_ROOT, ignore_errors=True)
+    STATE_FILE.unlink(missing_ok=True)
+    print("lab: down", flush=True)
+
+
+def status() -> None:
+    for name in [*registries.SERVERS, *(d.name for d in test_daemons())]:
+        pid = procs.running_pid(name)
+        print(f"{name:<8} {'running, pid ' + str(pid) if pid else 'stopped'}")
+
+
+def _write_state(specs: list[DaemonSpec]) -> None:
+    state = {
+        "daemons": [f"unix://{d.socket}" for d in specs],
+        "login": registries.login(),
+        "cadvisor": False,
+    }
+    STATE_FILE.touch(mode=0o600)
+    STATE_FILE.write_text(json.dumps(state, indent=2))
+
+
+def _require_root() -> None:
+    if os.geteuid() != 0:
+        raise SystemExit(
+            "lab: needs root (it starts dockerd, creates bridges and NAT rules): "
+            "run `sudo make lab`"
+        )
+
+
+def _require_tools() -> None:
+    missing = [
+        t
+        for t in ("dockerd", "docker-registry", "mmdebstrap", "unshare", "iptables")
+        if shutil.which(t) is None
+    ]
+    if missing:
+        raise SystemExit(
+            f"lab: missing {', '.join(missing)}: run `make deps` "
+            "(apt-get install docker.io docker-registry mmdebstrap iptables)"
+        )
+
+
+def _require_free_port(name: str, addr: tuple[str, int]) -> None:
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(addr)
+        except OSError as error:
+            raise SystemExit(
+                f"lab: port {addr[0]}:{addr[1]} for the '{name}' registry is "
+                f"already in use ({error.strerror}); stop what holds it"
+            ) from None
+
+
+def main(argv: list[str]) -> None:
+    commands = {"up": up, "down": down, "status": status}
+    if len(argv) != 1 or argv[0] not in commands:
+        raise SystemExit(f"usage: python -m lab {'|'.join(commands)}")
+    commands[argv[0]]()
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,181 @@
+"""Build the stand-in images and seed them into the lab registry under their upstream names.
+
+Each ``recipes/<slug>/`` holds a Dockerfile and a ``tags`` file. A recipe is rebuilt only when its
+files changed (a hash kept beside the registry storage); independent recipes build in parallel on
+a builder daemon that is started for the build and stopped after it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import subprocess
+import time
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import docker
+from docker.errors import APIError, BuildError
+
+from lab import ca, daemons
+from lab.paths import BUILDER, CATALOGUE, LAB_DIR, MIRROR, RECIPES
+
+BASE_TAR = LAB_DIR / "base" / "bookworm.tar"
+BASE_IMAGE = "lab/base:bookworm"
+STAMPS = LAB_DIR / "stamps"
+PARALLEL = 3
+
+
+@dataclass(frozen=True)
+class Recipe:
+    slug: str
+    folder: Path
+
+    @property
+    def tags(self) -> list[str]:
+        lines = (self.folder / "tags").read_text().splitlines()
+        return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+
+    def digest(self) -> str:
+        """A hash of the recipe's files, to rebuild only on change."""
+        sha = hashlib.sha256()
+        for path in sorted(self.folder.rglob("*")):
+            if path.is_file() and path.name != "host-ca-certificates.crt":
+                sha.update(str(path.relative_to(self.folder)).encode() + path.read_bytes())
+        return sha.hexdigest()
+
+
+def recipes() -> list[Recipe]:
+    return [Recipe(d.name, d) for d in sorted(RECIPES.iterdir()) if (d / "Dockerfile").exists()]
+
+
+def repository(reference: str) -> tuple[str, str]:
+    """``debian:latest`` -> (``library/debian``, ``latest``); gcr.io's path kept as is."""
+    name, _, tag = reference.rpartition(":")
+    name = name.removeprefix("gcr.io/").removeprefix("docker.io/")
+    if "/" not in name:
+        name = f"library/{name}"
+    return name, tag
+
+
+def in_registry(reference: str) -> bool:
+    repo, tag = repository(reference)
+    url = f"http://{MIRROR[0]}:{MIRROR[1]}/v2/{repo}/manifests/{tag}"
+    request = urllib.request.Request(
+        url,
+        method="HEAD",
+        headers={"Accept": "application/vnd.docker.distribution.manifest.v2+json"},
+    )
+    try:
+        urllib.request.urlopen(request, timeout=3)
+        return True
+    except OSError:
+        return False
+
+
+def stale(recipe: Recipe) -> bool:
+    stamp = STAMPS / recipe.slug
+    if not stamp.exists() or stamp.read_text() != recipe.digest():
+        return True
+    return not all(in_registry(tag) for tag in recipe.tags)
+
+
+def ensure_base_tar() -> None:
+    if BASE_TAR.exists():
+        return
+    BASE_TAR.parent.mkdir(parents=True, exist_ok=True)
+    started = time.monotonic()
+    partial = BASE_TAR.with_suffix(".partial")
+    subprocess.run(
+        ["mmdebstrap", "--variant=minbase", "--quiet", "bookworm", str(partial)], check=True
+    )
+    partial.rename(BASE_TAR)
+    print(
+        f"lab: base  mmdebstrap minbase bookworm  {time.monotonic() - started:5.1f} s", flush=True
+    )
+
+
+def build_all() -> None:
+    """Build and seed every stale recipe; print one line per image."""
+    todo = [r for r in recipes() if stale(r)]
+    if not todo:
+        return
+    ensure_base_tar()
+    if not daemons.ping(BUILDER):
+        daemons.start(BUILDER, fresh=False)
+    try:
+        client = daemons.client(BUILDER, timeout=900)
+        _import_base(client)
+        with ThreadPoolExecutor(PARALLEL) as pool:
+            failures = [f for f in pool.map(lambda r: _build_one(client, r), todo) if f]
+        _write_catalogue(client)
+    finally:
+        daemons.stop(BUILDER)
+    if failures:
+        raise SystemExit("\n\n".join(failures))
+
+
+def _import_base(client: docker.DockerClient) -> None:
+    try:
+        client.images.get(BASE_IMAGE)
+    except docker.errors.ImageNotFound:
+        with BASE_TAR.open("rb") as tar:
+            client.api.import_image_from_data(tar, repository="lab/base", tag="bookworm")
+
+
+def _build_one(client: docker.DockerClient, recipe: Recipe) -> str | None:
+    """Build, tag and push one recipe; return an error text naming it, or None."""
+    started = time.monotonic()
+    shutil.copyfile(ca.HOST_BUNDLE, recipe.folder / "host-ca-certificates.crt")
+    try:
+        image, _ = client.images.build(
+            path=str(recipe.folder),
+            tag=f"lab/{recipe.slug}",
+            buildargs={"BASE": BASE_IMAGE},
+            network_mode="host",
+            rm=True,
+            forcerm=True,
+        )
+        for reference in recipe.tags:
+            repo, tag = repository(reference)
+            target = f"{MIRROR[0]}:{MIRROR[1]}/{repo}"
+            image.tag(target, tag)
+            for line in client.images.push(target, tag, stream=True, decode=True):
+                if "error" in line:
+                    raise APIError(line["error"])
+    except BuildError as error:
+        tail = "".join(
+            str(chunk.get("stream", chunk.get("error", ""))) for chunk in error.build_log
+        )
+        return f"lab: image '{recipe.slug}' failed to build: {error.msg}\n" + "\n".join(
+            tail.splitlines()[-25:]
+        )
+    except APIError as error:
+        return f"lab: image '{recipe.slug}' failed: {error}"
+    STAMPS.mkdir(parents=True, exist_ok=True)
+    (STAMPS / recipe.slug).write_text(recipe.digest())
+    print(
+        f"lab: image {recipe.slug:<10} {', '.join(recipe.tags):<60} "
+        f"{time.monotonic() - started:5.1f} s",
+        flush=True,
+    )
+    return None
+
+
+def _write_catalogue(client: docker.DockerClient) -> None:
+    """Descriptions for ``docker search``, from each image's OCI description label."""
+    described = json.loads(CATALOGUE.read_text()) if CATALOGUE.exists() else {}
+    for recipe in recipes():
+        try:
+            labels = client.images.get(f"lab/{recipe.slug}").labels or {}
+        except docker.errors.ImageNotFound:
+            continue
+        for reference in recipe.tags:
+            repo, _ = repository(reference)
+            described[repo.removeprefix("library/")] = labels.get(
+                "org.opencontainers.image.description", ""
+            )
+    CATALOGUE.write_text(json.dumps(described, indent=1, ensure_ascii=False))

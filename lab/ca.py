@@ -1,0 +1,74 @@
+"""The lab CA: made on first start, kept in the cache (never committed), trusted by the lab daemons only."""
+
+from __future__ import annotations
+
+import datetime as dt
+import ipaddress
+from pathlib import Path
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
+
+from lab.paths import CERT_NAMES, GCR, HUB, INDEX, SECRETS
+
+CA_CERT = SECRETS / "ca.crt"
+SERVER_CERT = SECRETS / "server.crt"
+SERVER_KEY = SECRETS / "server.key"
+# What the lab daemons trust: the host's roots plus the lab CA (Go reads SSL_CERT_FILE).
+TRUST_BUNDLE = SECRETS / "trust-bundle.crt"
+HOST_BUNDLE = Path("/etc/ssl/certs/ca-certificates.crt")
+
+
+def ensure() -> None:
+    """Create the CA and the registries' certificate unless they exist."""
+    if SERVER_CERT.exists() and SERVER_KEY.exists() and TRUST_BUNDLE.exists():
+        return
+    SECRETS.mkdir(parents=True, exist_ok=True, mode=0o700)
+    ca_key = ec.generate_private_key(ec.SECP256R1())
+    ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "docker-commands-ko lab CA")])
+    ca_cert = (
+        _builder(ca_name, ca_name, ca_key.public_key())
+        .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+        .sign(ca_key, hashes.SHA256())
+    )
+    key = ec.generate_private_key(ec.SECP256R1())
+    names: list[x509.GeneralName] = [x509.DNSName(n) for n in CERT_NAMES]
+    names += [x509.IPAddress(ipaddress.ip_address(ip)) for ip, _ in (HUB, GCR, INDEX)]
+    cert = (
+        _builder(
+            x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, CERT_NAMES[0])]),
+            ca_name,
+            key.public_key(),
+        )
+        .add_extension(x509.SubjectAlternativeName(names), critical=False)
+        .sign(ca_key, hashes.SHA256())
+    )
+    # The CA key is not kept: nothing else is ever signed with it.
+    CA_CERT.write_bytes(ca_cert.public_bytes(serialization.Encoding.PEM))
+    SERVER_CERT.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    SERVER_KEY.touch(mode=0o600)
+    SERVER_KEY.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    TRUST_BUNDLE.write_bytes(HOST_BUNDLE.read_bytes() + CA_CERT.read_bytes())
+
+
+def _builder(
+    subject: x509.Name, issuer: x509.Name, public_key: ec.EllipticCurvePublicKey
+) -> x509.CertificateBuilder:
+    now = dt.datetime.now(dt.UTC)
+    return (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(issuer)
+        .public_key(public_key)
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(days=1))
+        .not_valid_after(now + dt.timedelta(days=825))
+    )

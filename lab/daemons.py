@@ -1,0 +1,101 @@
+"""The lab's dockerds: Debian's docker.io, each in a mount namespace of its own.
+
+In that namespace a bind-mounted hosts file points Docker Hub's and gcr.io's names at the lab
+registries on loopback; the host's ``/etc/hosts`` is never written. The daemons trust the lab CA
+through ``SSL_CERT_FILE`` (Go's TLS reads it), so no system trust store is touched either.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import time
+from pathlib import Path
+
+import docker
+
+from lab import ca, procs
+from lab.paths import HOSTS, LAB_DIR, MIRROR, DaemonSpec
+
+HOSTS_FILE = LAB_DIR / "config" / "hosts"
+
+
+def _write_hosts() -> None:
+    lines = [Path("/etc/hosts").read_text().rstrip("\n"), "# docker-commands-ko lab"]
+    lines += [f"{ip} {' '.join(names)}" for ip, names in HOSTS.items()]
+    HOSTS_FILE.parent.mkdir(parents=True, exist_ok=True)
+    HOSTS_FILE.write_text("\n".join(lines) + "\n")
+
+
+def _config(daemon: DaemonSpec) -> Path:
+    config = {
+        "data-root": str(daemon.data_root),
+        "exec-root": str(daemon.exec_root),
+        "pidfile": str(daemon.run_dir / "dockerd.pid"),
+        "hosts": [f"unix://{daemon.socket}"],
+        "iptables": False,
+        "ip-forward": False,
+        "bridge": daemon.bridge,
+        "default-address-pools": [{"base": daemon.pool, "size": 24}],
+        "registry-mirrors": [f"http://{MIRROR[0]}:{MIRROR[1]}"],
+        "storage-driver": "overlay2",
+        "log-level": "warn",
+        "features": {"buildkit": False},
+    }
+    path = LAB_DIR / "config" / f"{daemon.name}.json"
+    path.write_text(json.dumps(config, indent=2))
+    return path
+
+
+def start(daemon: DaemonSpec, fresh: bool) -> None:
+    """Start ``daemon``; with ``fresh`` its data-root starts empty (no image loaded)."""
+    if fresh and daemon.data_root.exists():
+        shutil.rmtree(daemon.data_root)
+    for folder in (daemon.run_dir, daemon.data_root, daemon.exec_root):
+        folder.mkdir(parents=True, exist_ok=True)
+    daemon.socket.unlink(missing_ok=True)
+    _write_hosts()
+    # unshare execs sh which execs dockerd: the PID we keep is dockerd's.
+    script = 'mount --bind "$1" /etc/hosts && exec dockerd --config-file "$2"'
+    argv = [
+        "unshare",
+        "--mount",
+        "--propagation",
+        "private",
+        "sh",
+        "-c",
+        script,
+        "sh",
+        str(HOSTS_FILE),
+        str(_config(daemon)),
+    ]
+    procs.start(daemon.name, argv, "dockerd", env={"SSL_CERT_FILE": str(ca.TRUST_BUNDLE)})
+    wait_ready(daemon)
+
+
+def wait_ready(daemon: DaemonSpec, timeout: float = 40.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if procs.running_pid(daemon.name) is None:
+            break
+        if ping(daemon):
+            return
+        time.sleep(0.2)
+    raise SystemExit(f"lab: dockerd '{daemon.name}' did not start:\n{procs.log_tail(daemon.name)}")
+
+
+def ping(daemon: DaemonSpec) -> bool:
+    if not daemon.socket.exists():
+        return False
+    try:
+        return bool(client(daemon).ping())
+    except Exception:  # noqa: BLE001 - any failure means "not ready yet"
+        return False
+
+
+def client(daemon: DaemonSpec, timeout: int = 5) -> docker.DockerClient:
+    return docker.DockerClient(base_url=f"unix://{daemon.socket}", timeout=timeout)
+
+
+def stop(daemon: DaemonSpec) -> None:
+    procs.stop(daemon.name, grace=30.0)

@@ -1,0 +1,80 @@
+"""Processes the lab starts: started detached with a pidfile, stopped by that PID only."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+from lab.paths import LOGS, RUN
+
+
+def pidfile(name: str) -> Path:
+    return RUN / f"{name}.pid"
+
+
+def running_pid(name: str) -> int | None:
+    """The PID of the lab process ``name`` if it is alive and still the program we started."""
+    path = pidfile(name)
+    if not path.exists():
+        return None
+    pid_text, _, program = path.read_text().partition(" ")
+    pid = int(pid_text)
+    try:
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    except FileNotFoundError:
+        return None
+    # Compare the program too: after a reboot the PID may belong to somebody else's process.
+    # An empty cmdline is a process in the middle of exec (unshare -> sh -> dockerd): alive.
+    if cmdline != [b""] and not any(program.strip().encode() in part for part in cmdline):
+        return None
+    return pid
+
+
+def start(name: str, argv: list[str], program: str, env: dict[str, str] | None = None) -> int:
+    """Start ``argv`` in its own session, logging to ``logs/<name>.log``; remember its PID."""
+    LOGS.mkdir(parents=True, exist_ok=True)
+    RUN.mkdir(parents=True, exist_ok=True)
+    log = (LOGS / f"{name}.log").open("ab")
+    proc = subprocess.Popen(
+        argv,
+        stdin=subprocess.DEVNULL,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+        env={**os.environ, **(env or {})},
+    )
+    pidfile(name).write_text(f"{proc.pid} {program}")
+    return proc.pid
+
+
+def stop(name: str, grace: float = 20.0) -> bool:
+    """Stop the lab process ``name`` (TERM, then KILL after ``grace`` s). True if one was running."""
+    pid = running_pid(name)
+    pidfile(name).unlink(missing_ok=True)
+    if pid is None:
+        return False
+    os.kill(pid, signal.SIGTERM)
+    deadline = time.monotonic() + grace
+    while time.monotonic() < deadline:
+        if not Path(f"/proc/{pid}").exists() or _is_zombie(pid):
+            return True
+        time.sleep(0.1)
+    os.kill(pid, signal.SIGKILL)
+    return True
+
+
+def _is_zombie(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split()[2] == "Z"
+    except FileNotFoundError:
+        return True
+
+
+def log_tail(name: str, lines: int = 20) -> str:
+    path = LOGS / f"{name}.log"
+    if not path.exists():
+        return "(no log)"
+    return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])

@@ -1,0 +1,126 @@
+"""The registries that answer for Docker Hub and gcr.io, all on one shared storage folder.
+
+- mirror: anonymous http on loopback; the lab daemons' ``registry-mirrors`` and where images are seeded;
+- hub: ``registry-1.docker.io``, TLS with an htpasswd account, for ``docker login`` and ``docker push``;
+- gcr: ``gcr.io``, TLS, anonymous and read-only;
+- index: ``index.docker.io``, our own small v1 search endpoint (lab.search).
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import bcrypt
+
+from lab import ca, procs
+from lab.paths import GCR, HUB, INDEX, LAB_DIR, LOGIN_USER, MIRROR, REGISTRY_STORAGE, SECRETS
+
+LOGIN_FILE = SECRETS / "login.json"
+HTPASSWD = SECRETS / "htpasswd"
+# bcrypt cost 5: the registry checks the password on every request of a push; cost 12 costs seconds.
+BCRYPT_ROUNDS = 5
+SERVERS = ("mirror", "hub", "gcr", "index")
+
+
+def login() -> dict[str, str]:
+    """The lab-only account for ``docker login``: generated once, kept in the cache."""
+    if not LOGIN_FILE.exists():
+        SECRETS.mkdir(parents=True, exist_ok=True, mode=0o700)
+        account = {"username": LOGIN_USER, "password": secrets.token_urlsafe(12)}
+        LOGIN_FILE.touch(mode=0o600)
+        LOGIN_FILE.write_text(json.dumps(account))
+        hashed = bcrypt.hashpw(account["password"].encode(), bcrypt.gensalt(BCRYPT_ROUNDS))
+        HTPASSWD.write_text(f"{LOGIN_USER}:{hashed.decode()}\n")
+    return dict(json.loads(LOGIN_FILE.read_text()))
+
+
+def _config(name: str, addr: tuple[str, int], tls: bool, auth: bool, readonly: bool) -> Path:
+    lines = [
+        "version: 0.1",
+        "log: {level: warn, accesslog: {disabled: true}}",
+        "storage:",
+        f"  filesystem: {{rootdirectory: {REGISTRY_STORAGE}}}",
+        "  delete: {enabled: true}",
+        f"  maintenance: {{uploadpurging: {{enabled: false}}, readonly: {{enabled: {str(readonly).lower()}}}}}",
+        "http:",
+        f"  addr: {addr[0]}:{addr[1]}",
+        "  headers: {X-Content-Type-Options: [nosniff]}",
+    ]
+    if tls:
+        lines.append(f"  tls: {{certificate: {ca.SERVER_CERT}, key: {ca.SERVER_KEY}}}")
+    if auth:
+        lines += ["auth:", f"  htpasswd: {{realm: lab-registry, path: {HTPASSWD}}}"]
+    path = LAB_DIR / "config" / f"registry-{name}.yml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def addresses() -> dict[str, tuple[str, int]]:
+    return {"mirror": MIRROR, "hub": HUB, "gcr": GCR, "index": INDEX}
+
+
+def start_missing() -> list[str]:
+    """Start every server that is not running; return the names started."""
+    ca.ensure()
+    login()
+    REGISTRY_STORAGE.mkdir(parents=True, exist_ok=True)
+    started = []
+    for name in SERVERS:
+        if procs.running_pid(name) is None:
+            procs.start(name, _argv(name), _program(name))
+            started.append(name)
+    for name in started:
+        _wait_ready(name)
+    return started
+
+
+def _program(name: str) -> str:
+    return "lab.search" if name == "index" else "docker-registry"
+
+
+def _argv(name: str) -> list[str]:
+    if name == "index":
+        return [sys.executable, "-m", "lab.search"]
+    tls, auth, readonly = {
+        "mirror": (False, False, False),
+        "hub": (True, True, False),
+        "gcr": (True, False, True),
+    }[name]
+    return ["docker-registry", "serve", str(_config(name, addresses()[name], tls, auth, readonly))]
+
+
+def _wait_ready(name: str, timeout: float = 15.0) -> None:
+    host, port = addresses()[name]
+    scheme = "http" if name == "mirror" else "https"
+    path = "/v1/_ping" if name == "index" else "/v2/"
+    context = None
+    if scheme == "https":
+        import ssl
+
+        context = ssl.create_default_context(cafile=str(ca.CA_CERT))
+        context.check_hostname = False
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"{scheme}://{host}:{port}{path}", timeout=2, context=context)
+            return
+        except urllib.error.HTTPError:
+            return  # a 401 from the hub is an answer: it is up
+        except OSError:
+            if procs.running_pid(name) is None:
+                break
+            time.sleep(0.1)
+    raise SystemExit(
+        f"lab: registry '{name}' did not start on {host}:{port}:\n{procs.log_tail(name)}"
+    )
+
+
+def stop_all() -> None:
+    for name in SERVERS:
+        procs.stop(name)
