@@ -1,1 +1,1 @@
-"""The lab: a private, offline Docker Engine with local registries standing in for Docker Hub and gcr.io."""
+"""The lab: a private, offline Docker Engine, with local registries for Docker Hub and gcr.io."""

@@ -1,4 +1,4 @@
-"""The lab CA: made on first start, kept in the cache (never committed), trusted by the lab daemons only."""
+"""The lab CA: made on first start, kept in the cache (never committed), trusted by lab daemons."""
 
 from __future__ import annotations
 

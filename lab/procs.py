@@ -51,7 +51,7 @@ def start(name: str, argv: list[str], program: str, env: dict[str, str] | None =
 
 
 def stop(name: str, grace: float = 20.0) -> bool:
-    """Stop the lab process ``name`` (TERM, then KILL after ``grace`` s). True if one was running."""
+    """Stop the lab process ``name`` (TERM, then KILL after ``grace`` s); True if it was running."""
     pid = running_pid(name)
     pidfile(name).unlink(missing_ok=True)
     if pid is None:

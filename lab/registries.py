@@ -1,7 +1,7 @@
 """The registries that answer for Docker Hub and gcr.io, all on one shared storage folder.
 
-- mirror: anonymous http on loopback; the lab daemons' ``registry-mirrors`` and where images are seeded;
-- hub: ``registry-1.docker.io``, TLS with an htpasswd account, for ``docker login`` and ``docker push``;
+- mirror: anonymous http on loopback: the daemons' ``registry-mirrors``, where images are seeded;
+- hub: ``registry-1.docker.io``, TLS and an htpasswd account, for ``docker login``/``docker push``;
 - gcr: ``gcr.io``, TLS, anonymous and read-only;
 - index: ``index.docker.io``, our own small v1 search endpoint (lab.search).
 """
@@ -46,7 +46,9 @@ def _config(name: str, addr: tuple[str, int], tls: bool, auth: bool, readonly: b
         "storage:",
         f"  filesystem: {{rootdirectory: {REGISTRY_STORAGE}}}",
         "  delete: {enabled: true}",
-        f"  maintenance: {{uploadpurging: {{enabled: false}}, readonly: {{enabled: {str(readonly).lower()}}}}}",
+        "  maintenance:",
+        "    uploadpurging: {enabled: false}",
+        f"    readonly: {{enabled: {str(readonly).lower()}}}",
         "http:",
         f"  addr: {addr[0]}:{addr[1]}",
         "  headers: {X-Content-Type-Options: [nosniff]}",
