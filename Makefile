@@ -1,0 +1,81 @@
+# The two set-up commands of the README: `make serve` (the site) and `make test` (everything).
+SHELL := /bin/bash
+PY := .venv/bin/python
+PIP := .venv/bin/pip
+APT_PACKAGES := docker.io docker-registry mmdebstrap iptables iproute2 util-linux curl \
+	ca-certificates chromium librsvg2-bin fonts-noto-cjk
+PYTEST_WORKERS ?= 2
+DOCS_DOCKER ?= lab
+export DOCS_DOCKER
+
+.PHONY: serve site test test-lab-lifecycle lab lab-down lab-status deps apt venv \
+	bench bench-lab bench-site update-docs images lint screenshot clean
+
+## Site
+serve: venv site-assets
+	.venv/bin/mkdocs serve --dev-addr 127.0.0.1:8000 --livereload
+
+site: venv site-assets
+	.venv/bin/mkdocs build --strict
+
+site-assets: venv
+	@true
+
+## Tests
+test: deps lab
+	$(PY) -m pytest -n $(PYTEST_WORKERS) -p xdist
+	$(MAKE) test-lab-lifecycle
+
+# Runs last and alone: it takes the lab down and up again.
+test-lab-lifecycle:
+ifeq ($(DOCS_DOCKER),lab)
+	$(PY) -m pytest tests/lab_lifecycle -p no:xdist
+endif
+
+update-docs: venv lab
+	$(PY) -m pytest -p no:xdist --update-docs $(PAGES)
+
+## Lab
+lab: deps
+ifeq ($(DOCS_DOCKER),lab)
+	$(PY) -m lab up
+else
+	@echo "lab: DOCS_DOCKER=$(DOCS_DOCKER): using your own Docker ($${DOCKER_HOST:-the default socket})"
+endif
+
+lab-down:
+	@if [ -x $(PY) ]; then $(PY) -m lab down; else echo "lab: nothing to stop"; fi
+
+lab-status: venv
+	$(PY) -m lab status
+
+## Set-up: Debian packages, then the virtualenv (each only when missing)
+deps: apt venv
+
+apt:
+	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		if [ "$$(id -u)" != 0 ]; then echo "deps: need root to apt-get install $$missing"; exit 1; fi; \
+		echo "deps: apt-get install $$missing"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
+
+venv: .venv/.installed
+
+.venv/.installed: pyproject.toml
+	test -x $(PY) || python3 -m venv .venv
+	$(PIP) install -q --upgrade pip
+	$(PIP) install -q -e '.[dev]'
+	touch $@
+
+## Benchmarks (figures, not tests)
+bench-lab: venv
+	$(PY) bench/lab_bench.py
+
+lint: venv
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+	.venv/bin/mypy
+
+clean:
+	rm -rf site report artifacts .pytest_cache
