@@ -23,7 +23,7 @@ site-assets: venv
 
 ## Tests
 test: deps lab
-	$(PY) -m pytest -n $(PYTEST_WORKERS) -p xdist
+	$(PY) -m pytest -n $(PYTEST_WORKERS) --ignore=tests/lab_lifecycle
 	$(MAKE) test-lab-lifecycle
 
 # Runs last and alone: it takes the lab down and up again.

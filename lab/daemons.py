@@ -98,4 +98,6 @@ def client(daemon: DaemonSpec, timeout: int = 5) -> docker.DockerClient:
 
 
 def stop(daemon: DaemonSpec) -> None:
+    """Stop dockerd, then any containerd it left behind (one whose state is in our exec-root)."""
     procs.stop(daemon.name, grace=30.0)
+    procs.kill_matching(str(daemon.exec_root))

@@ -1,0 +1,53 @@
+"""Fixtures for the lab's own tests: the real lab daemon of this worker, driven with the real CLI."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from lab.paths import STATE_FILE
+
+Docker = Callable[..., subprocess.CompletedProcess[str]]
+
+pytestmark = pytest.mark.lab
+
+
+@pytest.fixture(scope="session")
+def lab_state() -> dict[str, object]:
+    if os.environ.get("DOCS_DOCKER", "lab") != "lab":
+        pytest.skip("the lab's own tests need the lab (DOCS_DOCKER=own uses your Docker)")
+    if not STATE_FILE.exists():
+        pytest.fail(f"no lab: {STATE_FILE} is missing; start it with `make lab`")
+    return dict(json.loads(STATE_FILE.read_text()))
+
+
+@pytest.fixture(scope="session")
+def docker_host(lab_state: dict[str, object], worker_id: str) -> str:
+    daemons = list(lab_state["daemons"])  # type: ignore[call-overload]
+    index = int(worker_id.removeprefix("gw")) if worker_id.startswith("gw") else 0
+    return str(daemons[index % len(daemons)])
+
+
+@pytest.fixture
+def docker(docker_host: str, tmp_path: Path) -> Iterator[Docker]:
+    """Run the real docker CLI against this worker's lab daemon; remove what the test made."""
+    env = {**os.environ, "DOCKER_HOST": docker_host, "DOCKER_CONFIG": str(tmp_path / ".docker")}
+
+    def run(*args: str, input: str | None = None, check: bool = False
+            ) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(["docker", *args], env=env, input=input, text=True,
+                              capture_output=True, timeout=180, check=check)
+
+    before = set(run("images", "-q", "--no-trunc").stdout.split())
+    yield run
+    run("rm", "-f", *run("ps", "-aq").stdout.split())
+    new = {line for line in run("images", "--format", "{{.Repository}}:{{.Tag}}").stdout.split()}
+    for ref in new:
+        image_id = run("image", "inspect", "-f", "{{.Id}}", ref).stdout.strip()
+        if image_id not in before or ref.startswith("yhkim951107/"):
+            run("rmi", "-f", ref)

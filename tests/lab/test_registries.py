@@ -1,0 +1,128 @@
+"""The lab answers for Docker Hub and gcr.io the way the notes use them, through a real daemon."""
+
+from __future__ import annotations
+
+import re
+import secrets
+import socket
+import time
+import urllib.request
+
+import pytest
+
+from tests.lab.conftest import Docker
+
+pytestmark = pytest.mark.lab
+
+DIGEST = re.compile(r"Digest: (sha256:[0-9a-f]{64})")
+
+
+def pull_digest(docker: Docker, reference: str) -> str:
+    result = docker("pull", reference)
+    assert result.returncode == 0, result.stdout + result.stderr
+    found = DIGEST.search(result.stdout)
+    assert found, result.stdout
+    return found.group(1)
+
+
+def test_every_name_form_pulls_the_same_image(docker: Docker) -> None:
+    forms = ["debian", "debian:latest", "library/debian:latest", "docker.io/library/debian:latest",
+             "index.docker.io/library/debian:latest"]
+    digests = {form: pull_digest(docker, form) for form in forms}
+    assert len(set(digests.values())) == 1, digests
+    assert docker("pull", "debian:bookworm").returncode == 0
+
+
+def test_digest_form_pulls_by_content(docker: Docker) -> None:
+    digest = pull_digest(docker, "debian:latest")
+    docker("rmi", "debian:latest", check=True)
+    assert pull_digest(docker, f"debian@{digest}") == digest
+    listed = docker("images", "--digests", "--format", "{{.Repository}} {{.Digest}}").stdout
+    assert f"debian {digest}" in listed
+
+
+def test_unknown_image_is_not_found(docker: Docker) -> None:
+    result = docker("pull", "debian:no-such-tag")
+    assert result.returncode == 1
+    assert "manifest for debian:no-such-tag not found" in result.stderr
+
+
+def test_search_prints_the_catalogue_table(docker: Docker) -> None:
+    result = docker("search", "httpd")
+    assert result.returncode == 0, result.stderr
+    header, *rows = result.stdout.splitlines()
+    assert header.split() == ["NAME", "DESCRIPTION", "STARS", "OFFICIAL"]
+    httpd = next(row for row in rows if row.startswith("httpd "))
+    assert "stand-in" in httpd and "[OK]" in httpd
+
+
+def test_login_right_and_wrong_password(docker: Docker, lab_state: dict[str, object]) -> None:
+    login = dict(lab_state["login"])  # type: ignore[call-overload]
+    wrong = docker("login", "-u", login["username"], "--password-stdin", input="wrong-password\n")
+    assert wrong.returncode == 1
+    assert "401 Unauthorized" in wrong.stderr
+    right = docker("login", "-u", login["username"], "--password-stdin",
+                   input=login["password"] + "\n")
+    assert right.returncode == 0, right.stderr
+    assert "Login Succeeded" in right.stdout
+
+
+def test_push_then_pull_back(docker: Docker, lab_state: dict[str, object]) -> None:
+    login = dict(lab_state["login"])  # type: ignore[call-overload]
+    repo = f"yhkim951107/lab-test-{secrets.token_hex(4)}:2.0"
+    docker("pull", "httpd:latest", check=True)
+    docker("image", "tag", "httpd:latest", repo, check=True)
+    assert docker("push", repo).returncode != 0  # not logged in yet: refused
+    docker("login", "-u", login["username"], "--password-stdin", input=login["password"] + "\n",
+           check=True)
+    pushed = docker("push", repo)
+    assert pushed.returncode == 0, pushed.stderr
+    digest = re.search(r"digest: (sha256:[0-9a-f]{64})", pushed.stdout)
+    assert digest, pushed.stdout
+    docker("rmi", repo, check=True)
+    assert pull_digest(docker, repo) == digest.group(1)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def http_get(url: str, timeout: float = 20.0) -> str:
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            return urllib.request.urlopen(url, timeout=2).read().decode()
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
+
+
+def test_gcr_hello_app_answers_like_upstream(docker: Docker) -> None:
+    pull_digest(docker, "gcr.io/google-samples/hello-app:1.0")
+    port = free_port()
+    run = docker("run", "-d", "--name", "hello", "-h", "hello-host", "-p", f"127.0.0.1:{port}:8080",
+                 "gcr.io/google-samples/hello-app:1.0")
+    assert run.returncode == 0, run.stderr
+    body = http_get(f"http://127.0.0.1:{port}/")
+    assert body == "Hello, world!\nVersion: 1.0.0\nHostname: hello-host\n"
+
+
+def test_mysql_refuses_to_start_without_a_password_option(docker: Docker) -> None:
+    result = docker("run", "--name", "nopw", "mysql:5.7")
+    assert result.returncode == 1
+    assert "Database is uninitialized and password option is not specified" in (
+        result.stdout + result.stderr)
+
+
+def test_mysql_starts_with_a_root_password(docker: Docker) -> None:
+    docker("run", "-d", "--name", "db", "-e", "MYSQL_ROOT_PASSWORD=secret", "mysql:5.7", check=True)
+    deadline = time.monotonic() + 90
+    while "ready for connections" not in (logs := docker("logs", "db")).stdout + logs.stderr:
+        assert time.monotonic() < deadline, logs.stdout + logs.stderr
+        time.sleep(0.5)
+    query = docker("exec", "db", "mysql", "-uroot", "-psecret", "-N", "-e", "SELECT 1+1")
+    assert query.returncode == 0, query.stderr
+    assert query.stdout.strip() == "2"

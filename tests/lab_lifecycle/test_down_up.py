@@ -1,0 +1,99 @@
+"""`make lab-down` leaves nothing of the lab behind; `make lab` brings it back, empty of images.
+
+Runs alone, after every other test (`make test-lab-lifecycle`): it stops the lab.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from lab import network, procs, registries
+from lab.paths import EXEC_ROOT, LAB_DIR, test_daemons
+
+pytestmark = pytest.mark.lab
+
+
+def lab(command: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "lab", command], capture_output=True, text=True,
+                          timeout=600)
+
+
+def lab_processes() -> list[str]:
+    """Every process whose command line names the lab's folders."""
+    found = []
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            cmdline = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except (FileNotFoundError, ProcessLookupError, PermissionError):
+            continue
+        if str(LAB_DIR) in cmdline or str(EXEC_ROOT) in cmdline:
+            found.append(f"{proc.name}: {cmdline}")
+    return found
+
+
+def hosts_digest() -> str:
+    return hashlib.sha256(Path("/etc/hosts").read_bytes()).hexdigest()
+
+
+@pytest.fixture(autouse=True)
+def lab_back_up() -> object:
+    if os.environ.get("DOCS_DOCKER", "lab") != "lab":
+        pytest.skip("DOCS_DOCKER=own: there is no lab to take down")
+    yield
+    assert lab("up").returncode == 0
+
+
+def test_down_leaves_no_process_mount_bridge_or_rule() -> None:
+    hosts_before = hosts_digest()
+    result = lab("down")
+    assert result.returncode == 0, result.stderr
+    assert lab_processes() == []
+    assert all(procs.running_pid(name) is None for name in registries.SERVERS)
+    mounts = Path("/proc/self/mountinfo").read_text()
+    assert str(LAB_DIR) not in mounts and str(EXEC_ROOT) not in mounts
+    links = subprocess.run(["ip", "-o", "link"], capture_output=True, text=True).stdout
+    assert all(daemon.bridge not in links for daemon in test_daemons())
+    assert network.lab_rules() == []
+    assert hosts_digest() == hosts_before
+    again = lab("down")
+    assert again.returncode == 0, again.stderr  # idempotent
+
+
+def test_up_starts_daemons_with_no_image_loaded() -> None:
+    assert lab("down").returncode == 0
+    result = lab("up")
+    assert result.returncode == 0, result.stderr
+    for daemon in test_daemons():
+        images = subprocess.run(["docker", "-H", f"unix://{daemon.socket}", "images", "-q"],
+                                capture_output=True, text=True, check=True).stdout
+        assert images == "", f"{daemon.name} starts with images: {images}"
+
+
+def test_up_restarts_a_dead_daemon() -> None:
+    victim = test_daemons()[-1]
+    pid = procs.running_pid(victim.name)
+    assert pid is not None
+    os.kill(pid, signal.SIGKILL)
+    result = lab("up")
+    assert result.returncode == 0, result.stderr
+    assert procs.running_pid(victim.name) not in (None, pid)
+    ping = subprocess.run(["docker", "-H", f"unix://{victim.socket}", "info", "-f", "{{.ID}}"],
+                          capture_output=True, text=True)
+    assert ping.returncode == 0, ping.stderr
+
+
+def test_up_without_root_says_what_is_needed() -> None:
+    result = subprocess.run(
+        ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", sys.executable, "-m", "lab",
+         "up"], capture_output=True, text=True, cwd=Path(__file__).parents[2])
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines()[-1].startswith("lab: needs root")
