@@ -1,0 +1,129 @@
+"""Which Docker daemon a run talks to, and the one check that it answers.
+
+Three ways to choose it, first match wins:
+
+* ``DOCS_DOCKER_HOST=unix:///...``: an explicit daemon (the harness's own tests use the
+  scratch daemon this way). Offline, like the lab; login from ``lab.json`` if present.
+* ``DOCS_DOCKER=own``: the user's own Docker (``DOCKER_HOST`` or the default socket) with the
+  real registries; ``docker login`` answers come from ``DOCS_DOCKER_USERNAME``/``_PASSWORD``.
+* otherwise the lab: ``.cache/lab/lab.json`` written by ``make lab``; xdist worker ``gwN``
+  uses ``daemons[N % len(daemons)]``, a serial run ``daemons[0]``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import socket
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+DEFAULT_SOCKET = "unix:///var/run/docker.sock"
+LAB_FILE = Path(".cache/lab/lab.json")
+START_HINT = "start the lab with `make lab` (or set DOCS_DOCKER=own to use your own Docker)"
+
+
+@dataclass(frozen=True)
+class Daemon:
+    """The daemon of this run (or of this xdist worker) and how to log in to its registry."""
+
+    host: str
+    mode: Literal["lab", "own"]
+    username: str | None = None
+    password: str | None = None
+    online: bool = False  # may blocks marked `requires network` run?
+
+
+class DaemonError(Exception):
+    """No usable daemon: the message says which one and how to get one."""
+
+
+def worker_index(env: Mapping[str, str]) -> int:
+    """The N of xdist worker ``gwN``; 0 for a serial run."""
+    match = re.fullmatch(r"gw(\d+)", env.get("PYTEST_XDIST_WORKER", ""))
+    return int(match.group(1)) if match else 0
+
+
+def _lab_login(lab: Mapping[str, object]) -> tuple[str | None, str | None]:
+    login = lab.get("login")
+    if not isinstance(login, dict):
+        return None, None
+    return login.get("username"), login.get("password")
+
+
+def _read_lab(root: Path) -> dict[str, object] | None:
+    path = root / LAB_FILE
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError) as error:
+        raise DaemonError(f"cannot read {path}: {error}; {START_HINT}") from error
+    return data if isinstance(data, dict) else None
+
+
+def select(root: Path, env: Mapping[str, str] | None = None) -> Daemon:
+    """The daemon this process must use (see the module docstring)."""
+    env = os.environ if env is None else env
+    explicit = env.get("DOCS_DOCKER_HOST")
+    if explicit:
+        lab = _read_lab(root) or {}
+        username, password = _lab_login(lab)
+        return Daemon(explicit, "lab", username, password, online=False)
+    if env.get("DOCS_DOCKER") == "own":
+        return Daemon(
+            env.get("DOCKER_HOST") or DEFAULT_SOCKET,
+            "own",
+            env.get("DOCS_DOCKER_USERNAME"),
+            env.get("DOCS_DOCKER_PASSWORD"),
+            online=internet_reachable(),
+        )
+    found = _read_lab(root)
+    if found is None:
+        raise DaemonError(f"no lab: {root / LAB_FILE} does not exist; {START_HINT}")
+    lab = found
+    daemons = lab.get("daemons")
+    if not isinstance(daemons, list) or not daemons:
+        raise DaemonError(f"{root / LAB_FILE} lists no daemons; {START_HINT}")
+    username, password = _lab_login(lab)
+    host = str(daemons[worker_index(env) % len(daemons)])
+    return Daemon(host, "lab", username, password, online=False)
+
+
+def ping(daemon: Daemon, timeout: float = 5.0) -> None:
+    """Raise DaemonError with one clear sentence unless the daemon answers."""
+    import docker  # imported here: a slow import that only a real run needs
+
+    try:
+        client = docker.DockerClient(base_url=daemon.host, timeout=timeout)
+        try:
+            client.ping()
+        finally:
+            client.close()
+    except Exception as error:  # any failure means the same thing to the reader
+        raise DaemonError(
+            f"no Docker daemon answers at {daemon.host} ({type(error).__name__}); {START_HINT}"
+        ) from error
+
+
+def server_version(daemon: Daemon, timeout: float = 5.0) -> str:
+    """The engine's version string, e.g. ``20.10.24+dfsg1``."""
+    import docker
+
+    client = docker.DockerClient(base_url=daemon.host, timeout=timeout)
+    try:
+        return str(client.version().get("Version", "unknown"))
+    finally:
+        client.close()
+
+
+def internet_reachable(host: str = "registry-1.docker.io", timeout: float = 2.0) -> bool:
+    """True when Docker Hub answers on 443: the honest meaning of `requires network`."""
+    try:
+        with socket.create_connection((host, 443), timeout=timeout):
+            return True
+    except OSError:
+        return False

@@ -1,0 +1,222 @@
+"""One persistent host bash per page, driven through pipes.
+
+Commands run in the shell itself (``eval``), so ``cd``, variables and ``$$`` persist as in a
+reader's terminal. Pipes, not a pty: a pty makes ``docker pull`` draw progress bars, and a
+pipe costs next to nothing. stderr shares stdout's pipe, so the two interleave as on a
+terminal. A sentinel line with the exit status ends each command's output.
+
+``set -m`` gives every command its own process group, so a timeout kills exactly the
+command's processes, never the shell or its parents.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+import select
+import signal
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+DEFAULT_TIMEOUT = 60.0
+
+# `sudo` is not installed and the harness runs as root: run the arguments as they are when
+# already root (options such as -E are dropped), else defer to a real sudo if there is one.
+_SUDO = """sudo() {
+  while [ $# -gt 0 ] && [ "${1#-}" != "$1" ]; do shift; done
+  if [ "$EUID" -eq 0 ]; then "$@"; else command sudo "$@"; fi
+}"""
+
+# The driver loop: read one NUL-terminated command, eval it with stdin closed (a command
+# that reads stdin gets EOF, not our next command), then print the sentinel.
+_LOOP = """set -m
+while IFS= read -r -d '' __dh_cmd; do
+  eval "$__dh_cmd" </dev/null
+  printf '\\n%s %d\\n' {token} "$?"
+done
+"""
+
+PASSTHROUGH = ("PATH", "http_proxy", "https_proxy", "no_proxy", "HTTP_PROXY", "HTTPS_PROXY")
+
+
+class CommandTimeout(Exception):
+    """A command did not finish in time; its processes were killed."""
+
+    def __init__(self, command: str, seconds: float, output: str) -> None:
+        super().__init__(f"timed out after {seconds:g} s: {command}")
+        self.command = command
+        self.seconds = seconds
+        self.output = output
+
+
+@dataclass(frozen=True)
+class Result:
+    """What a command printed (stdout and stderr merged) and its exit status."""
+
+    output: str
+    status: int
+
+    @property
+    def lines(self) -> list[str]:
+        return self.output.splitlines()
+
+
+def page_environment(workdir: Path, docker_host: str) -> dict[str, str]:
+    """A small, predictable environment: the page's folder is HOME and holds DOCKER_CONFIG."""
+    env = {name: os.environ[name] for name in PASSTHROUGH if name in os.environ}
+    env.setdefault("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin")
+    env.update(
+        HOME=str(workdir),  # `cd ~` and `~ $ ` prompts stay inside the page's folder
+        USER=os.environ.get("USER", "root"),
+        DOCKER_HOST=docker_host,
+        DOCKER_CONFIG=str(workdir / ".docker"),  # never the user's ~/.docker
+        DOCKER_CLI_HINTS="false",
+        LANG="C.UTF-8",
+        TERM="dumb",
+        COLUMNS="200",
+        NO_COLOR="1",
+    )
+    return env
+
+
+def _children(pid: int) -> list[tuple[int, int]]:
+    """(pid, pgid) of every descendant of ``pid``, read from /proc."""
+    parent_of: dict[int, tuple[int, int]] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", encoding="utf-8", errors="replace") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parent_of[int(entry)] = (int(fields[1]), int(fields[2]))
+    found: list[tuple[int, int]] = []
+    wanted = {pid}
+    while True:
+        new = [(p, pg) for p, (pp, pg) in parent_of.items() if pp in wanted and p not in wanted]
+        if not new:
+            return found
+        found += new
+        wanted.update(p for p, _ in new)
+
+
+class PageShell:
+    """A bash process kept for the page; started on first use."""
+
+    def __init__(self, workdir: Path, docker_host: str) -> None:
+        self.workdir = workdir
+        self.env = page_environment(workdir, docker_host)
+        self._proc: subprocess.Popen[bytes] | None = None
+        self._token = ""
+        self._pending = b""
+
+    @property
+    def pid(self) -> int:
+        """The shell's PID: what `echo $$` prints."""
+        return self._started().pid
+
+    def _started(self) -> subprocess.Popen[bytes]:
+        if self._proc is not None and self._proc.poll() is None:
+            return self._proc
+        (self.workdir / ".docker").mkdir(parents=True, exist_ok=True)
+        self._token = "__docharness_" + secrets.token_hex(8)
+        self._pending = b""
+        self._proc = subprocess.Popen(
+            ["bash", "--norc", "--noprofile"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            cwd=self.workdir,
+            env=self.env,
+            start_new_session=True,  # its own process group: ours to kill, nobody else's
+        )
+        assert self._proc.stdin is not None
+        self._proc.stdin.write((_SUDO + "\n" + _LOOP.format(token=self._token)).encode())
+        self._proc.stdin.flush()
+        return self._proc
+
+    def run(self, command: str, timeout: float = DEFAULT_TIMEOUT) -> Result:
+        """Run ``command`` in the shell; raise CommandTimeout after ``timeout`` seconds."""
+        proc = self._started()
+        assert proc.stdin is not None
+        try:
+            proc.stdin.write(command.encode() + b"\0")
+            proc.stdin.flush()
+        except BrokenPipeError:
+            return Result("", self._reap())
+        output, status = self._read_result(time.monotonic() + timeout)
+        if status is not None:
+            return Result(output, status)
+        self._kill_command()
+        raise CommandTimeout(command, timeout, output)
+
+    def _read_result(self, deadline: float) -> tuple[str, int | None]:
+        """Output up to the sentinel and the status; status None when the deadline passed."""
+        assert self._proc is not None and self._proc.stdout is not None
+        marker = f"\n{self._token} ".encode()
+        fd = self._proc.stdout.fileno()
+        buffer, self._pending = self._pending, b""
+        while True:
+            end = buffer.find(marker)
+            if end >= 0:
+                stop = buffer.find(b"\n", end + len(marker))
+                if stop >= 0:
+                    self._pending = buffer[stop + 1 :]
+                    return buffer[:end].decode(errors="replace"), int(
+                        buffer[end + len(marker) : stop]
+                    )
+            left = deadline - time.monotonic()
+            ready = select.select([fd], [], [], left)[0] if left > 0 else []
+            if not ready:
+                return buffer.decode(errors="replace"), None
+            chunk = os.read(fd, 65536)
+            if not chunk:  # the page ran `exit`: the shell is gone
+                return buffer.decode(errors="replace"), self._reap()
+            buffer += chunk
+
+    def _reap(self) -> int:
+        assert self._proc is not None
+        status = self._proc.wait()
+        self._proc = None
+        return status
+
+    def _kill_command(self) -> None:
+        """Kill the running command's process groups; if the shell itself hangs, kill it."""
+        assert self._proc is not None
+        shell = self._proc.pid
+        for pgid in {pg for _, pg in _children(shell) if pg != shell}:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(pgid, signal.SIGKILL)
+        for pid, _ in _children(shell):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        # The shell prints its sentinel once the command is gone; a builtin loop never ends.
+        if self._proc is not None and self._read_result(time.monotonic() + 2.0)[1] is None:
+            self.close()
+
+    def cwd(self) -> Path:
+        """The shell's current directory (interactive sessions start there)."""
+        return Path(os.readlink(f"/proc/{self.pid}/cwd"))
+
+    def environment(self) -> dict[str, str]:
+        """The shell's exported variables now (a page may `export` more)."""
+        output = self.run("env -0", timeout=10).output
+        pairs = (item.split("=", 1) for item in output.split("\0") if "=" in item)
+        return {name: value for name, value in pairs}
+
+    def close(self) -> None:
+        """Kill the shell and everything it started."""
+        proc, self._proc = self._proc, None
+        if proc is None:
+            return
+        for pgid in {proc.pid} | {pg for _, pg in _children(proc.pid)}:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(pgid, signal.SIGKILL)
+        proc.wait()
+        for stream in (proc.stdin, proc.stdout):
+            if stream is not None:
+                stream.close()
