@@ -1,0 +1,123 @@
+"""`<!-- test: ... -->` directives: parse them and find the line of the fence each one belongs to.
+
+A directive is an HTML comment starting a line (indentation allowed) whose text begins with
+``test:``. It belongs to the next fence: only blank lines and other directives may stand between.
+"""
+
+from __future__ import annotations
+
+import re
+import textwrap
+from collections.abc import Container
+from pathlib import Path
+
+from docharness.model import Directive, HarnessError
+
+NAMES = ("skip", "timeout", "setup", "teardown", "requires")
+REQUIREMENTS = ("network",)
+
+_START = re.compile(r"^[ \t]*<!--\s*test\s*:(?P<rest>.*)$")
+_NAME = re.compile(r"\s*(?P<name>[^\s>-]*)(?P<value>.*)\Z", re.DOTALL)
+_FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})")
+
+
+def parse_directives(
+    path: Path, text: str, code_lines: Container[int] = ()
+) -> dict[int, list[Directive]]:
+    """Map the line of the fence each directive belongs to -> its directives, in page order.
+
+    ``code_lines`` are the 1-based lines inside fenced blocks: comments there are code, not
+    directives. Raises HarnessError for a malformed, unknown or unattached directive.
+    """
+    lines = text.split("\n")
+    found: list[tuple[int, int, Directive]] = []  # (first line, last line, directive)
+    index = 0
+    while index < len(lines):
+        number = index + 1
+        start = _START.match(lines[index])
+        if start is None or number in code_lines:
+            index += 1
+            continue
+        body, last = _comment_body(path, lines, index, start.group("rest"))
+        found.append((number, last + 1, _directive(path, number, body)))
+        index = last + 1
+
+    attached: dict[int, list[Directive]] = {}
+    spans = {first: last for first, last, _ in found}
+    for _, last, directive in found:
+        target = _target(lines, last, spans)
+        if target is None or not _FENCE.match(lines[target - 1]):
+            raise HarnessError(path, directive.line, "directive not attached to a code block")
+        attached.setdefault(target, []).append(directive)
+    for directives in attached.values():
+        _check_unique(path, directives)
+    return attached
+
+
+def _comment_body(path: Path, lines: list[str], index: int, rest: str) -> tuple[str, int]:
+    """The comment's text after ``test:`` and the 0-based index of its last line."""
+    parts = [rest]
+    last = index
+    while "-->" not in parts[-1]:
+        last += 1
+        if last == len(lines):
+            raise HarnessError(path, index + 1, "unclosed <!-- test: comment")
+        parts.append(lines[last])
+    joined = "\n".join(parts)
+    body, _, after = joined.partition("-->")
+    if after.strip():
+        raise HarnessError(path, last + 1, "text after a directive's -->")
+    return body, last
+
+
+def _directive(path: Path, line: int, body: str) -> Directive:
+    """Validate one directive's name and value."""
+    parsed = _NAME.match(body)
+    assert parsed is not None  # the pattern matches any text
+    name, value = parsed.group("name"), parsed.group("value")
+    if name not in NAMES:
+        raise HarnessError(path, line, f"unknown directive {name!r} (known: {', '.join(NAMES)})")
+    if name in ("setup", "teardown"):
+        code = textwrap.dedent(value.strip("\n").rstrip()).strip("\n")
+        if not code.strip():
+            raise HarnessError(path, line, f"{name} directive without code")
+        return Directive(name, code, line)
+    value = " ".join(value.split())
+    if name == "skip" and not value:
+        raise HarnessError(path, line, "skip directive needs a reason")
+    if name == "timeout" and not _positive_number(value):
+        raise HarnessError(path, line, f"timeout must be a positive number of seconds: {value!r}")
+    if name == "requires" and value not in REQUIREMENTS:
+        raise HarnessError(path, line, f"unknown requirement {value!r} (known: network)")
+    return Directive(name, value, line)
+
+
+def _positive_number(text: str) -> bool:
+    try:
+        return float(text) > 0
+    except ValueError:
+        return False
+
+
+def _target(lines: list[str], after: int, spans: dict[int, int]) -> int | None:
+    """The first line after line ``after`` that is neither blank nor a directive.
+
+    ``spans`` maps each directive's first line to its last line.
+    """
+    number = after + 1
+    while number <= len(lines):
+        if number in spans:
+            number = spans[number] + 1
+        elif not lines[number - 1].strip():
+            number += 1
+        else:
+            return number
+    return None
+
+
+def _check_unique(path: Path, directives: list[Directive]) -> None:
+    seen: set[str] = set()
+    for directive in directives:
+        if directive.name in seen:
+            raise HarnessError(path, directive.line, f"second {directive.name} directive")
+        seen.add(directive.name)

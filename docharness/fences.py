@@ -1,0 +1,130 @@
+"""Find a page's fenced code blocks, classify them, and hand them to Sybil as regions.
+
+Sybil's own Markdown lexer only collects fences whose info string is exactly the language, and
+we also want fences nested in list items and content tabs, so we scan lines ourselves.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from sybil import Document, Region
+from sybil.typing import Evaluator
+
+from docharness.directives import parse_directives
+from docharness.model import BlockKind, CodeBlock, HarnessError
+from docharness.transcript import has_host_prompt, parse_transcript
+
+SHELL_LANGUAGES = frozenset({"shell", "console", "bash", "sh"})
+PYTHON_LANGUAGES = {"python": "python", "py": "python"}
+
+_OPEN = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
+
+
+@dataclass(frozen=True)
+class Fence:
+    """A fenced block as written: 1-based lines of its fences, indentation and body."""
+
+    line: int
+    end_line: int
+    indent: str
+    info: str
+    body: list[str]
+
+
+def find_fences(path: Path, text: str) -> list[Fence]:
+    """Every fenced block of the page, any language, in order.
+
+    Raises HarnessError for a fence that is never closed.
+    """
+    lines = text.split("\n")
+    fences: list[Fence] = []
+    index = 0
+    while index < len(lines):
+        opening = _OPEN.match(lines[index])
+        if opening is None or (opening["fence"][0] == "`" and "`" in opening["info"]):
+            index += 1
+            continue
+        fence, indent = opening["fence"], opening["indent"]
+        close = re.compile(rf"^[ \t]*{re.escape(fence[0])}{{{len(fence)},}}[ \t]*$")
+        end = next((i for i in range(index + 1, len(lines)) if close.match(lines[i])), None)
+        if end is None:
+            raise HarnessError(path, index + 1, f"unclosed {fence} fence opened here")
+        body = [_dedent(line, indent) for line in lines[index + 1 : end]]
+        fences.append(Fence(index + 1, end + 1, indent, opening["info"].strip(), body))
+        index = end + 1
+    return fences
+
+
+def language_of(info: str) -> str:
+    """The language named by an info string: `bash title="x"` -> bash, `{ .console }` -> console."""
+    info = info.strip()
+    if info.startswith("{"):
+        classes = re.findall(r"\.([\w+-]+)", info.strip("{}"))
+        return classes[0].lower() if classes else ""
+    first = info.split(maxsplit=1)[0] if info else ""
+    return first.split("{", 1)[0].lower()
+
+
+def parse_page(path: Path, text: str) -> list[CodeBlock]:
+    """The page's shell and python blocks, classified, with their directives and steps."""
+    fences = find_fences(path, text)
+    inside = {n for fence in fences for n in range(fence.line + 1, fence.end_line)}
+    directives = parse_directives(path, text, inside)
+    blocks: list[CodeBlock] = []
+    for fence in fences:
+        block = _block(path, fence)
+        attached = directives.pop(fence.line, [])
+        if block is None:
+            if attached:
+                raise HarnessError(
+                    path, attached[0].line, "directive on a block that is not tested"
+                )
+            continue
+        block.directives = attached
+        blocks.append(block)
+    return blocks
+
+
+def _block(path: Path, fence: Fence) -> CodeBlock | None:
+    language = language_of(fence.info)
+    source = "\n".join(fence.body) + "\n" if fence.body else ""
+    if language in SHELL_LANGUAGES:
+        kind = BlockKind.TRANSCRIPT if has_host_prompt(source) else BlockKind.SYNOPSIS
+    elif language in PYTHON_LANGUAGES:
+        language, kind = PYTHON_LANGUAGES[language], BlockKind.PYTHON
+    else:
+        return None
+    block = CodeBlock(path, fence.line, fence.end_line, language, fence.info, source, kind)
+    if kind is BlockKind.TRANSCRIPT:
+        block.steps = parse_transcript(block)
+    return block
+
+
+def _dedent(line: str, indent: str) -> str:
+    """Remove up to the opening fence's indentation from a body line."""
+    width = len(line) - len(line.lstrip(" \t"))
+    return line[min(width, len(indent)) :]
+
+
+class PageParser:
+    """A Sybil parser: one region per collected block, spanning its fences.
+
+    ``evaluator_for`` picks the evaluator of each block (the runner decides how blocks run).
+    """
+
+    def __init__(self, evaluator_for: Callable[[CodeBlock], Evaluator | None]) -> None:
+        self.evaluator_for = evaluator_for
+
+    def __call__(self, document: Document) -> Iterator[Region]:
+        text = document.text
+        starts = [0] + [i + 1 for i, char in enumerate(text) if char == "\n"]
+        for block in parse_page(Path(document.path), text):
+            end_line_start = starts[block.end_line - 1]
+            end = text.find("\n", end_line_start)
+            region_end = len(text) if end == -1 else end
+            start = starts[block.line - 1]
+            yield Region(start, region_end, parsed=block, evaluator=self.evaluator_for(block))

@@ -1,0 +1,74 @@
+"""Directive parsing: attachment to fences, validation, errors naming the line."""
+
+from pathlib import Path
+
+import pytest
+
+from docharness.directives import parse_directives
+from docharness.model import Directive, HarnessError
+
+PAGE = Path("docs/image-commands.md")
+
+
+def test_directives_attach_to_the_next_fence_across_blanks_and_each_other() -> None:
+    text = (
+        "intro\n"  # 1
+        "<!-- test: timeout 120 -->\n"  # 2
+        "\n"  # 3
+        "<!-- test: setup\n"  # 4
+        "$ docker pull debian:latest\n"  # 5
+        "-->\n"  # 6
+        "<!-- test: teardown\n"  # 7
+        "    $ docker rm -f web\n"  # 8
+        "    -->\n"  # 9
+        "```shell\n"  # 10
+        "$ docker run -d --name web nginx\n"
+        "```\n"
+    )
+    assert parse_directives(PAGE, text) == {
+        10: [
+            Directive("timeout", "120", 2),
+            Directive("setup", "$ docker pull debian:latest", 4),
+            Directive("teardown", "$ docker rm -f web", 7),
+        ]
+    }
+
+
+def test_skip_reason_is_free_text_and_other_comments_are_ignored() -> None:
+    text = (
+        "<!-- 작성자 메모: 나중에 고치기 -->\n"
+        "    <!-- test: skip 도커 허브 계정이 필요합니다 -->\n"
+        "    ```shell\n"
+        "    ~ $ docker login\n"
+        "    ```\n"
+    )
+    assert parse_directives(PAGE, text) == {
+        3: [Directive("skip", "도커 허브 계정이 필요합니다", 2)]
+    }
+
+
+def test_directive_inside_a_code_block_is_code() -> None:
+    text = "````markdown\n<!-- test: bogus -->\n````\n"
+    assert parse_directives(PAGE, text, code_lines={2}) == {}
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "message"),
+    [
+        ("\n<!-- test: skipp 오타 -->\n```shell\n```\n", 2, "unknown directive 'skipp'"),
+        ("<!-- test: skip -->\n```shell\n```\n", 1, "skip directive needs a reason"),
+        ("<!-- test: timeout 0 -->\n```shell\n```\n", 1, "positive number"),
+        ("<!-- test: timeout soon -->\n```shell\n```\n", 1, "positive number"),
+        ("<!-- test: requires docker-hub -->\n```shell\n```\n", 1, "unknown requirement"),
+        ("<!-- test: setup\n-->\n```shell\n```\n", 1, "setup directive without code"),
+        ("<!-- test: skip 이유 -->\n\n본문\n```shell\n```\n", 1, "not attached to a code block"),
+        ("text\n<!-- test: skip 이유 -->\n", 2, "not attached to a code block"),
+        ("<!-- test: setup\n$ true\n", 1, "unclosed <!-- test: comment"),
+        ("<!-- test: skip a -->\n<!-- test: skip b -->\n```shell\n```\n", 2, "second skip"),
+    ],
+)
+def test_errors_name_file_and_line(text: str, line: int, message: str) -> None:
+    with pytest.raises(HarnessError, match=message) as caught:
+        parse_directives(PAGE, text)
+    assert caught.value.line == line
+    assert str(caught.value).startswith(f"{PAGE}:{line}: ")

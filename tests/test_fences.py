@@ -1,0 +1,130 @@
+"""Fence discovery, language and kind, directives, and the Sybil parser glue."""
+
+from pathlib import Path
+
+import pytest
+from sybil import Document
+
+from docharness.fences import PageParser, find_fences, language_of, parse_page
+from docharness.model import BlockKind, CodeBlock, Directive, HarnessError
+
+PAGE = Path("docs/image-commands.md")
+
+TEXT = """\
+# 도커 이미지 명령어
+
+```shell
+docker image tag 원본이미지[:태그] 참조이미지[:태그]
+```
+
+<!-- test: timeout 120 -->
+```bash title="태그 붙이기"
+# 이미지 태그 설정
+~ $ docker image tag httpd:latest debian-httpd:1.0
+```
+
+```
+# 도커 이미지를 tar 파일로 저장.
+docker image save [옵션] <파일명> [image명]
+```
+
+=== "CLI"
+
+    ``` { .console }
+    $ docker image rm ubuntu
+    Error response from daemon: No such image: ubuntu:latest
+    ```
+
+=== "Python"
+
+    ~~~~py
+    import docker
+    ~~~~
+
+```yaml
+services: {}
+```
+"""
+
+
+def test_parse_page_collects_shell_and_python_blocks_only() -> None:
+    blocks = parse_page(PAGE, TEXT)
+    assert [(b.line, b.end_line, b.language, b.kind) for b in blocks] == [
+        (3, 5, "shell", BlockKind.SYNOPSIS),
+        (8, 11, "bash", BlockKind.TRANSCRIPT),
+        (20, 23, "console", BlockKind.TRANSCRIPT),
+        (27, 29, "python", BlockKind.PYTHON),
+    ]
+    tagged, tabbed = blocks[1], blocks[2]
+    assert tagged.info == 'bash title="태그 붙이기"'
+    assert tagged.directives == [Directive("timeout", "120", 7)]
+    assert tagged.directive("timeout") == Directive("timeout", "120", 7)
+    assert tagged.steps[0].line == 10
+    assert tabbed.source == (
+        "$ docker image rm ubuntu\nError response from daemon: No such image: ubuntu:latest\n"
+    )
+    assert tabbed.steps[0].expected[0].line == 22
+    assert blocks[3].source == "import docker\n"
+
+
+@pytest.mark.parametrize(
+    ("info", "language"),
+    [
+        ("shell", "shell"),
+        ('bash title="x"', "bash"),
+        ("{ .console }", "console"),
+        ("{.sh .annotate}", "sh"),
+        ("console{.x}", "console"),
+        ("Python", "python"),
+        ("", ""),
+    ],
+)
+def test_language_of(info: str, language: str) -> None:
+    assert language_of(info) == language
+
+
+def test_longer_fence_holds_shorter_ones_and_backtick_info_is_not_a_fence() -> None:
+    text = "````markdown\n```shell\n$ true\n```\n````\n``` inline ``` code\n"
+    fences = find_fences(PAGE, text)
+    assert [(f.line, f.end_line, f.info) for f in fences] == [(1, 5, "markdown")]
+    assert fences[0].body == ["```shell", "$ true", "```"]
+
+
+def test_unclosed_fence_is_an_error_at_its_opening_line() -> None:
+    with pytest.raises(HarnessError, match=r"docs/image-commands.md:3: unclosed ``` fence"):
+        parse_page(PAGE, "text\n\n```shell\n$ docker images\n")
+
+
+def test_directive_on_an_untested_block_is_an_error() -> None:
+    with pytest.raises(HarnessError, match="not tested") as caught:
+        parse_page(PAGE, "<!-- test: skip 형식 설명 -->\n```\ndocker rmi\n```\n")
+    assert caught.value.line == 1
+
+
+def test_page_parser_yields_regions_spanning_the_fences(tmp_path: Path) -> None:
+    page = tmp_path / "page.md"
+    page.write_text(TEXT, encoding="utf-8")
+    seen: list[CodeBlock] = []
+
+    def evaluator_for(block: CodeBlock) -> None:
+        seen.append(block)
+
+    document = Document.parse(str(page), PageParser(evaluator_for))
+    examples = list(document)
+    assert [e.line for e in examples] == [3, 8, 20, 27]
+    assert len(seen) == 4
+    assert examples[0].region.evaluator is None
+    assert TEXT[examples[2].start : examples[2].end] == (
+        "    ``` { .console }\n    $ docker image rm ubuntu\n"
+        "    Error response from daemon: No such image: ubuntu:latest\n    ```"
+    )
+    assert isinstance(examples[1].parsed, CodeBlock)
+
+
+def test_the_real_notes_fail_on_the_broken_comment() -> None:
+    notes = Path("/work/shared/notes/docker-commands.ko.md")
+    if not notes.exists():
+        pytest.skip("the notes are not on this machine")
+    with pytest.raises(HarnessError, match="text after a comment") as caught:
+        parse_page(notes, notes.read_text(encoding="utf-8"))
+    assert caught.value.line == 186

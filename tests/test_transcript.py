@@ -1,0 +1,131 @@
+"""Transcript parsing on text taken from the notes."""
+
+from pathlib import Path
+
+import pytest
+
+from docharness.model import BlockKind, CodeBlock, ExpectedLine, HarnessError, Step
+from docharness.transcript import has_host_prompt, parse_steps, parse_transcript
+
+PAGE = Path("docs/container-commands.md")
+
+CENTOS = """\
+# 현재 호스트에서 실행 중인 셸 프로세스 ID 확인
+$ echo $$
+1842
+
+# centos 8 버전 이미지 다운로드 후 컨테이너 bash 모드로 접속
+$ docker run -it centos:8 bash
+...
+[root@cdc1bef7f247 /]# echo $$
+1
+
+# 다른 터미널에서 실행 중인 PID 조회
+$ ps -ef | grep 1842
+yonghwan    1842    1841  0 15:32 pts/0    00:00:00 -bash
+yonghwan    5511    1842  0 16:48 pts/0    00:00:00 ps -ef
+
+# /proc와 하위 네임스페이스(ns) 경로 확인
+$ cd /proc/1842
+/proc/1842 $ ls -l
+"""
+
+
+def test_centos_session_steps_prompts_and_lines() -> None:
+    steps = parse_steps(PAGE, CENTOS, 265)
+    assert [(s.prompt, s.command, s.line, s.in_container) for s in steps] == [
+        ("$ ", "echo $$", 266, False),
+        ("$ ", "docker run -it centos:8 bash", 270, False),
+        ("[root@cdc1bef7f247 /]# ", "echo $$", 272, True),
+        ("$ ", "ps -ef | grep 1842", 276, False),
+        ("$ ", "cd /proc/1842", 281, False),
+        ("/proc/1842 $ ", "ls -l", 282, False),
+    ]
+    assert steps[0].expected == [ExpectedLine("1842", 267)]
+    assert steps[1].expected == [ExpectedLine("...", 271)]
+    assert steps[2].expected == [ExpectedLine("1", 273)]
+    assert steps[3].expected[1] == ExpectedLine(
+        "yonghwan    5511    1842  0 16:48 pts/0    00:00:00 ps -ef", 278
+    )
+    assert steps[4].expected == steps[5].expected == []
+
+
+def test_debian_style_container_prompt_and_tilde_prompt() -> None:
+    steps = parse_steps(PAGE, "~ $ docker attach web\nroot@328d830cc003:/# exit\n", 10)
+    assert steps == [
+        Step("~ $ ", "docker attach web", 10),
+        Step("root@328d830cc003:/# ", "exit", 11, in_container=True),
+    ]
+
+
+def test_output_keeps_tabs_and_spaces_and_error_lines() -> None:
+    text = "$ docker image rm ubuntu\nError response from daemon: No such image: ubuntu:latest\n"
+    text += "$ printf 'a\\tb  \\n'\na\tb  \n"
+    steps = parse_steps(PAGE, text, 1)
+    assert steps[0].expected == [
+        ExpectedLine("Error response from daemon: No such image: ubuntu:latest", 2)
+    ]
+    assert steps[1].expected == [ExpectedLine("a\tb  ", 4)]
+
+
+def test_continuation_and_heredoc_are_one_command() -> None:
+    text = (
+        "$ docker run -d --name web \\\n"
+        "    -p 8080:80 nginx\n"
+        "0123456789ab\n"
+        "$ cat > app.py <<'EOF'\n"
+        "print('hi')\n"
+        "\n"
+        "EOF\n"
+        "$ python3 app.py\n"
+        "hi\n"
+    )
+    steps = parse_steps(PAGE, text, 1)
+    assert [s.command for s in steps] == [
+        "docker run -d --name web \\\n    -p 8080:80 nginx",
+        "cat > app.py <<'EOF'\nprint('hi')\n\nEOF",
+        "python3 app.py",
+    ]
+    assert steps[0].expected == [ExpectedLine("0123456789ab", 3)]
+    assert steps[2].line == 8
+
+
+def test_the_notes_broken_comment_is_caught() -> None:
+    text = (
+        "$ ls -lh test-mysql57.tar\n"
+        "-rw-rw-r-- 1 yonghwan yonghwan 428M  2월 23 23:51 test-mysql57.tar\n"
+        "\n"
+        "# tar 명령의 옵션중 tvf(...)를 이용해 묶인 파일 내용을 확인할 수 있습니다. 이미지\n"
+        "다이제스트값으로 만들어진 디렉터리 파일입니다\n"
+        "$ tar tvf test-mysql57.tar\n"
+    )
+    with pytest.raises(HarnessError, match="text after a comment is neither") as caught:
+        parse_steps(PAGE, text, 181)
+    assert caught.value.line == 185
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("hello\n$ true\n", "before the first command"),
+        ("$ echo a\n\nb\n", "after a blank line"),
+        ("$ docker run \\\n", "continues past its block"),
+        ("$ cat <<EOF\nx\n", "here-document EOF not ended"),
+    ],
+)
+def test_malformed_transcripts(text: str, message: str) -> None:
+    with pytest.raises(HarnessError, match=message):
+        parse_steps(PAGE, text, 1)
+
+
+def test_prompts() -> None:
+    assert has_host_prompt("# c\n/proc/1842 $ ls -l\n")
+    assert has_host_prompt("~/work $ ls\n")
+    assert not has_host_prompt("docker run = [pull] + create + start + [command]\n")
+    assert not has_host_prompt("$\n$ \nprice $ 5\n")
+    assert not has_host_prompt("root@328d830cc003:/# exit\n")
+
+
+def test_parse_transcript_uses_the_line_after_the_fence() -> None:
+    block = CodeBlock(PAGE, 40, 43, "shell", "shell", "$ echo $$\n1842\n", BlockKind.TRANSCRIPT)
+    assert parse_transcript(block) == [Step("$ ", "echo $$", 41, [ExpectedLine("1842", 42)])]
