@@ -1,0 +1,44 @@
+/*
+ * Korean search, query side: drop the particle of each Hangul word of the query
+ * (`이미지를` -> `이미지`) before Material's search worker sees it. The index side
+ * (words without particles, parts of compounds) is hooks/search_ko.py; PARTICLES is the
+ * same list (tests/test_search_ko.py checks it).
+ */
+;(function () {
+  "use strict"
+
+  const PARTICLES = [
+    "을", "를", "이", "가", "은", "는", "에", "의", "로", "으로", "와", "과", "도", "만",
+    "까지", "부터", "에서", "에게", "한테", "처럼", "보다", "이다", "입니다", "이며", "이고",
+    "에는", "에도", "에서는", "으로는", "로는", "와는", "과는", "에게서", "한테서", "이나",
+    "나", "랑", "이랑", "마저", "조차", "밖에", "로서", "으로서", "로써", "으로써", "이라고",
+    "라고", "이란", "란", "이라는", "라는", "이에요", "예요"
+  ].sort((a, b) => b.length - a.length)
+  const MIN_SYLLABLES = 2
+  const SEARCH_QUERY = 2 // Material's SearchMessageType.QUERY
+
+  function stripParticle(word) {
+    for (const particle of PARTICLES)
+      if (word.endsWith(particle) && word.length - particle.length >= MIN_SYLLABLES)
+        return word.slice(0, -particle.length)
+    return word
+  }
+
+  function koreanQuery(query) {
+    return query.replace(/[가-힣]+/g, stripParticle)
+  }
+
+  // Material talks to its worker with postMessage; the prototype also covers a worker
+  // created before this script ran.
+  if (typeof Worker !== "undefined") {
+    const post = Worker.prototype.postMessage
+    Worker.prototype.postMessage = function (message, ...rest) {
+      if (message && message.type === SEARCH_QUERY && typeof message.data === "string")
+        message = { ...message, data: koreanQuery(message.data) }
+      return post.call(this, message, ...rest)
+    }
+  }
+
+  if (typeof module !== "undefined")
+    module.exports = { koreanQuery, PARTICLES }
+})()

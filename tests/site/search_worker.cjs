@@ -1,0 +1,52 @@
+// Run Material's own search worker, as shipped in a built site, on a list of queries.
+//
+//   node search_worker.cjs <site dir> <queries.json>
+//
+// The worker script runs in a VM context with the few Web Worker globals it uses (self,
+// addEventListener, postMessage, importScripts). Each query goes through the site's
+// search-ko.js first, as in the browser. Prints {query: [page locations, best first]}.
+"use strict"
+
+const fs = require("fs")
+const path = require("path")
+const vm = require("vm")
+
+async function main() {
+  const [site, queriesFile] = process.argv.slice(2)
+  const workers = path.join(site, "assets", "javascripts", "workers")
+  const script = fs.readdirSync(workers).find(name => /^search\..*\.min\.js$/.test(name))
+  const { koreanQuery } = require(path.resolve(site, "assets", "javascripts", "search-ko.js"))
+
+  let listener = null
+  let reply = null
+  const context = {
+    console,
+    addEventListener: (type, fn) => { if (type === "message") listener = fn },
+    postMessage: message => reply(message),
+    importScripts: (...urls) => {
+      for (const url of urls)
+        vm.runInContext(fs.readFileSync(path.resolve(workers, url), "utf8"), context)
+    }
+  }
+  context.self = context
+  vm.createContext(context)
+  vm.runInContext(fs.readFileSync(path.join(workers, script), "utf8"), context)
+
+  const send = message => new Promise(resolve => {
+    reply = resolve
+    listener({ data: message })
+  })
+  const index = JSON.parse(
+    fs.readFileSync(path.join(site, "search", "search_index.json"), "utf8"))
+  const ready = await send({ type: 0, data: { ...index, options: { suggest: false } } })
+  if (ready.type !== 1) throw new Error(`worker not ready: ${JSON.stringify(ready)}`)
+
+  const results = {}
+  for (const query of JSON.parse(fs.readFileSync(queriesFile, "utf8"))) {
+    const { data } = await send({ type: 2, data: koreanQuery(query) })
+    results[query] = data.items.map(group => group[0].location.split("#")[0])
+  }
+  process.stdout.write(JSON.stringify(results))
+}
+
+main().catch(err => { console.error(err); process.exit(1) })
