@@ -37,8 +37,8 @@ def with_copy_text(path: Path, markdown: str, page_html: str) -> str:
     for block in rendered(path, markdown, page_html, SHELL_LANGUAGES):
         try:
             text = commands(path, "\n".join(block.fence.body), block.fence.line + 1)
-        except HarnessError as error:  # the tests report it too; the page still builds
-            log.warning("%s (copy button copies the whole block)", error)
+        except HarnessError as error:  # the test run fails on it; the site still builds
+            log.info("%s (its copy button copies the whole block)", error)
             continue
         if text is None:
             continue
