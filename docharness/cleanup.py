@@ -1,0 +1,98 @@
+"""Page isolation: remove what a page created on the daemon, whatever way the page ended.
+
+A snapshot of the daemon's containers, images (with their tags), volumes and networks is
+taken before the page's first block; afterwards everything new goes: containers (forced),
+volumes, networks, images (forced), and tags the page added to images that were already
+there (`docker image tag httpd:latest debian-httpd:1.0`). Tags the page removed from an
+image that still exists are put back, so the next page finds the daemon as this one did.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import docker
+from docker.errors import APIError, NotFound
+
+DEFAULT_NETWORKS = {"bridge", "host", "none"}
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """IDs (names for volumes) of what exists on the daemon at one moment."""
+
+    containers: frozenset[str]
+    images: dict[str, frozenset[str]]  # image ID -> its repo:tag names
+    volumes: frozenset[str]
+    networks: frozenset[str]
+
+
+def client_for(host: str) -> docker.APIClient:
+    """A low-level API client: a handful of plain requests, no object wrapping."""
+    return docker.APIClient(base_url=host, timeout=120)
+
+
+def _images(api: docker.APIClient) -> dict[str, frozenset[str]]:
+    images: list[dict[str, Any]] = api.images(all=True)
+    return {
+        image["Id"]: frozenset(t for t in image.get("RepoTags") or () if t != "<none>:<none>")
+        for image in images
+    }
+
+
+def snapshot(api: docker.APIClient) -> Snapshot:
+    """What exists now."""
+    return Snapshot(
+        containers=frozenset(c["Id"] for c in api.containers(all=True)),
+        images=_images(api),
+        volumes=frozenset(v["Name"] for v in api.volumes().get("Volumes") or ()),
+        networks=frozenset(n["Id"] for n in api.networks()),
+    )
+
+
+def restore(api: docker.APIClient, before: Snapshot) -> list[str]:
+    """Remove what is new since ``before``; the problems met, one sentence each."""
+    problems: list[str] = []
+
+    def attempt(what: str, call: Any, *args: Any, **kwargs: Any) -> None:
+        try:
+            call(*args, **kwargs)
+        except NotFound:
+            pass  # already gone (e.g. --rm): nothing to do
+        except APIError as error:
+            problems.append(f"cannot remove {what}: {error.explanation or error}")
+
+    for container in api.containers(all=True):
+        if container["Id"] not in before.containers:
+            attempt(
+                f"container {container['Id'][:12]}",
+                api.remove_container,
+                container["Id"],
+                force=True,
+                v=True,
+            )
+    for volume in api.volumes().get("Volumes") or ():
+        if volume["Name"] not in before.volumes:
+            attempt(f"volume {volume['Name']}", api.remove_volume, volume["Name"], force=True)
+    for network in api.networks():
+        if network["Id"] not in before.networks and network["Name"] not in DEFAULT_NETWORKS:
+            attempt(f"network {network['Name']}", api.remove_network, network["Id"])
+    _restore_images(api, before, attempt)
+    return problems
+
+
+def _restore_images(api: docker.APIClient, before: Snapshot, attempt: Any) -> None:
+    now = _images(api)
+    for image_id, tags in now.items():
+        if image_id in before.images:
+            for tag in tags - before.images[image_id]:
+                # Untag only: the image itself was there before the page.
+                attempt(f"tag {tag}", api.remove_image, tag, noprune=True)
+            for tag in before.images[image_id] - tags:
+                repository, _, name = tag.rpartition(":")
+                attempt(f"tag {tag} (restoring)", api.tag, image_id, repository, name)
+    # Newest first: a child image goes before the parent it was built on.
+    created = {i["Id"]: i.get("Created", 0) for i in api.images(all=True)}
+    for image_id in sorted(set(now) - set(before.images), key=lambda i: -created.get(i, 0)):
+        attempt(f"image {image_id[7:19]}", api.remove_image, image_id, force=True)
