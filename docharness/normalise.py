@@ -1,0 +1,254 @@
+"""Compare the output a page shows with the real output, ignoring what varies between runs.
+
+Each line is cut into tokens of a kind. Varying kinds (times, durations, sizes, some columns)
+match any token of the same kind; bindable kinds (IDs, digests, PIDs, user names) match any
+value the first time, then the page's value stands for that real value for the rest of the page.
+Runs of spaces match runs of spaces, so realigned table columns still match.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import NamedTuple
+
+from docharness.model import ExpectedLine
+
+ELLIPSIS = "..."
+
+# Token kinds.
+LITERAL, SPACE = "literal", "space"
+TIME, DURATION, SIZE, ANY = "time", "duration", "size", "any"
+DIGEST, LONG_ID, ID, PID, USER = "digest", "long_id", "id", "pid", "user"
+BINDABLE = frozenset({DIGEST, LONG_ID, ID, PID, USER})
+VARYING = frozenset({TIME, DURATION, SIZE, ANY})
+
+_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"
+_CLOCK = r"\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?"
+_ISO = (
+    r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?"
+    r"(?:Z|\s?[+-]\d{2}:?\d{2}(?:\s[A-Z]{2,5}(?![\w]))?)?)?"
+)
+# `ls -l` dates: Korean and C locales, recent (clock) or older (year) files.
+_LS_DATE = rf"(?:\d{{1,2}}월\s+\d{{1,2}}일?|{_MONTH}\s+\d{{1,2}})\s+(?:\d{{1,2}}:\d{{2}}|\d{{4}})"
+_SIZE = r"\d+(?:[.,]\d+)?(?:[kKMGTP]i?B|[kKMGTP]|B)"
+
+_SPECIAL = re.compile(
+    "|".join(
+        [
+            rf"(?P<{DIGEST}>(?<![\w])sha256:(?:[0-9a-f]{{64}}|[0-9a-f]+\.\.\.[0-9a-f]*))",
+            rf"(?P<{LONG_ID}>(?<![0-9A-Za-z])[0-9a-f]{{64}}(?![0-9A-Za-z]))",
+            rf"(?P<{ID}>(?<![0-9A-Za-z])[0-9a-f]{{12}}(?![0-9A-Za-z]))",
+            rf"(?P<{TIME}>(?<![\w.:/-])(?:{_ISO}|{_LS_DATE}|{_CLOCK})(?![\w.:]))",
+            rf"(?P<{DURATION}>(?<!\w)(?:Less than a second|About an? (?:minute|hour)"
+            r"|\d+ (?:second|minute|hour|day|week|month|year)s?)(?!\w))",
+            rf"(?P<{SIZE}>(?<![\w.]){_SIZE}(?!\w))",
+            rf"(?P<{SPACE}>[ \t]+)",
+        ]
+    )
+)
+
+# Whole-line shapes whose columns have meanings no single token shows: the kind of each
+# named group is the group name without its trailing digit; `rest` is tokenised as usual.
+_SHAPES = [
+    # ps -ef: UID PID PPID C STIME TTY TIME CMD
+    re.compile(
+        rf"^(?P<{USER}>\S+)\s+(?P<{PID}1>\d+)\s+(?P<{PID}2>\d+)\s+(?P<{ANY}1>\d+)"
+        rf"\s+(?P<{TIME}1>{_CLOCK}|{_MONTH}\d{{2}}|\d{{4}})\s+(?P<{ANY}2>\S+)"
+        rf"\s+(?P<{TIME}2>(?:\d+-)?\d+:\d{{2}}:\d{{2}})(?P<rest>\s.*)$"
+    ),
+    # ls -l: mode links user group size date name (the link count varies by filesystem)
+    re.compile(
+        rf"^(?P<{LITERAL}>[-bcdlpsD][-rwxsStT]{{9}}[.+@]?)\s+(?P<{ANY}>\d+)\s+(?P<{USER}1>\S+)"
+        rf"\s+(?P<{USER}2>\S+)\s+(?P<{SIZE}>\d+(?:[.,]\d+)?[KMGTP]?)\s+(?P<{TIME}>{_LS_DATE})"
+        rf"(?P<rest>\s.*)$"
+    ),
+    # tar tv: mode owner/group size date time name
+    re.compile(
+        rf"^(?P<{LITERAL}>[-bcdlhpsD][-rwxsStT]{{9}})\s+(?P<{LITERAL}2>\S+/\S+)\s+(?P<{SIZE}>\d+)"
+        rf"\s+(?P<{TIME}>\d{{4}}-\d{{2}}-\d{{2}} \d{{2}}:\d{{2}}(?::\d{{2}})?)(?P<rest>\s.*)$"
+    ),
+    re.compile(rf"^total\s+(?P<{SIZE}>\d+(?:[.,]\d+)?[KMGTP]?)$"),
+    # A line that is only a number of 3 to 7 digits is a PID (`echo $$`); small numbers
+    # (a container's PID 1) and long ones (IDs) are left to the other kinds.
+    re.compile(rf"^\s*(?P<{PID}>\d{{3,7}})\s*$"),
+]
+
+
+class Token(NamedTuple):
+    """One piece of a line: its kind and its text."""
+
+    kind: str
+    text: str
+
+
+def tokenize(line: str) -> list[Token]:
+    """Cut a line (trailing whitespace ignored) into tokens."""
+    line = line.rstrip()
+    for shape in _SHAPES:
+        found = shape.match(line)
+        if found is not None:
+            return list(_shape_tokens(found))
+    return list(_tokens(line))
+
+
+def _shape_tokens(found: re.Match[str]) -> Iterator[Token]:
+    place = 0
+    for name, text in found.groupdict().items():
+        if text is None:
+            continue
+        start = found.start(name)
+        yield from _tokens(found.string[place:start])
+        if name == "rest":
+            yield from _tokens(text)
+        else:
+            yield Token(name.rstrip("0123456789"), text)
+        place = found.end(name)
+    yield from _tokens(found.string[place:])
+
+
+def _tokens(text: str) -> Iterator[Token]:
+    place = 0
+    for found in _SPECIAL.finditer(text):
+        if found.start() > place:
+            yield Token(LITERAL, text[place : found.start()])
+        kind = found.lastgroup
+        assert kind is not None  # every alternative is a named group
+        yield Token(kind, found.group())
+        place = found.end()
+    if place < len(text):
+        yield Token(LITERAL, text[place:])
+
+
+_HEX = re.compile(r"[0-9a-f]{12,64}")
+
+
+class Bindings:
+    """Values the page shows (IDs, PIDs, digests, users) and the real values they stand for."""
+
+    def __init__(self, values: Mapping[str, str] | None = None) -> None:
+        self.values: dict[str, str] = dict(values or {})
+
+    def substitute(self, command: str) -> str:
+        """The command with each bound page value, as a whole token, replaced by the real one.
+
+        A bound 64-hex ID's 12-character short form is replaced too.
+        """
+        return _replace(_with_short_ids(self.values), command)
+
+    def to_page(self, text: str) -> str:
+        """The reverse of ``substitute``: real values written back as the page shows them."""
+        reverse = {real: page for page, real in _with_short_ids(self.values).items()}
+        return _replace(reverse, text)
+
+
+def _with_short_ids(values: Mapping[str, str]) -> dict[str, str]:
+    short = {
+        page[:12]: real[:12]
+        for page, real in values.items()
+        if len(page) == len(real) == 64 and _HEX.fullmatch(page)
+    }
+    return {**short, **values}
+
+
+def _replace(values: Mapping[str, str], text: str) -> str:
+    if not values:
+        return text
+    return _pattern(frozenset(values)).sub(lambda found: values[found.group()], text)
+
+
+@lru_cache(maxsize=256)
+def _pattern(keys: frozenset[str]) -> re.Pattern[str]:
+    """Whole-token alternation of ``keys``, longest first (compiled once per set of keys)."""
+    ordered = sorted(keys, key=lambda key: (-len(key), key))
+    return re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, ordered)) + r")(?!\w)")
+
+
+@dataclass(frozen=True)
+class Mismatch:
+    """Why expected output did not match: the page line to blame and a unified diff.
+
+    ``line`` is None when the page shows no output but the command printed some.
+    """
+
+    line: int | None
+    diff: str
+
+
+def is_ellipsis(line: ExpectedLine) -> bool:
+    """Whether an expected line is `...` (matches any number of lines)."""
+    return line.text.strip() == ELLIPSIS
+
+
+def match(
+    expected: Sequence[ExpectedLine], actual: Sequence[str], bindings: Bindings
+) -> Mismatch | None:
+    """Compare a command's expected output with its real output; None when they match.
+
+    Blank real lines are ignored (a transcript cannot show them: a blank line ends output).
+    On a match, the new bindings are added to ``bindings``.
+    """
+    real = [line.rstrip() for line in actual if line.strip()]
+    furthest = [0]
+
+    def from_here(i: int, j: int, binds: dict[str, str]) -> dict[str, str] | None:
+        if i == len(expected):
+            if j == len(real):
+                return binds
+            furthest[0] = max(furthest[0], i)
+            return None
+        if is_ellipsis(expected[i]):
+            for k in range(j, len(real) + 1):
+                done = from_here(i + 1, k, binds)
+                if done is not None:
+                    return done
+            return None
+        bound = match_line(expected[i].text, real[j], binds) if j < len(real) else None
+        if bound is None:
+            furthest[0] = max(furthest[0], i)
+            return None
+        return from_here(i + 1, j + 1, bound)
+
+    done = from_here(0, 0, bindings.values)
+    if done is not None:
+        bindings.values.update(done)
+        return None
+    line = expected[min(furthest[0], len(expected) - 1)].line if expected else None
+    diff = difflib.unified_diff(
+        [e.text for e in expected], real, "expected (page)", "actual", lineterm=""
+    )
+    return Mismatch(line, "\n".join(diff))
+
+
+def match_line(expected: str, actual: str, binds: dict[str, str]) -> dict[str, str] | None:
+    """Match one line; the bindings extended by it (a new dict if any), or None."""
+    want, got = tokenize(expected), tokenize(actual)
+    if len(want) != len(got):
+        return None
+    for (kind, page), (real_kind, real) in zip(want, got, strict=True):
+        if kind != real_kind:
+            return None
+        if kind in BINDABLE:
+            if not _fits(binds, page, real):
+                return None
+            if page not in binds:
+                binds = {**binds, page: real}
+        elif kind == LITERAL and _replace(_with_short_ids(binds), page) != real:
+            return None
+    return binds
+
+
+def _fits(binds: Mapping[str, str], page: str, real: str) -> bool:
+    """Whether page value -> real value agrees with the bindings (also short vs long IDs)."""
+    if page in binds:
+        return binds[page] == real
+    if not _HEX.fullmatch(page):
+        return True
+    for known, value in binds.items():
+        size = min(len(known), len(page))
+        if _HEX.fullmatch(known) and known[:size] == page[:size] and value[:size] != real[:size]:
+            return False
+    return True
