@@ -88,7 +88,9 @@ def ensure_base_tar() -> None:
         return
     BASE_TAR.parent.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
-    partial = BASE_TAR.with_name("partial-" + BASE_TAR.name)  # mmdebstrap picks the format by suffix
+    partial = BASE_TAR.with_name(
+        "partial-" + BASE_TAR.name
+    )  # mmdebstrap picks the format by suffix
     subprocess.run(
         ["mmdebstrap", "--variant=minbase", "--quiet", "bookworm", str(partial)], check=True
     )

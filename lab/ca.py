@@ -16,6 +16,9 @@ from lab.paths import CERT_NAMES, GCR, HUB, INDEX, SECRETS
 CA_CERT = SECRETS / "ca.crt"
 SERVER_CERT = SECRETS / "server.crt"
 SERVER_KEY = SECRETS / "server.key"
+# auth.docker.io signs its bearer tokens with this key; the hub registry trusts the certificate.
+TOKEN_CERT = SECRETS / "token.crt"
+TOKEN_KEY = SECRETS / "token.key"
 # What the lab daemons trust: the host's roots plus the lab CA (Go reads SSL_CERT_FILE).
 TRUST_BUNDLE = SECRETS / "trust-bundle.crt"
 HOST_BUNDLE = Path("/etc/ssl/certs/ca-certificates.crt")
@@ -23,7 +26,7 @@ HOST_BUNDLE = Path("/etc/ssl/certs/ca-certificates.crt")
 
 def ensure() -> None:
     """Create the CA and the registries' certificate unless they exist."""
-    if SERVER_CERT.exists() and SERVER_KEY.exists() and TRUST_BUNDLE.exists():
+    if TOKEN_KEY.exists() and SERVER_KEY.exists() and TRUST_BUNDLE.exists():
         return
     SECRETS.mkdir(parents=True, exist_ok=True, mode=0o700)
     ca_key = ec.generate_private_key(ec.SECP256R1())
@@ -48,14 +51,14 @@ def ensure() -> None:
     # The CA key is not kept: nothing else is ever signed with it.
     CA_CERT.write_bytes(ca_cert.public_bytes(serialization.Encoding.PEM))
     SERVER_CERT.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    SERVER_KEY.touch(mode=0o600)
-    SERVER_KEY.write_bytes(
-        key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
+    _write_key(SERVER_KEY, key)
+    token_key = ec.generate_private_key(ec.SECP256R1())
+    token_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "lab token signer")])
+    token_cert = _builder(token_name, token_name, token_key.public_key()).sign(
+        token_key, hashes.SHA256()
     )
+    TOKEN_CERT.write_bytes(token_cert.public_bytes(serialization.Encoding.PEM))
+    _write_key(TOKEN_KEY, token_key)
     TRUST_BUNDLE.write_bytes(HOST_BUNDLE.read_bytes() + CA_CERT.read_bytes())
 
 
@@ -71,4 +74,15 @@ def _builder(
         .serial_number(x509.random_serial_number())
         .not_valid_before(now - dt.timedelta(days=1))
         .not_valid_after(now + dt.timedelta(days=825))
+    )
+
+
+def _write_key(path: Path, key: ec.EllipticCurvePrivateKey) -> None:
+    path.touch(mode=0o600)
+    path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
     )

@@ -1,4 +1,4 @@
-"""``index.docker.io``'s v1 search endpoint, answered from the lab's catalogue.
+"""``index.docker.io`` and ``auth.docker.io``: the v1 search endpoint and the token endpoint.
 
 The daemon's ``docker search`` calls ``GET https://index.docker.io/v1/search?q=..&n=..``; this
 server answers it from ``catalogue.json`` (written by the image builder from the images' labels)
@@ -12,8 +12,8 @@ import ssl
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlparse
 
-from lab import ca
-from lab.paths import CATALOGUE, INDEX, REGISTRY_STORAGE
+from lab import ca, token
+from lab.paths import CATALOGUE, INDEX, REGISTRY_STORAGE, SECRETS
 
 REPOSITORIES = REGISTRY_STORAGE / "docker" / "registry" / "v2" / "repositories"
 
@@ -60,12 +60,22 @@ class Handler(BaseHTTPRequestHandler):
         url = urlparse(self.path)
         if url.path == "/v1/_ping":
             self._reply(200, {})
+        elif url.path == "/token":
+            self._token(parse_qs(url.query))
         elif url.path == "/v1/search":
             args = parse_qs(url.query)
             limit = int(args.get("n", ["25"])[0])
             self._reply(200, search(args.get("q", [""])[0], limit))
         else:
             self._reply(404, {"error": f"the lab's index does not serve {url.path}"})
+
+    def _token(self, args: dict[str, list[str]]) -> None:
+        try:
+            account = token.check_basic(self.headers.get("Authorization"), _htpasswd())
+        except token.Unauthorized:
+            self._reply(401, {"details": "incorrect username or password"})
+            return
+        self._reply(200, token.issue(args.get("scope", []), account))
 
     def _reply(self, status: int, body: dict[str, object]) -> None:
         data = json.dumps(body).encode()
@@ -77,7 +87,12 @@ class Handler(BaseHTTPRequestHandler):
         self.wfile.write(data)
 
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002
-        pass  # the daemon's own log says what was searched
+        pass  # the daemon's own log says what was searched or refused
+
+
+def _htpasswd() -> dict[str, bytes]:
+    lines = (SECRETS / "htpasswd").read_text().splitlines()
+    return {user: hashed.encode() for user, _, hashed in (line.partition(":") for line in lines)}
 
 
 def main() -> None:

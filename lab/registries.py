@@ -1,9 +1,10 @@
 """The registries that answer for Docker Hub and gcr.io, all on one shared storage folder.
 
 - mirror: anonymous http on loopback: the daemons' ``registry-mirrors``, where images are seeded;
-- hub: ``registry-1.docker.io``, TLS and an htpasswd account, for ``docker login``/``docker push``;
+- hub: ``registry-1.docker.io``, TLS and bearer tokens from ``auth.docker.io`` as on Docker Hub:
+  anonymous pulls, ``docker login``/``docker push`` with the htpasswd account;
 - gcr: ``gcr.io``, TLS, anonymous and read-only;
-- index: ``index.docker.io``, our own small v1 search endpoint (lab.search).
+- index: ``index.docker.io``/``auth.docker.io``, our own search and token endpoints (lab.index).
 """
 
 from __future__ import annotations
@@ -17,9 +18,10 @@ from pathlib import Path
 
 import bcrypt
 
-from lab import ca, procs
+from lab import ca, procs, token
 from lab.paths import GCR, HUB, INDEX, LAB_DIR, LOGIN_USER, MIRROR, REGISTRY_STORAGE, SECRETS
 
+INDEX_NAME = "auth.docker.io"
 LOGIN_FILE = SECRETS / "login.json"
 HTPASSWD = SECRETS / "htpasswd"
 # bcrypt cost 5: the registry checks the password on every request of a push; cost 12 costs seconds.
@@ -56,7 +58,14 @@ def _config(name: str, addr: tuple[str, int], tls: bool, auth: bool, readonly: b
     if tls:
         lines.append(f"  tls: {{certificate: {ca.SERVER_CERT}, key: {ca.SERVER_KEY}}}")
     if auth:
-        lines += ["auth:", f"  htpasswd: {{realm: lab-registry, path: {HTPASSWD}}}"]
+        lines += [
+            "auth:",
+            "  token:",
+            f"    realm: https://{INDEX_NAME}/token",
+            f"    service: {token.SERVICE}",
+            f"    issuer: {token.ISSUER}",
+            f"    rootcertbundle: {ca.TOKEN_CERT}",
+        ]
     path = LAB_DIR / "config" / f"registry-{name}.yml"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("\n".join(lines) + "\n")
@@ -83,12 +92,12 @@ def start_missing() -> list[str]:
 
 
 def _program(name: str) -> str:
-    return "lab.search" if name == "index" else "docker-registry"
+    return "lab.index" if name == "index" else "docker-registry"
 
 
 def _argv(name: str) -> list[str]:
     if name == "index":
-        return [sys.executable, "-m", "lab.search"]
+        return [sys.executable, "-m", "lab.index"]
     tls, auth, readonly = {
         "mirror": (False, False, False),
         "hub": (True, True, False),

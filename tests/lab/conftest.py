@@ -38,10 +38,18 @@ def docker(docker_host: str, tmp_path: Path) -> Iterator[Docker]:
     """Run the real docker CLI against this worker's lab daemon; remove what the test made."""
     env = {**os.environ, "DOCKER_HOST": docker_host, "DOCKER_CONFIG": str(tmp_path / ".docker")}
 
-    def run(*args: str, input: str | None = None, check: bool = False
-            ) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(["docker", *args], env=env, input=input, text=True,
-                              capture_output=True, timeout=180, check=check)
+    def run(
+        *args: str, input: str | None = None, check: bool = False
+    ) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            ["docker", *args],
+            env=env,
+            input=input,
+            text=True,
+            capture_output=True,
+            timeout=180,
+            check=check,
+        )
 
     before = set(run("images", "-q", "--no-trunc").stdout.split())
     yield run

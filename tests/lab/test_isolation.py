@@ -21,8 +21,12 @@ def test_host_hosts_file_does_not_name_the_registries() -> None:
 def test_daemon_namespace_points_registries_at_loopback(lab_state: dict[str, object]) -> None:
     pid = procs.running_pid("lab0")
     assert pid is not None, "lab0 is not running"
-    inside = subprocess.run(["nsenter", "-t", str(pid), "-m", "cat", "/etc/hosts"],
-                            capture_output=True, text=True, check=True).stdout
+    inside = subprocess.run(
+        ["nsenter", "-t", str(pid), "-m", "cat", "/etc/hosts"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     assert "127.0.0.2 registry-1.docker.io" in inside
     assert "127.0.0.3 gcr.io" in inside
     assert "127.0.0.4 index.docker.io auth.docker.io" in inside

@@ -21,8 +21,9 @@ pytestmark = pytest.mark.lab
 
 
 def lab(command: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "lab", command], capture_output=True, text=True,
-                          timeout=600)
+    return subprocess.run(
+        [sys.executable, "-m", "lab", command], capture_output=True, text=True, timeout=600
+    )
 
 
 def lab_processes() -> list[str]:
@@ -73,8 +74,12 @@ def test_up_starts_daemons_with_no_image_loaded() -> None:
     result = lab("up")
     assert result.returncode == 0, result.stderr
     for daemon in test_daemons():
-        images = subprocess.run(["docker", "-H", f"unix://{daemon.socket}", "images", "-q"],
-                                capture_output=True, text=True, check=True).stdout
+        images = subprocess.run(
+            ["docker", "-H", f"unix://{daemon.socket}", "images", "-q"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
         assert images == "", f"{daemon.name} starts with images: {images}"
 
 
@@ -86,14 +91,29 @@ def test_up_restarts_a_dead_daemon() -> None:
     result = lab("up")
     assert result.returncode == 0, result.stderr
     assert procs.running_pid(victim.name) not in (None, pid)
-    ping = subprocess.run(["docker", "-H", f"unix://{victim.socket}", "info", "-f", "{{.ID}}"],
-                          capture_output=True, text=True)
+    ping = subprocess.run(
+        ["docker", "-H", f"unix://{victim.socket}", "info", "-f", "{{.ID}}"],
+        capture_output=True,
+        text=True,
+    )
     assert ping.returncode == 0, ping.stderr
 
 
 def test_up_without_root_says_what_is_needed() -> None:
     result = subprocess.run(
-        ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", sys.executable, "-m", "lab",
-         "up"], capture_output=True, text=True, cwd=Path(__file__).parents[2])
+        [
+            "setpriv",
+            "--reuid=65534",
+            "--regid=65534",
+            "--clear-groups",
+            sys.executable,
+            "-m",
+            "lab",
+            "up",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).parents[2],
+    )
     assert result.returncode == 1
     assert result.stderr.strip().splitlines()[-1].startswith("lab: needs root")
