@@ -1,9 +1,9 @@
 """``auth.docker.io``'s token endpoint: Docker Hub's pull-anonymously, push-when-logged-in model.
 
 The hub registry uses distribution's token auth, like the real one: every request needs a bearer
-token, which this endpoint issues. Anonymous callers get ``pull`` on every repository; a caller whose
-basic credentials match the htpasswd account also gets ``push`` on its own namespace; a wrong
-password gets Docker Hub's own 401 (``incorrect username or password``).
+token, which this endpoint issues. Anonymous callers get ``pull`` on every repository; a caller
+whose basic credentials match the htpasswd account also gets ``push`` on its own namespace; a
+wrong password gets Docker Hub's own 401 (``incorrect username or password``).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Fixtures for the lab's own tests: the real lab daemon of this worker, driven with the real CLI."""
+"""Fixtures for the lab's own tests: this worker's real lab daemon, driven with the real CLI."""
 
 from __future__ import annotations
 
