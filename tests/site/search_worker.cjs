@@ -1,10 +1,11 @@
 // Run Material's own search worker, as shipped in a built site, on a list of queries.
 //
-//   node search_worker.cjs <site dir> <queries.json>
+//   node search_worker.cjs <site dir> <queries.json> [--plain]
 //
 // The worker script runs in a VM context with the few Web Worker globals it uses (self,
 // addEventListener, postMessage, importScripts). Each query goes through the site's
 // search-ko.js first, as in the browser. Prints {query: [page locations, best first]}.
+// --plain leaves out our Korean additions (the `ko` index field and search-ko.js): Material alone.
 "use strict"
 
 const fs = require("fs")
@@ -12,10 +13,13 @@ const path = require("path")
 const vm = require("vm")
 
 async function main() {
-  const [site, queriesFile] = process.argv.slice(2)
+  const [site, queriesFile, mode] = process.argv.slice(2)
+  const plain = mode === "--plain"
   const workers = path.join(site, "assets", "javascripts", "workers")
   const script = fs.readdirSync(workers).find(name => /^search\..*\.min\.js$/.test(name))
-  const { koreanQuery } = require(path.resolve(site, "assets", "javascripts", "search-ko.js"))
+  const koreanQuery = plain
+    ? query => query
+    : require(path.resolve(site, "assets", "javascripts", "search-ko.js")).koreanQuery
 
   let listener = null
   let reply = null
@@ -38,6 +42,10 @@ async function main() {
   })
   const index = JSON.parse(
     fs.readFileSync(path.join(site, "search", "search_index.json"), "utf8"))
+  if (plain) {
+    delete index.config.fields.ko
+    for (const doc of index.docs) delete doc.ko
+  }
   const ready = await send({ type: 0, data: { ...index, options: { suggest: false } } })
   if (ready.type !== 1) throw new Error(`worker not ready: ${JSON.stringify(ready)}`)
 

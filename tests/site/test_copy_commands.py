@@ -1,0 +1,64 @@
+"""Unit tests of hooks/copy_commands.py: what a transcript's copy button copies."""
+
+from __future__ import annotations
+
+import html
+import re
+import sys
+from pathlib import Path
+
+import markdown
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "hooks"))
+import copy_commands  # noqa: E402
+
+PAGE = Path("docs/sample.md")
+
+
+def copied(source: str) -> str | None:
+    return copy_commands.commands(PAGE, source, 2)
+
+
+def test_prompts_output_and_comments_are_left_out() -> None:
+    source = (
+        "# 이미지 삭제\n"
+        "$ docker image rm ubuntu\n"
+        "Error response from daemon: No such image: ubuntu:latest\n"
+        "\n"
+        "~ $ docker ps\n"
+        "/proc/1842 $ ls -l\n"
+    )
+    assert copied(source) == "docker image rm ubuntu\ndocker ps\nls -l"
+
+
+def test_continuation_lines_stay_with_their_command() -> None:
+    source = "$ docker run -d \\\n    --name web nginx\nabc123\n$ docker ps\n"
+    assert copied(source) == "docker run -d \\\n    --name web nginx\ndocker ps"
+
+
+def test_container_session_commands_are_copied_without_prompts() -> None:
+    source = (
+        "$ docker run -it centos:8 bash\n"
+        "[root@cdc1bef7f247 /]# echo $$\n"
+        "1\n"
+        "root@328d830cc003:/# exit\n"
+    )
+    assert copied(source) == "docker run -it centos:8 bash\necho $$\nexit"
+
+
+def test_synopsis_copies_as_written() -> None:
+    assert copied("docker image tag 원본이미지[:태그] 참조이미지[:태그]\n") is None
+
+
+def test_data_copy_lands_on_each_transcripts_pre_only() -> None:
+    source = (
+        "```shell\n$ docker ps\nCONTAINER ID\n```\n\n"
+        "```shell\ndocker run = [pull] + create + start + [command]\n```\n\n"
+        "```text\n$ not a transcript\n```\n\n"
+        '```bash title="x"\n$ echo "<a & b>"\n<a & b>\n```\n'
+    )
+    page_html = markdown.markdown(source, extensions=["pymdownx.superfences", "pymdownx.highlight"])
+    out = copy_commands.with_copy_text(PAGE, source, page_html)
+    found = [html.unescape(text) for text in re.findall(r'<pre data-copy="([^"]*)"', out)]
+    assert found == ["docker ps", 'echo "<a & b>"']
+    assert out.count("<pre") == page_html.count("<pre")
