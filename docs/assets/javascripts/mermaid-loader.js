@@ -1,4 +1,4 @@
-// Material draws ```mermaid blocks with the global `mermaid` and fetches it from unpkg.com
+// Material draws ```mermaid blocks with the global `mermaid` and fetches it from a CDN
 // when that global is missing. This stand-in keeps the site offline and light: it loads the
 // vendored copy (hooks/mermaid_local.py) only when a page actually has a diagram to render.
 (() => {

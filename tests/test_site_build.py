@@ -1,0 +1,139 @@
+"""The site builds under strict validation, offline, with GitHub's anchors and its pictures."""
+
+from __future__ import annotations
+
+import importlib
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+DOCS = ROOT / "docs"
+sys.path.insert(0, str(ROOT / "hooks"))
+github_slug = importlib.import_module("github_slug")
+
+CDN_HOSTS = re.compile(
+    r"https?://(?:fonts\.googleapis\.com|fonts\.gstatic\.com|unpkg\.com|"
+    r"cdn\.jsdelivr\.net)"
+)
+HTML_REFERENCE = re.compile(r"""(?:src|href|srcset|content)=["']([^"']+)["']""")
+CSS_REFERENCE = re.compile(r"""(?:url\(\s*["']?|@import\s+["'])([^"')\s]+)""")
+# Material's bundle keeps a fallback URL for Mermaid that only runs when no `mermaid` global
+# exists; docs/assets/javascripts/mermaid-loader.js defines it, so that string is never fetched.
+MATERIAL_BUNDLE = re.compile(r"bundle\.[0-9a-f]+\.min\.js(\.map)?$")
+TOC_LINK = re.compile(r"^\s*- \[[ x]\] \[[^\]]+\]\(([^)]+)\)", re.MULTILINE)
+HEADING = re.compile(r"^(#{1,6}) +(.+?) *#*$", re.MULTILINE)
+FENCE = re.compile(r"^```.*?^```", re.MULTILINE | re.DOTALL)
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Build once with `mkdocs build --strict`; every warning fails the build."""
+    out = tmp_path_factory.mktemp("site")
+    build = subprocess.run(
+        [str(ROOT / ".venv" / "bin" / "mkdocs"), "build", "--strict", "-d", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={"NO_MKDOCS_2_WARNING": "1", "PATH": "/usr/bin:/bin"},
+        check=False,
+    )
+    assert build.returncode == 0, build.stdout + build.stderr
+    return out
+
+
+def _page_html(site: Path, page: str) -> str:
+    """docs/<page>.md is served as <page>/index.html (index.md as index.html)."""
+    stem = page.removesuffix(".md")
+    html = site / ("index.html" if stem == "index" else f"{stem}/index.html")
+    return html.read_text(encoding="utf-8")
+
+
+def _github_anchors(page: str) -> set[str]:
+    """The anchors github.com gives the headings of docs/<page>, code blocks left out."""
+    text = FENCE.sub("", (DOCS / page).read_text(encoding="utf-8"))
+    slugger = github_slug.Slugger()
+    return {slugger.slug(re.sub(r"[*`]", "", title)) for _, title in HEADING.findall(text)}
+
+
+def _toc_links() -> list[str]:
+    text = (DOCS / "index.md").read_text(encoding="utf-8")
+    return TOC_LINK.findall(text.split("## 목차", 1)[1])
+
+
+def test_korean_anchors_exist(site: Path) -> None:
+    html = _page_html(site, "image-commands.md")
+    assert 'id="도커-이미지-내려받기-docker-pull"' in html
+    assert 'id="docker-image-save"' in html
+    assert 'id="컨테이너는-프로세스다"' in _page_html(site, "container-commands.md")
+
+
+@pytest.mark.parametrize("link", _toc_links())
+def test_toc_link_resolves_on_the_site_and_on_github(site: Path, link: str) -> None:
+    page, _, anchor = link.partition("#")
+    assert (DOCS / page).is_file(), f"{page} is missing"
+    if anchor:
+        assert anchor in _github_anchors(page), f"GitHub has no #{anchor} in {page}"
+        assert f'id="{anchor}"' in _page_html(site, page), f"the site has no #{anchor} in {page}"
+
+
+def _references(site: Path) -> list[tuple[Path, str]]:
+    found = []
+    for path in site.rglob("*"):
+        if path.suffix == ".html":
+            found += [(path, ref) for ref in HTML_REFERENCE.findall(path.read_text("utf-8"))]
+        elif path.suffix == ".css":
+            found += [(path, ref) for ref in CSS_REFERENCE.findall(path.read_text("utf-8"))]
+    return found
+
+
+def test_nothing_comes_from_a_cdn(site: Path) -> None:
+    remote = [(str(path.relative_to(site)), ref) for path, ref in _references(site)]
+    assert [pair for pair in remote if CDN_HOSTS.match(pair[1])] == []
+    scripts = [
+        path
+        for path in site.rglob("*.js*")
+        if path.is_file() and not MATERIAL_BUNDLE.search(path.name)
+    ]
+    assert [str(p) for p in scripts if CDN_HOSTS.search(p.read_text("utf-8"))] == []
+
+
+def test_mermaid_is_served_locally(site: Path) -> None:
+    home = _page_html(site, "index.md")
+    assert 'class="mermaid"' in home
+    assert 'src="assets/javascripts/mermaid-loader.js"' in home
+    assert (site / "assets" / "javascripts" / "mermaid.min.js").stat().st_size > 100_000
+
+
+@pytest.mark.parametrize("name", ["img.png", "img_1.png", "img_2.png"])
+def test_image_is_rendered_and_served(site: Path, name: str) -> None:
+    source = ROOT / "images" / name
+    assert source.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert (site / "images" / name).read_bytes() == source.read_bytes()
+    assert (ROOT / "images" / "src" / name.replace(".png", ".svg")).is_file()
+
+
+def test_every_image_loads_and_has_korean_alt_text(site: Path) -> None:
+    images = 0
+    for html in site.rglob("*.html"):
+        for tag in re.findall(r"<img [^>]*>", html.read_text("utf-8")):
+            src = re.search(r'src="([^"]+)"', tag)
+            assert src is not None, tag
+            if "://" in src.group(1) or src.group(1).startswith("data:"):
+                continue
+            assert (html.parent / src.group(1)).resolve().is_file(), f"{html}: {tag}"
+            alt = re.search(r'alt="([^"]*)"', tag)
+            assert alt is not None and re.search("[가-힣]", alt.group(1)), f"{html}: {tag}"
+            images += 1
+    assert images >= 3
+
+
+def test_pages_link_images_the_github_way() -> None:
+    """On GitHub docs/x.md reaches the top-level folder with ../images/."""
+    for page in ("image-commands.md", "container-commands.md"):
+        for target in re.findall(r"!\[[^\]]*\]\(([^)]+)\)", (DOCS / page).read_text("utf-8")):
+            assert target.startswith("../images/"), target
+            assert (DOCS / target).resolve().is_file(), target
