@@ -1,0 +1,292 @@
+"""Run a page's blocks: the Sybil evaluators, and the per-page state they share.
+
+A transcript's steps run in order: host commands in the page's shell, interactive ones in
+a pty session, container-prompt lines typed into the open session. Page values bound by
+earlier output (the PID `1842`, a container ID) are replaced by the real ones in later
+commands. A failure names the failing command's own line of the page.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, NoReturn
+
+import pexpect
+import pytest
+from sybil import Example
+
+from docharness import cleanup
+from docharness.daemon import Daemon
+from docharness.interactive import Login, Session, SessionError, is_interactive
+from docharness.model import BlockKind, CodeBlock, ExpectedLine, Step
+from docharness.normalise import Bindings, Mismatch, is_ellipsis, match
+from docharness.shell import DEFAULT_TIMEOUT, CommandTimeout, PageShell
+from docharness.transcript import parse_steps
+
+PAGE_FIXTURE = "_docharness_page"
+
+
+class ExampleFailed(AssertionError):
+    """A block did not do what its page shows; the message is the whole story."""
+
+
+def display_path(path: Path) -> str:
+    """The page's path as the reader runs pytest: relative to the working directory."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+@dataclass
+class PageRun:
+    """What one page's blocks share: shell, bindings, daemon snapshot, open sessions."""
+
+    path: Path
+    workdir: Path
+    daemon: Daemon
+    bindings: Bindings = field(default_factory=Bindings)
+    shell: PageShell = field(init=False)
+    _api: Any = None
+    _before: cleanup.Snapshot | None = None
+    _finished: bool = False
+
+    def __post_init__(self) -> None:
+        self.shell = PageShell(self.workdir, self.daemon.host)
+        _unfinished.add(self)
+
+    def __hash__(self) -> int:
+        return id(self)
+
+    def begin(self) -> None:
+        """Snapshot the daemon before the page's first command changes it."""
+        if self._before is None:
+            self._api = cleanup.client_for(self.daemon.host)
+            self._before = cleanup.snapshot(self._api)
+
+    def finish(self) -> list[str]:
+        """Close the shell, remove what the page created; the problems met."""
+        if self._finished:
+            return []
+        self._finished = True
+        _unfinished.discard(self)
+        self.shell.close()
+        if self._before is None:
+            return []
+        try:
+            return cleanup.restore(self._api, self._before)
+        finally:
+            self._api.close()
+
+    @contextlib.contextmanager
+    def python_environment(self) -> Iterator[None]:
+        """os.environ and cwd as a reader's: `docker.from_env()` reaches the page's daemon."""
+        saved = {k: os.environ.get(k) for k in ("DOCKER_HOST", "DOCKER_CONFIG", "HOME")}
+        cwd = os.getcwd()
+        os.environ.update({k: self.shell.env[k] for k in saved})
+        os.chdir(self.workdir)
+        try:
+            yield
+        finally:
+            os.chdir(cwd)
+            for key, value in saved.items():
+                if value is None:
+                    os.environ.pop(key, None)
+                else:
+                    os.environ[key] = value
+
+
+_unfinished: set[PageRun] = set()
+
+
+@atexit.register
+def _finish_all() -> None:
+    """Last resort (an interrupted run that skipped fixture teardown): clean every page."""
+    for page in list(_unfinished):
+        with contextlib.suppress(Exception):
+            page.finish()
+
+
+def page_of(example: Example) -> PageRun:
+    page = example.namespace.get(PAGE_FIXTURE)
+    if not isinstance(page, PageRun):
+        raise RuntimeError("docharness: the page fixture is missing (is the plugin loaded?)")
+    return page
+
+
+def skip_if_asked(block: CodeBlock, daemon: Daemon) -> None:
+    """pytest.skip for a `skip` directive, or `requires network` when offline."""
+    skip = block.directive("skip")
+    if skip is not None:
+        pytest.skip(skip.value)
+    needs = block.directive("requires")
+    if needs is not None and needs.value == "network" and not daemon.online:
+        where = "the lab has no internet" if daemon.mode == "lab" else "Docker Hub is unreachable"
+        pytest.skip(f"needs network: {where}")
+
+
+def block_timeout(block: CodeBlock) -> float:
+    directive = block.directive("timeout")
+    return float(directive.value) if directive else DEFAULT_TIMEOUT
+
+
+def evaluate_transcript(example: Example) -> None:
+    """The Sybil evaluator of TRANSCRIPT blocks."""
+    block: CodeBlock = example.parsed
+    page = page_of(example)
+    skip_if_asked(block, page.daemon)
+    page.begin()
+    runner = _Transcript(page, block_timeout(block))
+    error: BaseException | None = None
+    try:
+        setup = block.directive("setup")
+        if setup is not None:
+            runner.run(parse_steps(block.path, setup.value, setup.line + 1), "setup: ")
+        runner.run(block.steps)
+    except BaseException as raised:
+        error = raised
+        raise
+    finally:
+        runner.close_sessions()
+        teardown = block.directive("teardown")
+        if teardown is not None:
+            try:
+                runner.run(parse_steps(block.path, teardown.value, teardown.line + 1), "teardown: ")
+            except ExampleFailed:
+                if error is None:
+                    raise
+            finally:
+                runner.close_sessions()
+
+
+class _Transcript:
+    """Runs steps for one block; keeps the pty sessions the block opened."""
+
+    def __init__(self, page: PageRun, timeout: float) -> None:
+        self.page = page
+        self.timeout = timeout
+        self.sessions: list[Session] = []
+
+    def run(self, steps: list[Step], label: str = "") -> None:
+        for index, step in enumerate(steps):
+            following = steps[index + 1] if index + 1 < len(steps) else None
+            self.step(step, following, label)
+
+    def close_sessions(self) -> None:
+        while self.sessions:
+            self.sessions.pop().close()
+
+    def step(self, step: Step, following: Step | None, label: str) -> None:
+        command = self.page.bindings.substitute(step.command)
+        if step.in_container:
+            self.typed(step, command, label)
+        elif is_interactive(command):
+            self.interactive(step, command, following, label)
+        else:
+            try:
+                result = self.page.shell.run(command, self.timeout)
+            except CommandTimeout as timeout:
+                self.fail(step, f"{label}{timeout}", output=timeout.output)
+            self.check(step, command, result.lines, result.status, label)
+
+    def interactive(self, step: Step, command: str, following: Step | None, label: str) -> None:
+        shell = self.page.shell
+        page_prompt = following.prompt if following and following.in_container else ""
+        daemon = self.page.daemon
+        session = Session(
+            command,
+            shell.cwd(),
+            shell.environment(),
+            page_prompt=page_prompt,
+            timeout=self.timeout,
+            login=Login(daemon.username, daemon.password),
+        )
+        self.sessions.append(session)
+        output = self.guarded(step, command, session.start, label)
+        self.check(step, command, output.split("\n"), session.status, label)
+
+    def typed(self, step: Step, command: str, label: str) -> None:
+        session = next((s for s in reversed(self.sessions) if s.alive), None)
+        if session is None:
+            self.fail(step, f"{label}a container prompt, but no interactive session is open")
+        prompt = [ExpectedLine(step.prompt.rstrip(), step.line)]
+        mismatch = match(prompt, [session.prompt.rstrip()], self.page.bindings)
+        if mismatch is not None:
+            self.fail(step, f"{label}the container's prompt differs", mismatch=mismatch)
+        output = self.guarded(step, command, lambda: session.type(command), label)
+        if command.strip() == "exit" and not step.expected:
+            return  # bash echoes `exit` as it leaves; the page need not show it
+        self.check(step, command, output.split("\n"), None, label)
+
+    def guarded(self, step: Step, command: str, action: Callable[[], str], label: str) -> str:
+        """Run a pty action, turning its timeouts and surprises into clear failures."""
+        try:
+            return action()
+        except pexpect.TIMEOUT as timeout:
+            seen = str(getattr(timeout, "value", ""))
+            self.fail(step, f"{label}timed out after {self.timeout:g} s: {command}", output=seen)
+        except (SessionError, pexpect.ExceptionPexpect) as error:
+            self.fail(step, f"{label}{command}: {error}")
+
+    def check(
+        self, step: Step, command: str, actual: list[str], status: int | None, label: str
+    ) -> None:
+        """Compare output; a non-zero exit passes only when the page shows the error."""
+        mismatch = match(step.expected, actual, self.page.bindings)
+        shown = any(not is_ellipsis(line) for line in step.expected)
+        undocumented = status not in (None, 0) and not shown
+        if mismatch is None and not undocumented:
+            return
+        if undocumented:
+            what = "exits with an error the page does not show"
+        else:
+            what = "output differs from the page"
+        self.fail(step, f"{label}{what}", status=status, mismatch=mismatch, command=command)
+
+    def fail(
+        self,
+        step: Step,
+        what: str,
+        status: int | None = None,
+        mismatch: Mismatch | None = None,
+        command: str | None = None,
+        output: str = "",
+    ) -> NoReturn:
+        lines = [f"{display_path(self.page.path)}:{step.line}: {what}"]
+        lines.append(f"  {step.prompt}{command or step.command}")
+        if status is not None:
+            lines.append(f"exit status: {status}")
+        if mismatch is not None:
+            if mismatch.line is not None and mismatch.line != step.line:
+                lines.append(f"first differing line of the page: {mismatch.line}")
+            lines.append(mismatch.diff)
+        elif output.strip():
+            lines += ["output so far:", output.rstrip()]
+        raise ExampleFailed("\n".join(lines))
+
+
+def evaluator_for(block: CodeBlock) -> Callable[[Example], None] | None:
+    """The evaluator of a block, by kind (the PageParser's ``evaluator_for``)."""
+    if block.kind is BlockKind.TRANSCRIPT:
+        return evaluate_transcript
+    if block.kind is BlockKind.PYTHON:
+        from docharness.pyblocks import evaluate_python
+
+        return evaluate_python
+    return evaluate_synopsis
+
+
+def evaluate_synopsis(example: Example) -> None:
+    """The Sybil evaluator of SYNOPSIS blocks: every name must exist in `docker ... --help`."""
+    block: CodeBlock = example.parsed
+    skip_if_asked(block, page_of(example).daemon)
+    from docharness import synopsis  # type: ignore[attr-defined]  # the text side's module
+
+    problem = synopsis.check_synopsis(block)
+    if problem:
+        raise ExampleFailed(f"{display_path(block.path)}:{block.line}: {problem}")
