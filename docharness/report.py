@@ -1,0 +1,127 @@
+"""The JSON report of a run: one record per block, counts per page, Docker versions and date.
+
+With pytest-xdist each worker writes its records to ``report/parts/<worker>.json`` and the
+controller merges the parts at the end of the session; a serial run writes one part.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from docharness.model import CodeBlock
+
+STATUSES = ("passed", "failed", "skipped", "synopsis")
+Record = dict[str, Any]
+
+
+def record(
+    block: CodeBlock,
+    status: str,
+    *,
+    reason: str | None = None,
+    duration: float = 0.0,
+    root: Path | None = None,
+) -> Record:
+    """One block's result; ``page`` is relative to ``root`` (the current directory by default)."""
+    if status not in STATUSES:
+        raise ValueError(f"unknown status {status!r} (known: {', '.join(STATUSES)})")
+    return {
+        "page": page_name(block.path, root or Path.cwd()),
+        "line": block.line,
+        "language": block.language,
+        "kind": block.kind.value,
+        "status": status,
+        "reason": reason,
+        "duration": round(duration, 3),
+    }
+
+
+def page_name(path: Path, root: Path) -> str:
+    """`docs/image-commands.md`: the page relative to the repository, in POSIX form."""
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def write_part(records: Iterable[Record], directory: Path, worker: str) -> Path:
+    """Write one worker's records to ``directory/<worker>.json`` (atomically) and return it."""
+    directory.mkdir(parents=True, exist_ok=True)
+    part = directory / f"{worker}.json"
+    _write_json(part, {"worker": worker, "blocks": list(records)})
+    return part
+
+
+def clear_parts(directory: Path) -> None:
+    """Remove the parts of an earlier run, so that they are not merged into this one."""
+    for part in directory.glob("*.json"):
+        part.unlink()
+
+
+def merge_parts(
+    directory: Path,
+    *,
+    docker: Mapping[str, str],
+    mode: str,
+    created: datetime | None = None,
+) -> Record:
+    """The whole report from every part in ``directory``.
+
+    A block recorded twice (same page and line) keeps its last record, parts read in name order.
+    """
+    blocks: dict[tuple[str, int], Record] = {}
+    for part in sorted(directory.glob("*.json")):
+        for block in json.loads(part.read_text(encoding="utf-8"))["blocks"]:
+            blocks[block["page"], block["line"]] = block
+    return build_report(blocks.values(), docker=docker, mode=mode, created=created)
+
+
+def build_report(
+    records: Iterable[Record],
+    *,
+    docker: Mapping[str, str],
+    mode: str,
+    created: datetime | None = None,
+) -> Record:
+    """The report's JSON object: records sorted by page and line, with counts per page."""
+    ordered = sorted(records, key=lambda block: (block["page"], block["line"]))
+    return {
+        "created": (created or datetime.now(UTC)).isoformat(timespec="seconds"),
+        "docker": {
+            "client": docker.get("client", "unknown"),
+            "server": docker.get("server", "unknown"),
+        },
+        "mode": mode,
+        "blocks": ordered,
+        "pages": summarise(ordered),
+    }
+
+
+def summarise(records: Iterable[Record]) -> dict[str, dict[str, int]]:
+    """Per page: its examples and how many passed, failed, were skipped, were synopses."""
+    pages: dict[str, Counter[str]] = {}
+    for block in records:
+        counts = pages.setdefault(block["page"], Counter())
+        counts["examples"] += 1
+        counts[block["status"]] += 1
+    keys = ("examples", *STATUSES)
+    return {page: {key: counts[key] for key in keys} for page, counts in sorted(pages.items())}
+
+
+def write_report(report: Record, path: Path) -> None:
+    """Write the report as UTF-8 JSON (Korean reasons stay readable)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    _write_json(path, report)
+
+
+def _write_json(path: Path, data: object) -> None:
+    # Write then rename: a reader (the site build, the controller) never sees half a file.
+    partial = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    partial.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    partial.replace(path)
