@@ -45,7 +45,12 @@ def display_path(path: Path) -> str:
 
 @dataclass
 class PageRun:
-    """What one page's blocks share: shell, bindings, daemon snapshot, open sessions."""
+    """What one page's blocks share: shell, daemon snapshot, values bound so far.
+
+    ``bindings`` gathers what earlier blocks bound; a block matches its output against its
+    own fresh bindings (the notes reuse `328d830cc003` for two different containers in two
+    blocks) and uses the earlier ones only to substitute values into its commands.
+    """
 
     path: Path
     workdir: Path
@@ -153,6 +158,7 @@ def evaluate_transcript(example: Example) -> None:
         raise
     finally:
         runner.close_sessions()
+        runner.keep_bindings()
         teardown = block.directive("teardown")
         if teardown is not None:
             try:
@@ -171,6 +177,11 @@ class _Transcript:
         self.page = page
         self.timeout = timeout
         self.sessions: list[Session] = []
+        self.bindings = Bindings()
+
+    def keep_bindings(self) -> None:
+        """Hand this block's bound values to the page, for later blocks' commands."""
+        self.page.bindings.values.update(self.bindings.values)
 
     def run(self, steps: list[Step], label: str = "") -> None:
         for index, step in enumerate(steps):
@@ -182,7 +193,8 @@ class _Transcript:
             self.sessions.pop().close()
 
     def step(self, step: Step, following: Step | None, label: str) -> None:
-        command = self.page.bindings.substitute(step.command)
+        known = Bindings({**self.page.bindings.values, **self.bindings.values})
+        command = known.substitute(step.command)
         if step.in_container:
             self.typed(step, command, label)
         elif is_interactive(command):
@@ -215,7 +227,7 @@ class _Transcript:
         if session is None:
             self.fail(step, f"{label}a container prompt, but no interactive session is open")
         prompt = [ExpectedLine(step.prompt.rstrip(), step.line)]
-        mismatch = match(prompt, [session.prompt.rstrip()], self.page.bindings)
+        mismatch = match(prompt, [session.prompt.rstrip()], self.bindings)
         if mismatch is not None:
             self.fail(step, f"{label}the container's prompt differs", mismatch=mismatch)
         output = self.guarded(step, command, lambda: session.type(command), label)
@@ -237,7 +249,7 @@ class _Transcript:
         self, step: Step, command: str, actual: list[str], status: int | None, label: str
     ) -> None:
         """Compare output; a non-zero exit passes only when the page shows the error."""
-        mismatch = match(step.expected, actual, self.page.bindings)
+        mismatch = match(step.expected, actual, self.bindings)
         shown = any(not is_ellipsis(line) for line in step.expected)
         undocumented = status not in (None, 0) and not shown
         if mismatch is None and not undocumented:

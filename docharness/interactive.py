@@ -191,7 +191,7 @@ class Session:
             self._child.send("\r")
         if "login" in words[1:3]:
             return self._answer_login()
-        return self._until_prompt(skip_echo=0)
+        return self._until_prompt()
 
     def _answer_login(self) -> str:
         patterns = ["Username: ", "Password: ", pexpect.EOF]
@@ -213,22 +213,25 @@ class Session:
                 )
             self._child.sendline(answer)
 
-    def _until_prompt(self, skip_echo: int) -> str:
+    def _until_prompt(self) -> str:
         index = self._child.expect([self.prompt_re, pexpect.EOF])
         text = clean(self._child.before)
         if index == 0:
             self.prompt = clean(self._child.after)
         else:
             self._finish()
-        lines = text.split("\n")[skip_echo:]
-        return _strip_blank_edges("\n".join(lines))
+        return _strip_blank_edges(text)
 
     def type(self, command: str) -> str:
         """Type ``command`` at the prompt; what it printed before the next prompt."""
         if not self.alive:
             raise SessionError(f"the session of `{self.command}` has already ended")
         self._child.sendline(command)
-        return self._until_prompt(skip_echo=command.count("\n") + 1)
+        # Wait for the terminal's echo of the (last) line first: bash may redraw its prompt
+        # (on the resize docker sends after attaching) before it reads what we typed.
+        last = command.rsplit("\n", 1)[-1]
+        self._child.expect([re.escape(last) + r"\r*\n", pexpect.EOF])
+        return self._until_prompt()
 
     def _finish(self) -> None:
         self._child.expect(pexpect.EOF)
