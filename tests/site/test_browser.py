@@ -1,0 +1,147 @@
+"""The built site in Debian's chromium: every page clean, copy, Korean search, dark mode.
+
+Full-page screenshots of every page go to artifacts/screenshots/ (gitignored).
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sitekit
+
+sys.path.insert(0, str(sitekit.ROOT))
+from docharness.transcript import CONTAINER_PROMPT, HOST_PROMPT  # noqa: E402
+
+pytestmark = pytest.mark.browser
+
+SCREENSHOTS = sitekit.ROOT / "artifacts" / "screenshots"
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[Any]:
+    if not Path(sitekit.CHROMIUM).exists():
+        pytest.fail(f"{sitekit.CHROMIUM} is missing: apt-get install chromium")
+    with sitekit.browser() as browser:
+        yield browser
+
+
+@pytest.fixture
+def page(chromium: Any, base_url: str) -> Iterator[Any]:
+    """A fresh tab in light mode, allowed to use the clipboard."""
+    context = chromium.new_context(viewport={"width": 1280, "height": 900}, color_scheme="light")
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=base_url.rstrip("/"))
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
+def output_lines(shown: str) -> set[str]:
+    """Lines of a displayed transcript that are neither commands nor comments: its output."""
+    found: set[str] = set()
+    continuing = False
+    for line in shown.splitlines():
+        command = HOST_PROMPT.match(line) or CONTAINER_PROMPT.match(line)
+        if not (continuing or command or line.lstrip().startswith("#") or not line.strip()):
+            found.add(line.strip())
+        continuing = (continuing or command is not None) and line.endswith("\\")
+    return found
+
+
+def copy_problems(page: Any) -> list[str]:
+    """Click every transcript's copy button; what did not copy the commands only?"""
+    problems = []
+    blocks = page.locator("pre[data-copy]")
+    for index in range(blocks.count()):
+        block = blocks.nth(index)
+        block.hover()
+        block.locator("button[data-md-type=copy]").click()
+        copied = page.evaluate("navigator.clipboard.readText()")
+        lines = copied.splitlines()
+        where = f"transcript {index + 1}"
+        if copied != block.get_attribute("data-copy"):
+            problems.append(f"{where}: the button copied {copied!r}, not the commands")
+        if any(HOST_PROMPT.match(line) or CONTAINER_PROMPT.match(line) for line in lines):
+            problems.append(f"{where}: a prompt was copied: {copied!r}")
+        leaked = output_lines(block.locator("code").inner_text()) & {x.strip() for x in lines}
+        if leaked:
+            problems.append(f"{where}: output lines were copied: {sorted(leaked)}")
+    return problems
+
+
+def test_every_page_loads_cleanly(site_dir: Path, base_url: str, page: Any) -> None:
+    """No console error, no failed or outside request, every image shown, copy copies commands."""
+    problems: dict[str, list[str]] = {}
+    seen: list[str] = []
+    page.on("console", lambda m: m.type == "error" and seen.append(f"console: {m.text}"))
+    page.on("pageerror", lambda e: seen.append(f"page error: {e}"))
+    page.on("requestfailed", lambda r: seen.append(f"failed request: {r.url} {r.failure}"))
+    page.on("response", lambda r: r.status >= 400 and seen.append(f"HTTP {r.status}: {r.url}"))
+    page.on(
+        "request",
+        lambda r: (
+            r.url.startswith(("data:", "blob:", base_url)) or seen.append(f"outside: {r.url}")
+        ),
+    )
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    pages = sitekit.pages(site_dir)
+    assert "image-commands/" in pages
+    for path in pages:
+        seen.clear()
+        page.goto(base_url + path, wait_until="networkidle")
+        broken = page.eval_on_selector_all(
+            "img", "imgs => imgs.filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.src)"
+        )
+        seen += [f"image not shown: {src}" for src in broken]
+        seen += copy_problems(page)
+        name = path.strip("/").replace("/", "-") or "index"
+        page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+        if seen:
+            problems[path or "/"] = list(seen)
+    assert not problems, "\n".join(f"{p}: {x}" for p, xs in problems.items() for x in xs)
+
+
+def test_copy_leaves_prompts_and_output_out(base_url: str, page: Any) -> None:
+    """The `docker image rm` transcript: its error output stays on the page, not in the copy."""
+    page.goto(base_url + "image-commands/", wait_until="networkidle")
+    block = page.locator("pre[data-copy]", has_text="No such image").first
+    block.hover()
+    block.locator("button[data-md-type=copy]").click()
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert "docker image rm ubuntu" in copied.splitlines()
+    assert "$ " not in copied and "Error response" not in copied
+
+
+def test_korean_search_with_a_particle_finds_its_page(base_url: str, page: Any) -> None:
+    page.goto(base_url, wait_until="networkidle")
+    query = page.locator("input[data-md-component=search-query]")
+    query.click()
+    query.fill("이미지를")
+    query.press("End")  # Material searches on keyup
+    hit = page.locator(".md-search-result__item > a[href*='image-commands/']").first
+    hit.wait_for(timeout=10_000)
+    titles = page.locator(".md-search-result__item > a").all_inner_texts()
+    assert any("이미지" in title for title in titles)
+
+
+def test_dark_mode_toggles(base_url: str, page: Any) -> None:
+    page.goto(base_url + "image-commands/", wait_until="networkidle")
+    scheme = "document.body.getAttribute('data-md-color-scheme')"
+    before = page.evaluate(scheme)
+    page.locator("form[data-md-component=palette] label:visible").first.click()
+    page.wait_for_function(f"{scheme} !== {before!r}")
+    after = page.evaluate(scheme)
+    assert {before, after} == {"default", "slate"}
+    page.screenshot(path=str(SCREENSHOTS / "image-commands-dark.png"))
+
+
+def test_test_badges_are_shown(base_url: str, page: Any) -> None:
+    page.goto(base_url + "image-commands/", wait_until="networkidle")
+    badges = page.locator(".test-badge")
+    assert badges.count() >= 5
+    assert re.search(r"통과|실패|건너뜀|문법 확인됨|아직 실행 안 됨", badges.first.inner_text())
