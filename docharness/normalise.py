@@ -124,6 +124,7 @@ def _tokens(text: str) -> Iterator[Token]:
 
 
 _HEX = re.compile(r"[0-9a-f]{12,64}")
+_LONG_ID = re.compile(r"(?<![0-9A-Za-z])[0-9a-f]{64}(?![0-9A-Za-z])")
 
 
 class Bindings:
@@ -140,9 +141,27 @@ class Bindings:
         return _replace(_with_short_ids(self.values), command)
 
     def to_page(self, text: str) -> str:
-        """The reverse of ``substitute``: real values written back as the page shows them."""
-        reverse = {real: page for page, real in _with_short_ids(self.values).items()}
-        return _replace(reverse, text)
+        """The reverse of ``substitute``: real values written back as the page shows them.
+
+        When several page values stand for one real value, a page value equal to it wins
+        (`root` stays `root` even if the page also showed `yonghwan` for it).
+        """
+        reverse: dict[str, str] = {}
+        for page, real in _with_short_ids(self.values).items():
+            if reverse.get(real) != real:
+                reverse[real] = page
+        text = _replace(reverse, text)
+        # A new long ID whose short form is bound is written with the page's short form.
+        shorts = {real: page for page, real in self.values.items() if _is_short_id(page, real)}
+        if not shorts:
+            return text
+        return _LONG_ID.sub(
+            lambda found: shorts.get(found[0][:12], found[0][:12]) + found[0][12:], text
+        )
+
+
+def _is_short_id(page: str, real: str) -> bool:
+    return len(page) == len(real) == 12 and bool(_HEX.fullmatch(page))
 
 
 def _with_short_ids(values: Mapping[str, str]) -> dict[str, str]:

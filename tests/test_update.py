@@ -1,0 +1,150 @@
+"""Rewriting expected output from a real run, on text taken from the notes."""
+
+from pathlib import Path
+
+from docharness.fences import parse_page
+from docharness.normalise import Bindings, match
+from docharness.update import rewrite, unified_diff, update_text
+
+PAGE = Path("docs/image-commands.md")
+
+L = "14cd969708a3853b713c5260aff4f49659fd3a14ddca25ddb5f607b3fa31e704"
+TEXT = f"""\
+<!-- test: timeout 300 -->
+```shell
+$ docker pull mysql:5.7
+
+# docker image save 명령어를 이용해 이미지를 tar 파일로 저장
+$ docker image save mysql:5.7 > test-mysql57.tar
+$ ls -lh test-mysql57.tar
+total 428M
+-rw-rw-r-- 1 yonghwan yonghwan 428M  2월 23 23:51 test-mysql57.tar
+
+# 묶인 파일 내용을 확인
+$ tar tvf test-mysql57.tar
+drwxr-xr-x 0/0               0 2023-01-18 15:01 {L}/
+-rw-r--r-- 0/0               3 2023-01-18 15:01 {L}/VERSION
+...
+```
+"""
+
+LAYER = "ab" * 32
+TAR_REAL = [
+    f"drwxr-xr-x 0/0               0 2024-05-01 09:12 {LAYER}/",
+    f"-rw-r--r-- 0/0               3 2024-05-01 09:12 {LAYER}/VERSION",
+    f"-rw-r--r-- 0/0            1202 2024-05-01 09:12 {LAYER}/json",
+    "-rw-r--r-- 0/0             100 2024-05-01 09:12 repositories",
+]
+
+
+def steps_by_line(text: str) -> dict[int, str]:
+    return {s.line: s.command for b in parse_page(PAGE, text) for s in b.steps}
+
+
+def test_matching_output_is_left_as_written() -> None:
+    blocks = parse_page(PAGE, TEXT)
+    outputs = {
+        7: ["-rw-rw-r-- 1 root root 131M Nov 27 22:40 test-mysql57.tar"],
+        12: TAR_REAL,
+    }
+    new = update_text(TEXT, blocks, outputs, Bindings())
+    # ls printed no `total` line (a single file): only that line goes; tar still matches.
+    assert unified_diff(TEXT, new, PAGE).splitlines() == [
+        "--- a/docs/image-commands.md",
+        "+++ b/docs/image-commands.md",
+        "@@ -5,7 +5,6 @@",
+        " # docker image save 명령어를 이용해 이미지를 tar 파일로 저장",
+        " $ docker image save mysql:5.7 > test-mysql57.tar",
+        " $ ls -lh test-mysql57.tar",
+        "-total 428M",
+        " -rw-rw-r-- 1 yonghwan yonghwan 428M  2월 23 23:51 test-mysql57.tar",
+        " ",
+        " # 묶인 파일 내용을 확인",
+    ]
+
+
+def test_a_line_that_differs_is_replaced_by_the_real_one() -> None:
+    ls = parse_page(PAGE, TEXT)[0].steps[2]
+    real = ["-rw-r--r-- 1 root root 131M Nov 27 22:40 test-mysql57.tar"]
+    assert rewrite(ls.expected, real, Bindings()) == real
+
+
+def test_ellipsis_stays_and_changed_lines_are_replaced() -> None:
+    blocks = parse_page(PAGE, TEXT)
+    tar = blocks[0].steps[3]
+    real = ["-rw-r--r-- 0/0            3 2024-05-01 09:12 manifest.json", *TAR_REAL[1:]]
+    bindings = Bindings()
+    new = rewrite(tar.expected, real, bindings)
+    assert new == [
+        "-rw-r--r-- 0/0            3 2024-05-01 09:12 manifest.json",
+        tar.expected[1].text,
+        "...",
+    ]
+
+
+def test_new_output_goes_after_the_command_and_bound_values_are_written_as_the_page_shows() -> None:
+    text = (
+        "```shell\n"
+        "$ docker run -d --name web \\\n"
+        "    nginx\n"
+        "$ docker ps -q\n"
+        "328d830cc003\n"
+        "$ docker rm -f web\n"
+        "328d830cc003\n"
+        "```\n"
+    )
+    blocks = parse_page(PAGE, text)
+    real_id = "9f3c1e2d4b5a"
+    bindings = Bindings()
+    assert match(blocks[0].steps[1].expected, [real_id], bindings) is None
+    outputs = {2: [real_id + "0" * 52], 6: ["web", ""]}
+    new = update_text(text, blocks, outputs, bindings)
+    assert new == (
+        "```shell\n"
+        "$ docker run -d --name web \\\n"
+        "    nginx\n"
+        f"328d830cc003{'0' * 52}\n"
+        "$ docker ps -q\n"
+        "328d830cc003\n"
+        "$ docker rm -f web\n"
+        "web\n"
+        "```\n"
+    )
+    assert steps_by_line(new)[5] == "docker ps -q"
+
+
+def test_output_that_disappeared_is_removed_and_indentation_kept() -> None:
+    text = (
+        '=== "CLI"\n'
+        "\n"
+        "    ```shell\n"
+        "    $ docker image rm ubuntu\n"
+        "    Error response from daemon: No such image: ubuntu:latest\n"
+        "    $ docker images -q\n"
+        "    ```\n"
+    )
+    blocks = parse_page(PAGE, text)
+    outputs = {4: ["Untagged: ubuntu:latest", "Deleted: sha256:" + "c" * 64], 6: []}
+    assert update_text(text, blocks, outputs, Bindings()) == (
+        '=== "CLI"\n'
+        "\n"
+        "    ```shell\n"
+        "    $ docker image rm ubuntu\n"
+        "    Untagged: ubuntu:latest\n"
+        f"    Deleted: sha256:{'c' * 64}\n"
+        "    $ docker images -q\n"
+        "    ```\n"
+    )
+
+
+def test_after_an_update_the_page_matches_its_run() -> None:
+    blocks = parse_page(PAGE, TEXT)
+    real = ["drwxr-xr-x 0/0 0 2024-05-01 09:12 x/", "lrwxrwxrwx 0/0 0 2024-05-01 09:12 y"]
+    new = update_text(TEXT, blocks, {12: real}, Bindings())
+    tar = parse_page(PAGE, new)[0].steps[3]
+    assert [e.text for e in tar.expected][-1] == "..."
+    assert match(tar.expected, real, Bindings()) is None
+    assert new.replace("\n".join(e.text for e in tar.expected), "") == TEXT.replace(
+        "\n".join(e.text for e in blocks[0].steps[3].expected), ""
+    )
+    assert unified_diff(TEXT, TEXT, PAGE) == ""
