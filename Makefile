@@ -2,13 +2,15 @@
 SHELL := /bin/bash
 PY := .venv/bin/python
 PIP := .venv/bin/pip
-APT_PACKAGES := docker.io docker-registry mmdebstrap iptables iproute2 util-linux curl \
-	ca-certificates chromium librsvg2-bin fonts-noto-cjk
+# The lab's packages only when the lab is used: a GitHub runner (DOCS_DOCKER=own) has its own Docker.
+APT_SITE := curl ca-certificates chromium librsvg2-bin fonts-noto-cjk nodejs
+APT_LAB := docker.io docker-registry mmdebstrap iptables iproute2 util-linux
 PYTEST_WORKERS ?= 2
 DOCS_DOCKER ?= lab
 export DOCS_DOCKER
+APT_PACKAGES := $(APT_SITE) $(if $(filter lab,$(DOCS_DOCKER)),$(APT_LAB))
 
-.PHONY: serve site test test-lab-lifecycle lab lab-down lab-status deps apt venv \
+.PHONY: serve site site-assets test test-lab-lifecycle lab lab-down lab-status deps apt venv \
 	bench bench-lab bench-site update-docs images lint screenshot clean
 
 ## Site
@@ -18,11 +20,18 @@ serve: venv site-assets
 site: venv site-assets
 	.venv/bin/mkdocs build --strict
 
-site-assets: venv
-	@true
+# Mermaid is served from the site itself (no CDN): npm puts it in the cache, a hook ships it.
+MERMAID := .cache/npm/node_modules/mermaid/dist/mermaid.min.js
+site-assets: venv $(MERMAID)
+
+$(MERMAID):
+	npm install --prefix .cache/npm --no-save --no-audit --no-fund --loglevel=error mermaid@11.17.2
+
+images:
+	images/render.sh
 
 ## Tests
-test: deps lab
+test: deps site-assets lab
 	$(PY) -m pytest -n $(PYTEST_WORKERS) --ignore=tests/lab_lifecycle
 	$(MAKE) test-lab-lifecycle
 
