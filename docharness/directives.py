@@ -17,7 +17,7 @@ NAMES = ("skip", "timeout", "setup", "teardown", "requires")
 REQUIREMENTS = ("network",)
 
 _START = re.compile(r"^[ \t]*<!--\s*test\s*:(?P<rest>.*)$")
-_NAME = re.compile(r"\s*(?P<name>[^\s>-]*)(?P<value>.*)\Z", re.DOTALL)
+_NAME = re.compile(r"\s*(?P<name>\S*)(?P<value>.*)\Z", re.DOTALL)
 _FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})")
 
 
