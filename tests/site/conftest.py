@@ -23,5 +23,5 @@ def site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def base_url(site_dir: Path) -> Iterator[str]:
     """The built site served on 127.0.0.1."""
-    with sitekit.serve(site_dir) as url:
-        yield url
+    with sitekit.serve(site_dir) as served:
+        yield served.url

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import functools
+import gzip
 import os
 import subprocess
 import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -16,6 +18,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[2]
 MKDOCS = [sys.executable, "-m", "mkdocs"]
 CHROMIUM = "/usr/bin/chromium"
+COMPRESSED = {".html", ".css", ".js", ".json", ".svg", ".xml", ".map", ".txt"}
 # Debian's chromium, nothing downloaded, nothing phoning home.
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -51,20 +54,51 @@ def pages(site_dir: Path) -> list[str]:
     return found
 
 
-class _QuietHandler(SimpleHTTPRequestHandler):
+class _Handler(SimpleHTTPRequestHandler):
+    """Static files, gzipped like GitHub Pages serves them, so transferred sizes are real."""
+
+    def do_GET(self) -> None:
+        path = Path(self.translate_path(self.path))
+        if path.is_dir():
+            path = path / "index.html"
+        accepts = "gzip" in self.headers.get("Accept-Encoding", "")
+        if not (accepts and path.suffix in COMPRESSED and path.is_file()):
+            if path.is_file():
+                self.server.sent.append((self.path, path.stat().st_size))  # type: ignore[attr-defined]
+            super().do_GET()
+            return
+        body = gzip.compress(path.read_bytes())
+        self.server.sent.append((self.path, len(body)))  # type: ignore[attr-defined]
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(str(path)))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the stdlib's name
         """Keep test output clean."""
 
 
+@dataclass
+class Served:
+    """A site being served: its base URL (ending in /) and the bodies sent so far."""
+
+    url: str
+    sent: list[tuple[str, int]] = field(default_factory=list)  # (request path, bytes)
+
+
 @contextmanager
-def serve(site_dir: Path) -> Iterator[str]:
-    """Serve ``site_dir`` on a free port of 127.0.0.1; yields the base URL (ending in /)."""
-    handler = functools.partial(_QuietHandler, directory=str(site_dir))
+def serve(site_dir: Path) -> Iterator[Served]:
+    """Serve ``site_dir`` on a free port of 127.0.0.1."""
+    handler = functools.partial(_Handler, directory=str(site_dir))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    served = Served(f"http://127.0.0.1:{server.server_port}/")
+    server.sent = served.sent  # type: ignore[attr-defined]
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_port}/"
+        yield served
     finally:
         server.shutdown()
         server.server_close()
