@@ -57,13 +57,11 @@ def rendered(
     A fence whose text no rendered block has is reported as a warning (an error under strict).
     """
     pres = list(PRE.finditer(page_html))
+    texts = [_normal(pre_text(pre.group())) for pre in pres]
     cursor = 0
     for fence in find_fences(path, markdown):
         want = _normal("\n".join(fence.body))
-        hit = next(
-            (k for k in range(cursor, len(pres)) if _normal(pre_text(pres[k].group())) == want),
-            None,
-        )
+        hit = next((k for k in range(cursor, len(pres)) if texts[k] == want), None)
         language = language_of(fence.info)
         if hit is not None:
             cursor = hit + 1
