@@ -88,3 +88,10 @@ lint: venv
 
 clean:
 	rm -rf site report artifacts .pytest_cache
+
+bench-site: venv site-assets
+	$(PY) bench/site_bench.py
+
+# The README's screenshot (images/screenshot.png): run after `make test` so badges show results.
+screenshot: venv site-assets
+	$(PY) tests/site/screenshot.py
