@@ -1,1 +1,1 @@
-"""docharness: run the shell transcripts and Python blocks of Markdown pages against a real Docker Engine."""
+"""docharness: run the shell transcripts and Python blocks of Markdown pages on a real Docker Engine."""
