@@ -1,0 +1,91 @@
+"""Fixtures for running the sample pages in pages/ through the harness, in a subprocess.
+
+The pages are not collected directly (the root conftest ignores pages/): each test runs one
+page with `python -m pytest <page>` against this worker's daemon and reads the output and
+the JSON report.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import docker
+import pytest
+
+from docharness import daemon
+
+ROOT = Path(__file__).resolve().parents[2]
+PAGES = Path(__file__).resolve().parent / "pages"
+IMAGE = "harness-test:latest"
+# Any small Debian with bash: the scratch daemon has lab/base, the lab has debian.
+BASES = ("lab/base:bookworm", "debian:bookworm", "debian:latest")
+
+
+@dataclass
+class PageRun:
+    status: int
+    output: str
+    report: dict[str, Any]
+    seconds: float
+
+
+@pytest.fixture(scope="session")
+def docker_host() -> str:
+    """This worker's daemon (DOCS_DOCKER_HOST, DOCS_DOCKER=own or the lab); it must answer."""
+    try:
+        found = daemon.select(ROOT)
+        daemon.ping(found)
+    except daemon.DaemonError as error:
+        pytest.fail(str(error))
+    return found.host
+
+
+@pytest.fixture(scope="session")
+def harness_image(docker_host: str) -> Iterator[str]:
+    """`harness-test:latest`, a tag on a Debian image the daemon has (removed afterwards)."""
+    client = docker.DockerClient(base_url=docker_host)
+    tags = {tag for image in client.images.list() for tag in image.tags}
+    created = IMAGE not in tags
+    if created:
+        base = next((b for b in BASES if b in tags), None)
+        if base is None:
+            base = BASES[-1]
+            client.images.pull(base)
+        client.images.get(base).tag(IMAGE)
+    yield IMAGE
+    if created:
+        client.images.remove(IMAGE, noprune=True)
+    client.close()
+
+
+@pytest.fixture
+def run_page(docker_host: str, harness_image: str, tmp_path: Path) -> Any:
+    """Run one sample page through the harness; its exit status, output and report."""
+
+    def run(name: str, *extra: str) -> PageRun:
+        import time
+
+        report = tmp_path / "report.json"
+        env = {**os.environ, "DOCS_DOCKER_HOST": docker_host, "DOCHARNESS_REPORT": str(report)}
+        env.pop("PYTEST_XDIST_WORKER", None)
+        started = time.monotonic()
+        done = subprocess.run(
+            [sys.executable, "-m", "pytest", str(PAGES / name), "-p", "no:xdist", "-q", *extra],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        seconds = time.monotonic() - started
+        data = json.loads(report.read_text(encoding="utf-8")) if report.exists() else {}
+        return PageRun(done.returncode, done.stdout + done.stderr, data, seconds)
+
+    return run

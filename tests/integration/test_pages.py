@@ -1,0 +1,70 @@
+"""Sample pages through the whole harness: wrong ones fail naming the right line, right ones pass."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import docker
+import pytest
+
+WRONG = {
+    "wrong_output.md": [
+        "pages/wrong_output.md:4: output differs from the page",
+        "-goodbye",
+        "+hello",
+    ],
+    "wrong_line.md": [
+        "pages/wrong_line.md:4: output differs from the page",
+        "first differing line of the page: 7",
+        "-GAMMA",
+        "+gamma",
+    ],
+    "undocumented_exit.md": [
+        "pages/undocumented_exit.md:4: exits with an error the page does not show",
+        "exit status: 2",
+    ],
+    "typo_container.md": [
+        "pages/typo_container.md:8: exits with an error the page does not show",
+        "No such container: conatiner-test1",
+    ],
+    "wrong_interactive.md": [
+        "pages/wrong_interactive.md:7: output differs from the page",
+        "first differing line of the page: 8",
+        "+42",
+    ],
+    "failing_python.md": ["failing_python.md:8: AssertionError"],
+    "hang.md": ["pages/hang.md:5: timed out after 2 s: sleep 30"],
+}
+
+
+@pytest.mark.parametrize("page", sorted(WRONG))
+def test_wrong_page_fails_naming_the_line(run_page: Any, page: str) -> None:
+    result = run_page(page)
+    assert result.status == 1, result.output
+    for text in WRONG[page]:
+        assert text in result.output, result.output
+    statuses = [block["status"] for block in result.report["blocks"]]
+    assert "failed" in statuses
+
+
+def test_hang_is_cut_and_the_run_goes_on(run_page: Any) -> None:
+    result = run_page("hang.md")
+    assert [b["status"] for b in result.report["blocks"]] == ["failed", "passed"]
+    assert result.seconds < 20, result.output
+
+
+def test_failed_page_is_cleaned_up(run_page: Any, docker_host: str) -> None:
+    run_page("typo_container.md")
+    client = docker.DockerClient(base_url=docker_host)
+    names = [c.name for c in client.containers.list(all=True)]
+    client.close()
+    assert "container-test1" not in names
+
+
+@pytest.mark.parametrize("page", ["right_basic.md", "right_interactive.md"])
+def test_right_page_passes(run_page: Any, page: str) -> None:
+    result = run_page(page)
+    assert result.status == 0, result.output
+    blocks = result.report["blocks"]
+    assert blocks and all(block["status"] == "passed" for block in blocks), blocks
+    assert result.report["docker"]["server"] != "unknown"
