@@ -8,6 +8,7 @@ APT_LAB := docker.io docker-registry mmdebstrap iptables iproute2 util-linux
 PYTEST_WORKERS ?= 2
 DOCS_DOCKER ?= lab
 export DOCS_DOCKER
+export NO_MKDOCS_2_WARNING := 1
 APT_PACKAGES := $(APT_SITE) $(if $(filter lab,$(DOCS_DOCKER)),$(APT_LAB))
 
 .PHONY: serve site site-assets test test-lab-lifecycle lab lab-down lab-status deps apt venv \
