@@ -9,29 +9,49 @@ from __future__ import annotations
 import os
 import subprocess
 import warnings
-from collections import Counter
 from collections.abc import Generator, Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sybil import Sybil
+from sybil import Document, Region, Sybil
 from sybil.integration.pytest import SybilFile, SybilItem
 
 from docharness import daemon as daemons
-from docharness.evaluator import PAGE_FIXTURE, ExampleFailed, PageRun, evaluator_for
+from docharness.evaluator import (
+    PAGE_FIXTURE,
+    ExampleFailed,
+    PageRun,
+    claims_evaluator,
+    evaluator_for,
+)
 from docharness.fences import PageParser
 from docharness.model import BlockKind, CodeBlock, HarnessError
+from docharness.report import build_report, record, summarise, write_report
+from docharness.synopsis import option_claims
 
 ROOT = Path(__file__).resolve().parent.parent
 # Never pages unless named on the command line: tools' folders and the harness's own samples.
 EXCLUDED = (".venv", "node_modules", "site", ".cache", ".git", "tests/integration/pages")
 REPORT = ROOT / "report" / "test-report.json"
-NO_DAEMON_STATUS = 4  # pytest's "usage error": the environment is not ready
 
+
+def parse_page(document: Document) -> Iterator[Region]:
+    """Sybil parser: the page's code blocks, then one region for its prose option claims."""
+    yield from _BLOCKS(document)
+    path = Path(document.path)
+    claims = option_claims(path, document.text)
+    if claims:
+        # A zero-width region at the first claim's line: prose, so it overlaps no fence.
+        line = claims[0].line
+        start = sum(len(text) + 1 for text in document.text.split("\n")[: line - 1])
+        block = CodeBlock(path, line, line, "markdown", "", "", BlockKind.SYNOPSIS)
+        yield Region(start, start, parsed=block, evaluator=claims_evaluator(claims))
+
+
+_BLOCKS = PageParser(evaluator_for)
 SYBIL = Sybil(
-    parsers=[PageParser(evaluator_for)],
+    parsers=[parse_page],
     patterns=["*.md"],
     fixtures=[PAGE_FIXTURE],
     path=str(ROOT),
@@ -151,7 +171,8 @@ def pytest_sessionstart(session: pytest.Session) -> None:
         for found in _daemons_of_run(config):
             daemons.ping(found)
     except daemons.DaemonError as error:
-        pytest.exit(f"docharness: {error}", returncode=NO_DAEMON_STATUS)
+        # A usage error: pytest prints just "ERROR: <message>" and exits with status 4.
+        raise pytest.UsageError(f"docharness: {error}") from None
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -167,7 +188,7 @@ def _docharness_daemon() -> daemons.Daemon:
     try:
         return daemons.select(ROOT)
     except daemons.DaemonError as error:
-        pytest.exit(f"docharness: {error}", returncode=NO_DAEMON_STATUS)
+        raise pytest.UsageError(f"docharness: {error}") from None
 
 
 @pytest.fixture(scope="module")
@@ -210,16 +231,8 @@ def pytest_runtest_makereport(
             reason = str(report.longrepr[2]).removeprefix("Skipped: ")
         elif report.failed:
             reason = str(report.longrepr).split("\n", 1)[0]
-        record = {
-            "page": _relative(block.path),
-            "line": block.line,
-            "language": block.language,
-            "kind": block.kind.value,
-            "status": status,
-            "reason": reason,
-            "duration": round(report.duration, 3),
-        }
-        report.user_properties.append((_PROPERTY, record))
+        facts = record(block, status, reason=reason, duration=report.duration, root=ROOT)
+        report.user_properties.append((_PROPERTY, facts))
     return report
 
 
@@ -238,7 +251,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     records = config.stash.get(_RECORDS, [])
     if hasattr(config, "workerinput") or not records:
         return
-    write_report(records, config)
+    _write(records)
     ran = [r for r in records if r["status"] in ("passed", "failed", "synopsis")]
     if not ran and session.exitstatus == 0:
         # CI must never pass by skipping every example.
@@ -267,36 +280,20 @@ def _client_version() -> str:
     return done.stdout.strip().splitlines()[0] if done.stdout.strip() else "unknown"
 
 
-def summarise(records: list[dict[str, Any]]) -> dict[str, dict[str, int]]:
-    """Per page: examples and how many passed, failed, were skipped, were synopses."""
-    pages: dict[str, Counter[str]] = {}
-    for record in records:
-        counts = pages.setdefault(record["page"], Counter())
-        counts["examples"] += 1
-        counts[record["status"]] += 1
-    keys = ("examples", "passed", "failed", "skipped", "synopsis")
-    return {page: {k: counts[k] for k in keys} for page, counts in sorted(pages.items())}
-
-
-def write_report(records: list[dict[str, Any]], config: pytest.Config) -> None:
-    """report/test-report.json: every block's outcome, versions and date."""
-    import json
-
+def _write(records: list[dict[str, Any]]) -> None:
+    """report/test-report.json: every block's outcome, the Docker versions, the date."""
     try:
         found = daemons.select(ROOT)
         server, mode = daemons.server_version(found), str(found.mode)
     except Exception:  # the report is written even when the daemon went away
         server, mode = "unknown", os.environ.get("DOCS_DOCKER", "lab")
-    ordered = sorted(records, key=lambda r: (r["page"], r["line"]))
-    data = {
-        "created": datetime.now(UTC).isoformat(timespec="seconds"),
-        "docker": {"client": _client_version(), "server": server},
-        "mode": mode,
-        "blocks": ordered,
-        "pages": summarise(ordered),
-    }
-    REPORT.parent.mkdir(parents=True, exist_ok=True)
-    REPORT.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    docker = {"client": _client_version(), "server": server}
+    write_report(build_report(records, docker=docker, mode=mode), report_path())
+
+
+def report_path() -> Path:
+    """Where the report goes; DOCHARNESS_REPORT moves it (the harness's own tests do)."""
+    return Path(os.environ.get("DOCHARNESS_REPORT") or REPORT)
 
 
 def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
@@ -309,9 +306,9 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
         parts = ", ".join(f"{counts[k]} {k}" for k in ("passed", "failed", "skipped") if counts[k])
         synopses = f", {counts['synopsis']} synopsis" if counts["synopsis"] else ""
         write(f"{page}: {counts['examples']} examples ({parts}{synopses})")
-    for record in sorted(records, key=lambda r: (r["page"], r["line"])):
-        if record["status"] == "skipped":
-            write(f"  skipped {record['page']}:{record['line']}: {record['reason']}")
-    write(f"report: {_relative(REPORT)}")
+    for block in sorted(records, key=lambda r: (r["page"], r["line"])):
+        if block["status"] == "skipped":
+            write(f"  skipped {block['page']}:{block['line']}: {block['reason']}")
+    write(f"report: {_relative(report_path())}")
     if config.stash.get(_ALL_SKIPPED, False):
         write("every docs example was skipped: that is a failure, not a pass", red=True)

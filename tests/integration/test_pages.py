@@ -1,4 +1,4 @@
-"""Sample pages through the whole harness: wrong ones fail naming the right line, right ones pass."""
+"""Sample pages through the harness: wrong ones fail naming the right line, right ones pass."""
 
 from __future__ import annotations
 

@@ -1,0 +1,75 @@
+"""The persistent page shell: real bash state, merged output, exit status, timeouts."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from docharness.shell import CommandTimeout, PageShell
+
+
+@pytest.fixture
+def shell(tmp_path: Path) -> Iterator[PageShell]:
+    page = PageShell(tmp_path, "unix:///nonexistent.sock")
+    yield page
+    page.close()
+
+
+def test_state_persists_like_a_terminal(shell: PageShell, tmp_path: Path) -> None:
+    assert shell.run("cd /tmp; greeting=hi").status == 0
+    assert shell.run("pwd; echo $greeting").lines == ["/tmp", "hi"]
+    assert shell.cwd() == Path("/tmp")
+    assert shell.run("cd ~; pwd").lines == [str(tmp_path)]
+
+
+def test_dollar_dollar_is_the_shell(shell: PageShell) -> None:
+    pid = shell.run("echo $$").lines[0]
+    assert pid == str(shell.pid)
+    assert shell.run(f"cat /proc/{pid}/comm").lines == ["bash"]
+
+
+def test_stderr_is_merged_and_status_kept(shell: PageShell) -> None:
+    result = shell.run("echo out; ls /no-such-dir; echo after")
+    assert result.lines[0] == "out"
+    assert "No such file or directory" in result.lines[1]
+    assert result.lines[2] == "after"
+    assert shell.run("ls /no-such-dir").status == 2
+    assert shell.run("printf 'no newline'").output == "no newline"
+
+
+def test_environment_is_the_pages_own(shell: PageShell, tmp_path: Path) -> None:
+    env = shell.environment()
+    assert env["HOME"] == str(tmp_path)
+    assert env["DOCKER_CONFIG"] == str(tmp_path / ".docker")
+    assert env["DOCKER_HOST"] == "unix:///nonexistent.sock"
+    assert env["LANG"] == "C.UTF-8"
+
+
+def test_stdin_is_closed_and_sudo_works_as_root(shell: PageShell) -> None:
+    assert shell.run("cat").output == ""  # would hang if it read our pipe
+    if os.geteuid() == 0:
+        assert shell.run("sudo -E echo as root").lines == ["as root"]
+
+
+def test_timeout_kills_the_command_not_the_shell(shell: PageShell) -> None:
+    pid = shell.pid
+    started = time.monotonic()
+    with pytest.raises(CommandTimeout, match=r"timed out after 1 s: sleep 30 \| cat"):
+        shell.run("sleep 30 | cat", timeout=1)
+    assert time.monotonic() - started < 5
+    assert shell.run("echo $$").lines == [str(pid)]
+
+
+def test_a_hanging_builtin_restarts_the_shell(shell: PageShell) -> None:
+    with pytest.raises(CommandTimeout):
+        shell.run("while :; do :; done", timeout=1)
+    assert shell.run("echo fresh").lines == ["fresh"]
+
+
+def test_exit_ends_the_shell_and_a_new_one_starts(shell: PageShell) -> None:
+    assert shell.run("exit 3").status == 3
+    assert shell.run("echo again").lines == ["again"]
