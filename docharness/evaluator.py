@@ -26,6 +26,7 @@ from docharness.interactive import Login, Session, SessionError, is_interactive
 from docharness.model import BlockKind, CodeBlock, ExpectedLine, Step
 from docharness.normalise import Bindings, Mismatch, is_ellipsis, match
 from docharness.shell import DEFAULT_TIMEOUT, CommandTimeout, PageShell
+from docharness.synopsis import OptionClaim, check_option_claims, check_synopsis
 from docharness.transcript import parse_steps
 
 PAGE_FIXTURE = "_docharness_page"
@@ -297,8 +298,17 @@ def evaluate_synopsis(example: Example) -> None:
     """The Sybil evaluator of SYNOPSIS blocks: every name must exist in `docker ... --help`."""
     block: CodeBlock = example.parsed
     skip_if_asked(block, page_of(example).daemon)
-    from docharness import synopsis  # type: ignore[attr-defined]  # the text side's module
+    problems = check_synopsis(block)
+    if problems:
+        raise ExampleFailed("\n".join(problems))
 
-    problem = synopsis.check_synopsis(block)
-    if problem:
-        raise ExampleFailed(f"{display_path(block.path)}:{block.line}: {problem}")
+
+def claims_evaluator(claims: list[OptionClaim]) -> Callable[[Example], None]:
+    """The evaluator of a page's prose option claims (lists, tables, bold synopses)."""
+
+    def evaluate(example: Example) -> None:
+        problems = check_option_claims(claims)
+        if problems:
+            raise ExampleFailed("\n".join(problems))
+
+    return evaluate

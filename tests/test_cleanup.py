@@ -1,0 +1,91 @@
+"""Page isolation: what a page created on the daemon goes, what was there stays."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import docker
+import pytest
+
+from docharness import cleanup, daemon
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def host() -> str:
+    found = daemon.select(ROOT)
+    daemon.ping(found)
+    return found.host
+
+
+@pytest.fixture
+def client(host: str) -> Iterator[docker.DockerClient]:
+    opened = docker.DockerClient(base_url=host)
+    yield opened
+    opened.close()
+
+
+def _any_image(client: docker.DockerClient) -> docker.models.images.Image:
+    return next(image for image in client.images.list() if image.tags)
+
+
+def test_restore_removes_what_is_new(host: str, client: docker.DockerClient) -> None:
+    image = _any_image(client)
+    old_tag = image.tags[0]
+    api = cleanup.client_for(host)
+    before = cleanup.snapshot(api)
+
+    container = client.containers.create(image.id, "true", name="cleanup-test1")
+    client.volumes.create("cleanup-test-volume")
+    client.networks.create("cleanup-test-network")
+    image.tag("cleanup-test", "1.0")  # a new tag on an old image: untag only
+    new_image = container.commit("cleanup-test-new", "latest")
+
+    assert cleanup.restore(api, before) == []
+    api.close()
+    assert "cleanup-test1" not in [c.name for c in client.containers.list(all=True)]
+    assert "cleanup-test-volume" not in [v.name for v in client.volumes.list()]
+    assert "cleanup-test-network" not in [n.name for n in client.networks.list()]
+    tags = {t for i in client.images.list() for t in i.tags}
+    assert "cleanup-test:1.0" not in tags and old_tag in tags
+    with pytest.raises(docker.errors.ImageNotFound):
+        client.images.get(new_image.id)
+
+
+def test_ctrl_c_still_cleans_the_page(
+    host: str, client: docker.DockerClient, tmp_path: Path
+) -> None:
+    image = _any_image(client).tags[0]
+    page = tmp_path / "interrupted.md"
+    page.write_text(
+        "# Interrupted\n\n```shell\n"
+        f"$ docker create --name cleanup-ctrl-c {image} true\n...\n$ sleep 60\n```\n"
+    )
+    inside = ROOT / "tests" / "integration" / "pages" / "_interrupted.md"
+    inside.write_text(page.read_text())  # pages must live inside the repo
+    env = {**os.environ, "DOCS_DOCKER_HOST": host, "DOCHARNESS_REPORT": str(tmp_path / "r.json")}
+    env.pop("PYTEST_XDIST_WORKER", None)
+    try:
+        run = subprocess.Popen(
+            [sys.executable, "-m", "pytest", str(inside), "-p", "no:xdist", "-q"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 60
+        while not client.containers.list(all=True, filters={"name": "cleanup-ctrl-c"}):
+            assert time.monotonic() < deadline, "the page never created its container"
+            time.sleep(0.2)
+        run.send_signal(signal.SIGINT)
+        run.wait(timeout=60)
+    finally:
+        inside.unlink()
+    assert not client.containers.list(all=True, filters={"name": "cleanup-ctrl-c"})

@@ -1,0 +1,71 @@
+"""Interactive commands: which ones need a pty, and a real session typed into."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import docker
+import pytest
+
+from docharness import daemon
+from docharness.interactive import Session, clean, is_interactive, prompt_pattern
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.mark.parametrize(
+    ("command", "expected"),
+    [
+        ("docker run -it centos:8 bash", True),
+        ("docker run --name web -ti ubuntu:14.04 bash", True),
+        ("docker container run -it debian bash", True),
+        ("docker attach container-test1", True),
+        ("docker container attach container-test1", True),
+        ("docker exec -it web bash", True),
+        ("docker start -ai container-test1", True),
+        ("docker login", True),
+        ("docker login -u me -p secret", False),
+        ("docker create -it --name container-test1 ubuntu:14.04", False),
+        ("docker run -dit --name web nginx", False),
+        ('docker run debian sh -c "ls -it"', False),
+        ("docker ps", False),
+    ],
+)
+def test_is_interactive(command: str, expected: bool) -> None:
+    assert is_interactive(command) is expected
+
+
+def test_clean_removes_escapes_and_carriage_returns() -> None:
+    assert clean("\x1b[?2004lhi\r\n\x1b[1mbold\x1b[0m\r\nold\rnew") == "hi\nbold\nnew"
+
+
+def test_prompt_shapes() -> None:
+    import re
+
+    assert re.fullmatch(prompt_pattern("[root@cdc1bef7f247 /]# "), "[root@0123456789ab /]# ")
+    assert re.fullmatch(prompt_pattern("root@328d830cc003:/# "), "\x1b[?2004hroot@0a1b:/tmp# ")
+
+
+def test_a_real_session(tmp_path: Path) -> None:
+    found = daemon.select(ROOT)
+    daemon.ping(found)
+    client = docker.DockerClient(base_url=found.host)
+    image = next(i for i in client.images.list() if i.tags).tags[0]
+    client.close()
+    env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "DOCKER_HOST": found.host, "HOME": str(tmp_path)}
+    session = Session(
+        f"docker run -it --rm --network none {image} bash",
+        tmp_path,
+        env,
+        page_prompt="root@328d830cc003:/# ",
+        timeout=60,
+    )
+    try:
+        session.start()
+        assert session.prompt.startswith("root@")
+        assert session.type("echo $$") == "1"
+        assert session.type("echo $((6 * 7)); false") == "42"
+        session.type("exit 3")
+        assert not session.alive and session.status == 3
+    finally:
+        session.close()
