@@ -19,7 +19,7 @@ def up() -> None:
     _require_tools()
     specs = test_daemons()
     if not STATE_FILE.exists() or not all(daemons.ping(d) for d in specs):
-        network.check_subnets_free(specs)
+        network.check_subnets_free([*specs, BUILDER])
     for name, addr in registries.addresses().items():
         if procs.running_pid(name) is None:
             _require_free_port(name, addr)

@@ -20,7 +20,7 @@ from pathlib import Path
 import docker
 from docker.errors import APIError, BuildError
 
-from lab import ca, daemons
+from lab import ca, daemons, network
 from lab.paths import BUILDER, CATALOGUE, LAB_DIR, MIRROR, RECIPES
 
 BASE_TAR = LAB_DIR / "base" / "bookworm.tar"
@@ -107,6 +107,7 @@ def build_all() -> None:
         return
     ensure_base_tar()
     if not daemons.ping(BUILDER):
+        network.ensure_bridge(BUILDER)
         daemons.start(BUILDER, fresh=False)
     try:
         client = daemons.client(BUILDER, timeout=900)
@@ -116,6 +117,7 @@ def build_all() -> None:
         _write_catalogue(client)
     finally:
         daemons.stop(BUILDER)
+        network.remove_bridge(BUILDER)
     if failures:
         raise SystemExit("\n\n".join(failures))
 

@@ -76,6 +76,7 @@ def test_daemons() -> list[DaemonSpec]:
     ]
 
 
-# The builder has no bridge: image builds run with --network host.
-BUILDER = DaemonSpec("labbuild", "none", "", "10.219.0.0/16")
+# The builder gets a bridge of its own although builds run with --network host: a dockerd with
+# "bridge": "none" deletes the host's docker0, which may be a system daemon's.
+BUILDER = DaemonSpec("labbuild", "doclabb", "10.213.250.1/24", "10.219.0.0/16")
 NAT_SOURCES = ["10.213.0.0/16", "10.220.0.0/14"]

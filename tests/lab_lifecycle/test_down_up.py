@@ -69,10 +69,19 @@ def test_down_leaves_no_process_mount_bridge_or_rule() -> None:
     assert again.returncode == 0, again.stderr  # idempotent
 
 
+def foreign_links() -> set[str]:
+    """The host's network interfaces that are not the lab's (docker0 of a system daemon...)."""
+    listing = subprocess.run(["ip", "-o", "link"], capture_output=True, text=True).stdout
+    names = {line.split(":")[1].strip().split("@")[0] for line in listing.splitlines()}
+    return {name for name in names if not name.startswith(("doclab", "veth"))}
+
+
 def test_up_starts_daemons_with_no_image_loaded() -> None:
+    links_before = foreign_links()
     assert lab("down").returncode == 0
     result = lab("up")
     assert result.returncode == 0, result.stderr
+    assert foreign_links() == links_before  # e.g. no docker0 deleted or created
     for daemon in test_daemons():
         images = subprocess.run(
             ["docker", "-H", f"unix://{daemon.socket}", "images", "-q"],
