@@ -47,21 +47,28 @@ def docker_host() -> str:
     return found.host
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def harness_image(docker_host: str) -> Iterator[str]:
-    """`harness-test:latest`, a tag on a Debian image the daemon has (removed afterwards)."""
+    """`harness-test:latest`, a tag on a Debian image the daemon has (removed afterwards).
+
+    Module-scoped, and a pulled base is removed too: the docs pages that run next on this
+    worker's daemon must find it as empty as the lab started it.
+    """
     client = docker.DockerClient(base_url=docker_host)
     tags = {tag for image in client.images.list() for tag in image.tags}
     created = IMAGE not in tags
+    pulled = None
     if created:
         base = next((b for b in BASES if b in tags), None)
         if base is None:
-            base = BASES[-1]
+            base = pulled = BASES[-1]
             client.images.pull(base)
         client.images.get(base).tag(IMAGE)
     yield IMAGE
     if created:
         client.images.remove(IMAGE, noprune=True)
+    if pulled:
+        client.images.remove(pulled)
     client.close()
 
 
