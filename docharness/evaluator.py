@@ -51,12 +51,17 @@ class PageRun:
     ``bindings`` gathers what earlier blocks bound; a block matches its output against its
     own fresh bindings (the notes reuse `328d830cc003` for two different containers in two
     blocks) and uses the earlier ones only to substitute values into its commands.
+
+    With ``update`` (`pytest --update-docs`) output and exit checks do not fail: each step's
+    real output is kept in ``outputs`` (step line -> lines) for ``docharness.update``.
     """
 
     path: Path
     workdir: Path
     daemon: Daemon
+    update: bool = False
     bindings: Bindings = field(default_factory=Bindings)
+    outputs: dict[int, list[str]] = field(default_factory=dict)
     shell: PageShell = field(init=False)
     _api: Any = None
     _before: cleanup.Snapshot | None = None
@@ -251,6 +256,9 @@ class _Transcript:
     ) -> None:
         """Compare output; a non-zero exit passes only when the page shows the error."""
         mismatch = match(step.expected, actual, self.bindings)
+        if self.page.update:
+            self.page.outputs[step.line] = list(actual)
+            return
         shown = any(not is_ellipsis(line) for line in step.expected)
         undocumented = status not in (None, 0) and not shown
         if mismatch is None and not undocumented:

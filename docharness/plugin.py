@@ -26,9 +26,11 @@ from docharness.evaluator import (
     evaluator_for,
 )
 from docharness.fences import PageParser
+from docharness.fences import parse_page as parse_blocks
 from docharness.model import BlockKind, CodeBlock, HarnessError
 from docharness.report import build_report, record, summarise, write_report
 from docharness.synopsis import option_claims
+from docharness.update import unified_diff, update_text
 
 ROOT = Path(__file__).resolve().parent.parent
 # Never pages unless named on the command line: tools' folders and the harness's own samples.
@@ -115,8 +117,11 @@ def is_page(path: Path, config: pytest.Config) -> bool:
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> PageFile | None:
-    """Sybil's collection, for the files that are pages."""
-    if not is_page(file_path, parent.config) or not SYBIL.should_parse(file_path.resolve()):
+    """Sybil's collection, for the files that are pages (a named one may lie outside the repo)."""
+    if not is_page(file_path, parent.config):
+        return None
+    path = file_path.resolve()
+    if path not in _named(parent.config) and not SYBIL.should_parse(path):
         return None
     page: PageFile = PageFile.from_parent(parent, path=file_path, sybils=[SYBIL])
     return page
@@ -175,9 +180,20 @@ def pytest_sessionstart(session: pytest.Session) -> None:
         raise pytest.UsageError(f"docharness: {error}") from None
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.getgroup("docharness").addoption(
+        "--update-docs",
+        action="store_true",
+        default=False,
+        help="write each command's real output back into the pages instead of failing",
+    )
+
+
 def pytest_configure(config: pytest.Config) -> None:
     _CONFIG["config"] = config
     config.stash[_RECORDS] = []
+    config.stash[_UPDATES] = []
+    config.stash[_DIFFS] = []
     # A page's blocks share a shell and bindings: they must run in one worker, in order.
     if getattr(config.option, "dist", "no") in ("load", "worksteal"):
         config.option.dist = "loadfile"
@@ -199,12 +215,32 @@ def _docharness_page(
 ) -> Iterator[PageRun]:
     """The page's shared state; afterwards (pass, fail or Ctrl-C) its traces are removed."""
     path = Path(request.node.path)
-    page = PageRun(path, tmp_path_factory.mktemp(path.stem), _docharness_daemon)
+    update = bool(request.config.getoption("update_docs"))
+    page = PageRun(path, tmp_path_factory.mktemp(path.stem), _docharness_daemon, update)
     try:
         yield page
     finally:
         for problem in page.finish():
             warnings.warn(f"docharness cleanup of {path.name}: {problem}", stacklevel=1)
+        if update:
+            request.config.stash[_UPDATES].append(page)
+
+
+# ---- update mode --------------------------------------------------------------------------
+
+_UPDATES = pytest.StashKey[list[PageRun]]()
+_DIFFS = pytest.StashKey[list[str]]()
+
+
+def update_pages(config: pytest.Config) -> None:
+    """Write each updated page back; keep the diffs for the terminal summary."""
+    for page in config.stash.get(_UPDATES, []):
+        old = page.path.read_text(encoding="utf-8")
+        blocks = parse_blocks(page.path, old)
+        new = update_text(old, blocks, page.outputs, page.bindings)
+        if new != old:
+            page.path.write_text(new, encoding="utf-8")
+            config.stash[_DIFFS].append(unified_diff(old, new, _relative(page.path)))
 
 
 # ---- reporting ----------------------------------------------------------------------------
@@ -248,6 +284,7 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
 @pytest.hookimpl(trylast=True)
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     config = session.config
+    update_pages(config)
     records = config.stash.get(_RECORDS, [])
     if hasattr(config, "workerinput") or not records:
         return
@@ -297,6 +334,13 @@ def report_path() -> Path:
 
 
 def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
+    if config.getoption("update_docs") and not hasattr(config, "workerinput"):
+        diffs = config.stash.get(_DIFFS, [])
+        terminalreporter.section("docs updated")
+        for diff in diffs:
+            terminalreporter.write_line(diff)
+        if not diffs:
+            terminalreporter.write_line("every page already shows its real output")
     records = config.stash.get(_RECORDS, [])
     if hasattr(config, "workerinput") or not records:
         return
