@@ -79,6 +79,9 @@ venv: .venv/.installed
 	touch $@
 
 ## Benchmarks (figures, not tests)
+bench: venv lab
+	$(PY) bench/run_bench.py
+
 bench-lab: venv
 	$(PY) bench/lab_bench.py
 

@@ -89,8 +89,8 @@ def run_raw(page: Path, found: daemon.Daemon) -> float:
     return seconds
 
 
-def run_harness(pages: list[Path]) -> tuple[float, dict[str, float]]:
-    """Wall seconds of one serial pytest run over the pages, and seconds per page."""
+def run_harness(pages: list[Path]) -> tuple[float, dict[str, float], dict[str, int]]:
+    """Wall seconds of one serial pytest run over the pages, seconds per page, outcomes."""
     with tempfile.TemporaryDirectory(prefix="bench-report-") as folder:
         report = Path(folder) / "report.json"
         env = {**os.environ, "DOCHARNESS_REPORT": str(report)}
@@ -106,14 +106,18 @@ def run_harness(pages: list[Path]) -> tuple[float, dict[str, float]]:
         wall = time.monotonic() - started
         blocks = json.loads(report.read_text(encoding="utf-8"))["blocks"] if report.exists() else []
     per_page: dict[str, float] = {}
+    outcomes: dict[str, int] = {}
     for block in blocks:
         per_page[block["page"]] = per_page.get(block["page"], 0.0) + block["duration"]
-    return wall, per_page
+        outcomes[block["status"]] = outcomes.get(block["status"], 0) + 1
+    return wall, per_page, outcomes
 
 
 def interactive_cost(found: daemon.Daemon, image: str) -> tuple[float, float]:
     """Seconds of `docker run --rm IMAGE true` and of a pty session of IMAGE typed `exit`."""
     env = page_environment(Path(tempfile.gettempdir()), found.host)
+    # Pulled first, untimed: the figures compare starting a container, not fetching it.
+    subprocess.run(["docker", "pull", "-q", image], env=env, check=True, stdout=subprocess.DEVNULL)
     started = time.monotonic()
     subprocess.run(
         ["docker", "run", "--rm", "--network", "none", image, "true"], env=env, check=True
@@ -139,12 +143,13 @@ def main() -> None:
     raw: dict[str, float] = {}
     for page in pages:
         raw[page.relative_to(ROOT).as_posix()] = run_raw(page, found)
-    harness_wall, harness = run_harness(pages)
+    harness_wall, harness, outcomes = run_harness(pages)
     raw_wall = sum(raw.values())
     print(f"{'page':40} {'raw s':>8} {'harness s':>10}")
     for name, seconds in raw.items():
         print(f"{name:40} {seconds:8.2f} {harness.get(name, 0.0):10.2f}")
     print(f"{'total (wall)':40} {raw_wall:8.2f} {harness_wall:10.2f}")
+    print("harness blocks: " + ", ".join(f"{n} {k}" for k, n in sorted(outcomes.items())))
     image = os.environ.get("BENCH_IMAGE", "debian:latest")
     plain, session = interactive_cost(found, image)
     print(
