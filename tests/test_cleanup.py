@@ -32,12 +32,14 @@ def client(host: str) -> Iterator[docker.DockerClient]:
     opened.close()
 
 
-def _any_image(client: docker.DockerClient) -> docker.models.images.Image:
-    return next(image for image in client.images.list() if image.tags)
+def _any_image(client: docker.DockerClient, name: str) -> docker.models.images.Image:
+    return client.images.get(name)
 
 
-def test_restore_removes_what_is_new(host: str, client: docker.DockerClient) -> None:
-    image = _any_image(client)
+def test_restore_removes_what_is_new(
+    host: str, client: docker.DockerClient, debian_image: str
+) -> None:
+    image = _any_image(client, debian_image)
     old_tag = image.tags[0]
     api = cleanup.client_for(host)
     before = cleanup.snapshot(api)
@@ -60,9 +62,9 @@ def test_restore_removes_what_is_new(host: str, client: docker.DockerClient) -> 
 
 
 def test_ctrl_c_still_cleans_the_page(
-    host: str, client: docker.DockerClient, tmp_path: Path
+    host: str, client: docker.DockerClient, tmp_path: Path, debian_image: str
 ) -> None:
-    image = _any_image(client).tags[0]
+    image = _any_image(client, debian_image).tags[0]
     page = tmp_path / "interrupted.md"
     page.write_text(
         "# Interrupted\n\n```shell\n"

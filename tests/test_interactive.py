@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import docker
 import pytest
 
 from docharness import daemon
@@ -46,12 +45,9 @@ def test_prompt_shapes() -> None:
     assert re.fullmatch(prompt_pattern("root@328d830cc003:/# "), "\x1b[?2004hroot@0a1b:/tmp# ")
 
 
-def test_a_real_session(tmp_path: Path) -> None:
+def test_a_real_session(tmp_path: Path, debian_image: str) -> None:
     found = daemon.select(ROOT)
-    daemon.ping(found)
-    client = docker.DockerClient(base_url=found.host)
-    image = next(i for i in client.images.list() if i.tags).tags[0]
-    client.close()
+    image = debian_image
     env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "DOCKER_HOST": found.host, "HOME": str(tmp_path)}
     session = Session(
         f"docker run -it --rm --network none {image} bash",

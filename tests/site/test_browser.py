@@ -48,7 +48,7 @@ def output_lines(shown: str) -> set[str]:
     for line in shown.splitlines():
         command = HOST_PROMPT.match(line) or CONTAINER_PROMPT.match(line)
         if not (continuing or command or line.lstrip().startswith("#") or not line.strip()):
-            found.add(line.strip())
+            found.add(line)  # as shown: a continued command's indented line is not output
         continuing = (continuing or command is not None) and line.endswith("\\")
     return found
 
@@ -68,7 +68,7 @@ def copy_problems(page: Any) -> list[str]:
             problems.append(f"{where}: the button copied {copied!r}, not the commands")
         if any(HOST_PROMPT.match(line) or CONTAINER_PROMPT.match(line) for line in lines):
             problems.append(f"{where}: a prompt was copied: {copied!r}")
-        leaked = output_lines(block.locator("code").inner_text()) & {x.strip() for x in lines}
+        leaked = output_lines(block.locator("code").inner_text()) & set(lines)
         if leaked:
             problems.append(f"{where}: output lines were copied: {sorted(leaked)}")
     return problems

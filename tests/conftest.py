@@ -1,0 +1,29 @@
+"""Fixtures shared by the harness's own tests that need a real image on the daemon."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import docker
+import pytest
+
+from docharness import daemon
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def debian_image() -> Iterator[str]:
+    """`debian:latest` on this worker's daemon, pulled if the daemon lacks it (lab daemons start
+    empty) and removed again afterwards, so the pages that run next find the daemon as it was."""
+    found = daemon.select(ROOT)
+    daemon.ping(found)
+    client = docker.DockerClient(base_url=found.host)
+    present = any("debian:latest" in image.tags for image in client.images.list())
+    if not present:
+        client.images.pull("debian", tag="latest")
+    yield "debian:latest"
+    if not present:
+        client.images.remove("debian:latest", force=True)
+    client.close()
