@@ -53,6 +53,9 @@ def start(daemon: DaemonSpec, fresh: bool) -> None:
         shutil.rmtree(daemon.data_root)
     for folder in (daemon.run_dir, daemon.data_root, daemon.exec_root):
         folder.mkdir(parents=True, exist_ok=True)
+    # A daemon that died (kill -9) leaves its pidfile and its containerd: both are ours, clear them.
+    procs.kill_matching(str(daemon.exec_root))
+    (daemon.run_dir / "dockerd.pid").unlink(missing_ok=True)
     daemon.socket.unlink(missing_ok=True)
     _write_hosts()
     # unshare execs sh which execs dockerd: the PID we keep is dockerd's.
