@@ -13,13 +13,22 @@ from docharness import daemon
 ROOT = Path(__file__).resolve().parent.parent
 
 
+@pytest.fixture(scope="session")
+def docker_host() -> str:
+    """This worker's daemon (DOCS_DOCKER_HOST, DOCS_DOCKER=own or the lab); it must answer."""
+    try:
+        found = daemon.select(ROOT)
+        daemon.ping(found)
+    except daemon.DaemonError as error:
+        pytest.fail(str(error))
+    return found.host
+
+
 @pytest.fixture(scope="module")
-def debian_image() -> Iterator[str]:
+def debian_image(docker_host: str) -> Iterator[str]:
     """`debian:latest` on this worker's daemon, pulled if the daemon lacks it (lab daemons start
     empty) and removed again afterwards, so the pages that run next find the daemon as it was."""
-    found = daemon.select(ROOT)
-    daemon.ping(found)
-    client = docker.DockerClient(base_url=found.host)
+    client = docker.DockerClient(base_url=docker_host)
     present = any("debian:latest" in image.tags for image in client.images.list())
     if not present:
         client.images.pull("debian", tag="latest")

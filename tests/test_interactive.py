@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 
-from docharness import daemon
 from docharness.interactive import Session, clean, is_interactive, prompt_pattern
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -45,12 +44,14 @@ def test_prompt_shapes() -> None:
     assert re.fullmatch(prompt_pattern("root@328d830cc003:/# "), "\x1b[?2004hroot@0a1b:/tmp# ")
 
 
-def test_a_real_session(tmp_path: Path, debian_image: str) -> None:
-    found = daemon.select(ROOT)
-    image = debian_image
-    env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "DOCKER_HOST": found.host, "HOME": str(tmp_path)}
+def test_a_real_session(tmp_path: Path, docker_host: str, debian_image: str) -> None:
+    env = {
+        "PATH": "/usr/local/bin:/usr/bin:/bin",
+        "DOCKER_HOST": docker_host,
+        "HOME": str(tmp_path),
+    }
     session = Session(
-        f"docker run -it --rm --network none {image} bash",
+        f"docker run -it --rm --network none {debian_image} bash",
         tmp_path,
         env,
         page_prompt="root@328d830cc003:/# ",

@@ -7,11 +7,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import docker
-import pytest
-
-from docharness import daemon
-
 ROOT = Path(__file__).resolve().parents[1]
 
 PAGE = """\
@@ -30,30 +25,6 @@ windows
 $ ls /nonexistent-dir
 ```
 """
-
-
-@pytest.fixture(scope="module")
-def host() -> str:
-    try:
-        found = daemon.select(ROOT)
-        daemon.ping(found)
-    except daemon.DaemonError as error:
-        pytest.fail(str(error))
-    return found.host
-
-
-@pytest.fixture(scope="module")
-def image(host: str) -> str:
-    """An image the daemon has (debian:latest is pulled when it has none)."""
-    client = docker.DockerClient(base_url=host)
-    try:
-        tags = [tag for found in client.images.list() for tag in found.tags]
-        if not tags:
-            client.images.pull("debian", tag="latest")
-            tags = ["debian:latest"]
-        return tags[0]
-    finally:
-        client.close()
 
 
 def run(page: Path, host: str, *extra: str) -> subprocess.CompletedProcess[str]:
@@ -75,15 +46,15 @@ def run(page: Path, host: str, *extra: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_update_writes_real_output_then_the_page_passes(
-    tmp_path: Path, host: str, image: str
+    tmp_path: Path, docker_host: str, debian_image: str
 ) -> None:
     page = tmp_path / "page.md"
-    page.write_text(PAGE.format(image=image), encoding="utf-8")
+    page.write_text(PAGE.format(image=debian_image), encoding="utf-8")
 
-    failing = run(page, host)
+    failing = run(page, docker_host)
     assert failing.returncode == 1, failing.stdout + failing.stderr
 
-    updated = run(page, host, "--update-docs")
+    updated = run(page, docker_host, "--update-docs")
     assert updated.returncode == 0, updated.stdout + updated.stderr
     assert "-goodbye\n+hello" in updated.stdout
     assert "-windows\n+linux" in updated.stdout
@@ -100,13 +71,13 @@ def test_update_writes_real_output_then_the_page_passes(
         "$ seq 1 5",
         "1",
         "...",
-        f"$ docker image inspect -f '{{{{.Os}}}}' {image}",
+        f"$ docker image inspect -f '{{{{.Os}}}}' {debian_image}",
         "linux",
         "$ ls /nonexistent-dir",
         "ls: cannot access '/nonexistent-dir': No such file or directory",
         "```",
     ]
 
-    again = run(page, host)
+    again = run(page, docker_host)
     assert again.returncode == 0, again.stdout + again.stderr
     assert "1 passed" in again.stdout

@@ -19,8 +19,6 @@ from typing import Any
 import docker
 import pytest
 
-from docharness import daemon
-
 ROOT = Path(__file__).resolve().parents[2]
 PAGES = Path(__file__).resolve().parent / "pages"
 IMAGE = "harness-test:latest"
@@ -34,17 +32,6 @@ class PageRun:
     output: str
     report: dict[str, Any]
     seconds: float
-
-
-@pytest.fixture(scope="session")
-def docker_host() -> str:
-    """This worker's daemon (DOCS_DOCKER_HOST, DOCS_DOCKER=own or the lab); it must answer."""
-    try:
-        found = daemon.select(ROOT)
-        daemon.ping(found)
-    except daemon.DaemonError as error:
-        pytest.fail(str(error))
-    return found.host
 
 
 @pytest.fixture(scope="module")
