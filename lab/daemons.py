@@ -51,12 +51,14 @@ def start(daemon: DaemonSpec, fresh: bool) -> None:
     """Start ``daemon``; with ``fresh`` its data-root starts empty (no image loaded)."""
     if fresh and daemon.data_root.exists():
         shutil.rmtree(daemon.data_root)
-    for folder in (daemon.run_dir, daemon.data_root, daemon.exec_root):
-        folder.mkdir(parents=True, exist_ok=True)
-    # A daemon that died (kill -9) leaves its pidfile and its containerd: both are ours, clear them.
-    procs.kill_matching(str(daemon.exec_root))
+    # A daemon that died (kill -9) leaves its pidfile and its containerd, whose own pidfile and
+    # socket in the exec-root would make the new dockerd wait for it: all ours, clear them.
+    procs.wait_gone(procs.kill_matching(str(daemon.exec_root)))
+    shutil.rmtree(daemon.exec_root, ignore_errors=True)
     (daemon.run_dir / "dockerd.pid").unlink(missing_ok=True)
     daemon.socket.unlink(missing_ok=True)
+    for folder in (daemon.run_dir, daemon.data_root, daemon.exec_root):
+        folder.mkdir(parents=True, exist_ok=True)
     _write_hosts()
     # unshare execs sh which execs dockerd: the PID we keep is dockerd's.
     script = 'mount --bind "$1" /etc/hosts && exec dockerd --config-file "$2"'

@@ -57,12 +57,18 @@ def stop(name: str, grace: float = 20.0) -> bool:
     if pid is None:
         return False
     os.kill(pid, signal.SIGTERM)
-    deadline = time.monotonic() + grace
-    while time.monotonic() < deadline:
-        if not Path(f"/proc/{pid}").exists() or _is_zombie(pid):
-            return True
+    if not wait_gone([pid], grace):
+        os.kill(pid, signal.SIGKILL)
+    return True
+
+
+def wait_gone(pids: list[int], timeout: float = 10.0) -> bool:
+    """Wait until every process of ``pids`` has exited (or is a zombie); False on timeout."""
+    deadline = time.monotonic() + timeout
+    while any(Path(f"/proc/{pid}").exists() and not _is_zombie(pid) for pid in pids):
+        if time.monotonic() > deadline:
+            return False
         time.sleep(0.1)
-    os.kill(pid, signal.SIGKILL)
     return True
 
 
