@@ -1,6 +1,6 @@
 """Wire the docs harness: Sybil (set up in docharness.plugin) collects the Markdown pages.
 
-Pages are docs/**.md and README.md, plus any .md file of the repo named on the command line;
+Pages are docs/**.md, plus any .md file of the repo named on the command line;
 the plugin runs them against the lab (or DOCS_DOCKER=own, or DOCS_DOCKER_HOST).
 """
 

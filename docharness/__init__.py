@@ -1,1 +1,1 @@
-"""docharness: run the shell transcripts and Python blocks of Markdown pages on a real Docker Engine."""
+"""docharness: run a Markdown page's shell transcripts and Python blocks on a real Docker."""

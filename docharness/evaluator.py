@@ -216,10 +216,12 @@ class _Transcript:
         shell = self.page.shell
         page_prompt = following.prompt if following and following.in_container else ""
         daemon = self.page.daemon
+        terminal = shell.another_terminal()
         session = Session(
             command,
-            shell.cwd(),
+            terminal.cwd,
             shell.environment(),
+            enter=terminal.enter,
             page_prompt=page_prompt,
             timeout=self.timeout,
             login=Login(daemon.username, daemon.password),

@@ -12,6 +12,7 @@ import os
 import re
 import shlex
 import signal
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -154,16 +155,21 @@ class Session:
         page_prompt: str = "",
         timeout: float = 60.0,
         login: Login | None = None,
+        enter: Sequence[str] = (),
     ) -> None:
+        """``enter`` prefixes the command to run it in the page shell's namespaces."""
+        if not cwd.is_dir():  # else the pty's child fails before exec and runs on as us
+            raise NotADirectoryError(f"an interactive session cannot start in {cwd}")
         self.command = command
         self.timeout = timeout
         self.prompt_re = prompt_pattern(page_prompt)
         self.prompt = ""  # the last prompt the container printed, cleaned
         self.status: int | None = None
         self._login = login
+        argv = [*enter, "bash", "-c", "exec " + command]  # bash: the page's quoting, as typed
         self._child = pexpect.spawn(
-            "bash",
-            ["-c", "exec " + command],  # through bash: the page's quoting, as typed
+            argv[0],
+            argv[1:],
             cwd=str(cwd),
             env={**env, "TERM": "xterm"},
             encoding="utf-8",

@@ -1,8 +1,9 @@
 """Compare the output a page shows with the real output, ignoring what varies between runs.
 
 Each line is cut into tokens of a kind. Varying kinds (times, durations, sizes, some columns)
-match any token of the same kind; bindable kinds (IDs, digests, PIDs, user names) match any
-value the first time, then the page's value stands for that real value for the rest of the page.
+match any token of the same kind; bindable kinds (IDs, digests, PIDs, user names, namespace
+numbers) match any value the first time, then the page's value stands for that real value for
+the rest of the page.
 Runs of spaces match runs of spaces, so realigned table columns still match.
 """
 
@@ -23,7 +24,8 @@ ELLIPSIS = "..."
 LITERAL, SPACE = "literal", "space"
 TIME, DURATION, SIZE, ANY = "time", "duration", "size", "any"
 DIGEST, LONG_ID, ID, PID, USER = "digest", "long_id", "id", "pid", "user"
-BINDABLE = frozenset({DIGEST, LONG_ID, ID, PID, USER})
+NAMESPACE = "namespace"  # the inode number in /proc/<pid>/ns links: `pid:[4026531836]`
+BINDABLE = frozenset({DIGEST, LONG_ID, ID, PID, USER, NAMESPACE})
 VARYING = frozenset({TIME, DURATION, SIZE, ANY})
 
 _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"
@@ -39,6 +41,7 @@ _SIZE = r"\d+(?:[.,]\d+)?(?:[kKMGTP]i?B|[kKMGTP]|B)"
 _SPECIAL = re.compile(
     "|".join(
         [
+            rf"(?P<{NAMESPACE}>(?<=[a-z]:\[)\d+(?=\]))",
             rf"(?P<{DIGEST}>(?<![\w])sha256:(?:[0-9a-f]{{64}}|[0-9a-f]+\.\.\.[0-9a-f]*))",
             rf"(?P<{LONG_ID}>(?<![0-9A-Za-z])[0-9a-f]{{64}}(?![0-9A-Za-z]))",
             rf"(?P<{ID}>(?<![0-9A-Za-z])[0-9a-f]{{12}}(?![0-9A-Za-z]))",
@@ -66,9 +69,10 @@ _SHAPES = [
         rf"\s+(?P<{USER}2>\S+)\s+(?P<{SIZE}>\d+(?:[.,]\d+)?[KMGTP]?)\s+(?P<{TIME}>{_LS_DATE})"
         rf"(?P<rest>\s.*)$"
     ),
-    # tar tv: mode owner/group size date time name
+    # tar tv: mode owner/group size date time name (engines write 0/0 or root/root)
     re.compile(
-        rf"^(?P<{LITERAL}>[-bcdlhpsD][-rwxsStT]{{9}})\s+(?P<{LITERAL}2>\S+/\S+)\s+(?P<{SIZE}>\d+)"
+        rf"^(?P<{LITERAL}>[-bcdlhpsD][-rwxsStT]{{9}})\s+(?P<{ANY}1>[^/\s]+)/(?P<{ANY}2>\S+)"
+        rf"\s+(?P<{SIZE}>\d+)"
         rf"\s+(?P<{TIME}>\d{{4}}-\d{{2}}-\d{{2}} \d{{2}}:\d{{2}}(?::\d{{2}})?)(?P<rest>\s.*)$"
     ),
     re.compile(rf"^total\s+(?P<{SIZE}>\d+(?:[.,]\d+)?[KMGTP]?)$"),
@@ -148,6 +152,8 @@ class Bindings:
         """
         reverse: dict[str, str] = {}
         for page, real in _with_short_ids(self.values).items():
+            if len(real) < 3:  # a PPID of 1 bound to 1841: not every 1 of the output is it
+                continue
             if reverse.get(real) != real:
                 reverse[real] = page
         text = _replace(reverse, text)

@@ -100,7 +100,7 @@ def _named(config: pytest.Config) -> set[Path]:
 
 
 def is_page(path: Path, config: pytest.Config) -> bool:
-    """docs/**.md and README.md are pages; any other .md of the repo only when named."""
+    """docs/**.md are pages; any other .md (README.md too) only when named."""
     path = path.resolve()
     if path.suffix != ".md":
         return False
@@ -113,7 +113,7 @@ def is_page(path: Path, config: pytest.Config) -> bool:
     text = relative.as_posix()
     if any(text == part or text.startswith(part + "/") for part in EXCLUDED):
         return False
-    return relative.parts[0] == "docs" or text == "README.md"
+    return relative.parts[0] == "docs"
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> PageFile | None:

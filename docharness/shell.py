@@ -7,6 +7,12 @@ terminal. A sentinel line with the exit status ends each command's output.
 
 ``set -m`` gives every command its own process group, so a timeout kills exactly the
 command's processes, never the shell or its parents.
+
+The shell looks like a reader's terminal: a login shell (``-bash`` in ``ps``), Debian's
+``grep --color=auto`` alias, ``ls`` quoting names as it does on a tty. Run as root, it lives
+in its own PID namespace under a small init: its PID 1 is readable like a host's PID 1 (this
+sandbox's real PID 1 is not), ``ps -ef`` shows only the page's processes, and its PIDs have
+the 3 to 7 digits of a host's.
 """
 
 from __future__ import annotations
@@ -15,6 +21,8 @@ import contextlib
 import os
 import secrets
 import select
+import shlex
+import shutil
 import signal
 import subprocess
 import time
@@ -30,14 +38,26 @@ _SUDO = """sudo() {
   if [ "$EUID" -eq 0 ]; then "$@"; else command sudo "$@"; fi
 }"""
 
-# The driver loop: read one NUL-terminated command, eval it with stdin closed (a command
-# that reads stdin gets EOF, not our next command), then print the sentinel.
+# What a reader's interactive shell has that a script's lacks. The login shell's
+# /etc/profile may reset PATH: the page's PATH is set again after it.
+_TERMINAL = """shopt -s expand_aliases
+alias grep='grep --color=auto'
+export PATH={path}
+"""
+
+# The driver loop: say which PID `$$` is, then read one NUL-terminated command, eval it with
+# stdin closed (a command that reads stdin gets EOF, not our next command), print the sentinel.
 _LOOP = """set -m
+printf '\\n%s %d\\n' {token} $$
 while IFS= read -r -d '' __dh_cmd; do
   eval "$__dh_cmd" </dev/null
   printf '\\n%s %d\\n' {token} "$?"
 done
 """
+
+# PID 1 of the page's PID namespace: it starts the login shell as PID 1000 (ns_last_pid is
+# the last PID given out) and waits for it. An async command reads /dev/null unless told.
+_INIT = "echo 999 >/proc/sys/kernel/ns_last_pid; exec -a -bash bash <&0 & wait $!"
 
 PASSTHROUGH = ("PATH", "http_proxy", "https_proxy", "no_proxy", "HTTP_PROXY", "HTTPS_PROXY")
 
@@ -50,6 +70,15 @@ class CommandTimeout(Exception):
         self.command = command
         self.seconds = seconds
         self.output = output
+
+
+@dataclass(frozen=True)
+class Terminal:
+    """A place to start a command: a directory, then a command prefix that enters the shell's
+    namespaces (it may change directory again)."""
+
+    cwd: Path
+    enter: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -78,6 +107,7 @@ def page_environment(workdir: Path, docker_host: str) -> dict[str, str]:
         TERM="dumb",
         COLUMNS="200",
         NO_COLOR="1",
+        QUOTING_STYLE="shell-escape",  # ls quotes odd names as on a terminal, not a pipe
     )
     return env
 
@@ -104,6 +134,28 @@ def _children(pid: int) -> list[tuple[int, int]]:
         wanted.update(p for p, _ in new)
 
 
+def _shell_command() -> list[str]:
+    """A login bash; as root, the PID 1 of a new PID namespace that starts one."""
+    if os.geteuid() == 0 and shutil.which("unshare"):
+        # --kill-child: if we die, the namespace's PID 1 and with it every page process dies.
+        namespace = ["unshare", "--pid", "--fork", "--mount-proc", "--kill-child", "--"]
+        return [*namespace, "bash", "-c", _INIT]
+    return ["bash", "-c", "exec -a -bash bash"]
+
+
+def _host_pid(root: int, pid: int) -> int:
+    """The PID, as we see it, of ``root`` or its descendant whose own PID is ``pid``."""
+    for candidate in [root, *(p for p, _ in _children(root))]:
+        try:
+            status = Path(f"/proc/{candidate}/status").read_text()
+        except OSError:
+            continue
+        for line in status.splitlines():
+            if line.startswith("NSpid:") and line.split()[-1] == str(pid):
+                return candidate
+    raise RuntimeError(f"the page shell (PID {pid} in its namespace) is not under PID {root}")
+
+
 class PageShell:
     """A bash process kept for the page; started on first use."""
 
@@ -113,11 +165,14 @@ class PageShell:
         self._proc: subprocess.Popen[bytes] | None = None
         self._token = ""
         self._pending = b""
+        self._pid = 0  # as the shell sees itself (`$$`)
+        self._host_pid = 0  # as this process sees it
 
     @property
     def pid(self) -> int:
         """The shell's PID: what `echo $$` prints."""
-        return self._started().pid
+        self._started()
+        return self._pid
 
     def _started(self) -> subprocess.Popen[bytes]:
         if self._proc is not None and self._proc.poll() is None:
@@ -125,8 +180,8 @@ class PageShell:
         (self.workdir / ".docker").mkdir(parents=True, exist_ok=True)
         self._token = "__docharness_" + secrets.token_hex(8)
         self._pending = b""
-        self._proc = subprocess.Popen(
-            ["bash", "--norc", "--noprofile"],
+        self._proc = proc = subprocess.Popen(
+            _shell_command(),
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
@@ -134,10 +189,16 @@ class PageShell:
             env=self.env,
             start_new_session=True,  # its own process group: ours to kill, nobody else's
         )
-        assert self._proc.stdin is not None
-        self._proc.stdin.write((_SUDO + "\n" + _LOOP.format(token=self._token)).encode())
-        self._proc.stdin.flush()
-        return self._proc
+        assert proc.stdin is not None
+        preamble = _SUDO + "\n" + _TERMINAL.format(path=shlex.quote(self.env["PATH"]))
+        proc.stdin.write((preamble + _LOOP.format(token=self._token)).encode())
+        proc.stdin.flush()
+        output, pid = self._read_result(time.monotonic() + DEFAULT_TIMEOUT)
+        if pid is None:
+            self.close()
+            raise RuntimeError(f"the page shell did not start: {output.strip()}")
+        self._pid, self._host_pid = pid, _host_pid(proc.pid, pid)
+        return proc
 
     def run(self, command: str, timeout: float = DEFAULT_TIMEOUT) -> Result:
         """Run ``command`` in the shell; raise CommandTimeout after ``timeout`` seconds."""
@@ -187,8 +248,9 @@ class PageShell:
     def _kill_command(self) -> None:
         """Kill the running command's process groups; if the shell itself hangs, kill it."""
         assert self._proc is not None
-        shell = self._proc.pid
-        for pgid in {pg for _, pg in _children(shell) if pg != shell}:
+        shell = self._host_pid
+        own = {self._proc.pid, os.getpgid(shell)}
+        for pgid in {pg for _, pg in _children(shell) if pg not in own}:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(pgid, signal.SIGKILL)
         for pid, _ in _children(shell):
@@ -199,8 +261,22 @@ class PageShell:
             self.close()
 
     def cwd(self) -> Path:
-        """The shell's current directory (interactive sessions start there)."""
-        return Path(os.readlink(f"/proc/{self.pid}/cwd"))
+        """The shell's current directory, as the shell names it."""
+        self._started()
+        return Path(os.readlink(f"/proc/{self._host_pid}/cwd"))
+
+    def another_terminal(self) -> Terminal:
+        """Where a command starts as if typed in another terminal beside this shell."""
+        self._started()
+        if self._host_pid == self._proc_pid():
+            return Terminal(self.cwd(), ())
+        # The shell's /proc and PIDs are its namespace's: join them, and its directory.
+        enter = ("nsenter", f"--target={self._host_pid}", "--pid", "--mount", "--wd", "--")
+        return Terminal(self.workdir, enter)
+
+    def _proc_pid(self) -> int:
+        assert self._proc is not None
+        return self._proc.pid
 
     def environment(self) -> dict[str, str]:
         """The shell's exported variables now (a page may `export` more)."""

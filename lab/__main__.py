@@ -20,17 +20,18 @@ def up() -> None:
     specs = test_daemons()
     if not STATE_FILE.exists() or not all(daemons.ping(d) for d in specs):
         network.check_subnets_free([*specs, BUILDER])
+    for daemon in specs:
+        network.ensure_bridge(daemon)  # before the servers: pypi listens on a bridge address
     for name, addr in registries.addresses().items():
         if procs.running_pid(name) is None:
             _require_free_port(name, addr)
     registries.start_missing()
     build.build_all()
-    network.ensure_nat()
+    network.ensure_forwarding()
     for daemon in specs:
         if not daemons.ping(daemon):
             if procs.running_pid(daemon.name) is not None:
                 daemons.stop(daemon)  # alive but not answering: start it again
-            network.ensure_bridge(daemon)
             daemons.start(daemon, fresh=True)
             print(f"lab: dockerd {daemon.name} on unix://{daemon.socket}", flush=True)
     _write_state(specs)
@@ -39,11 +40,11 @@ def up() -> None:
 
 def down() -> None:
     _require_root()
+    registries.stop_all()
     for daemon in [*test_daemons(), BUILDER]:
         daemons.stop(daemon)
         network.remove_bridge(daemon)
-    registries.stop_all()
-    network.remove_nat()
+    network.remove_forwarding()
     shutil.rmtree(EXEC_ROOT, ignore_errors=True)
     STATE_FILE.unlink(missing_ok=True)
     print("lab: down", flush=True)

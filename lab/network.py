@@ -1,8 +1,11 @@
-"""The lab's bridges and NAT rules: its own subnets only, in chains of its own, removed on down.
+"""The lab's bridges and forwarding rules: its own subnets only, in a chain of its own.
 
 The daemons run with ``"iptables": false`` (a second dockerd with iptables on would flush the
-shared DOCKER chains and break a system daemon's published ports), so the lab adds just what its
-containers need to reach the package registries: masquerading of its own subnets.
+shared DOCKER chains and break a system daemon's published ports). Containers need no NAT: the
+registries and the lab's PyPI are host addresses, and ``-p`` goes through docker-proxy. The lab
+turns IPv4 forwarding on, as dockerd does (else every ``docker run`` warns "IPv4 forwarding is
+disabled"), and its chain rejects forwarded traffic between its subnets and anywhere else, so
+containers stay offline. ``down`` restores the forwarding setting it found.
 """
 
 from __future__ import annotations
@@ -11,9 +14,12 @@ import ipaddress
 import json
 import subprocess
 
-from lab.paths import NAT_SOURCES, DaemonSpec
+from lab.paths import LAB_DIR, LAB_NETS, DaemonSpec
 
-CHAINS = {"nat": ("POSTROUTING", "DOCLAB-NAT"), "filter": ("FORWARD", "DOCLAB-FWD")}
+CHAIN = "DOCLAB-FWD"
+TABLES = ("filter", "nat")  # nat: where an older lab kept masquerade rules (DOCLAB-NAT)
+IP_FORWARD = "/proc/sys/net/ipv4/ip_forward"
+FORWARD_BEFORE = LAB_DIR / "ip_forward.before"
 
 
 def _run(*argv: str, check: bool = True) -> subprocess.CompletedProcess[str]:
@@ -52,46 +58,47 @@ def remove_bridge(daemon: DaemonSpec) -> None:
         _run("ip", "link", "del", daemon.bridge)
 
 
-def ensure_nat() -> None:
-    """Masquerade the lab subnets going elsewhere, and let them through FORWARD."""
-    if _run("iptables", "-t", "nat", "-S", CHAINS["nat"][1], check=False).returncode == 0:
+def ensure_forwarding() -> None:
+    """Turn forwarding on (noting what it was) and confine the lab subnets to each other."""
+    with open(IP_FORWARD) as current:
+        before = current.read().strip()
+    if before != "1":
+        FORWARD_BEFORE.write_text(before)
+        with open(IP_FORWARD, "w") as setting:
+            setting.write("1")
+    if _run("iptables", "-S", CHAIN, check=False).returncode == 0:
         return
-    for table, (parent, chain) in CHAINS.items():
-        _run("iptables", "-t", table, "-N", chain)
-        _run("iptables", "-t", table, "-I", parent, "-j", chain)
-    for source in NAT_SOURCES:
-        _run(
-            "iptables",
-            "-t",
-            "nat",
-            "-A",
-            "DOCLAB-NAT",
-            "-s",
-            source,
-            "!",
-            "-d",
-            source,
-            "-j",
-            "MASQUERADE",
-        )
-        _run("iptables", "-A", "DOCLAB-FWD", "-s", source, "-j", "ACCEPT")
-        _run("iptables", "-A", "DOCLAB-FWD", "-d", source, "-j", "ACCEPT")
+    _run("iptables", "-N", CHAIN)
+    _run("iptables", "-I", "FORWARD", "-j", CHAIN)
+    for source in LAB_NETS:
+        for destination in LAB_NETS:
+            _run("iptables", "-A", CHAIN, "-s", source, "-d", destination, "-j", "ACCEPT")
+    for net in LAB_NETS:
+        for way in ("-s", "-d"):
+            _run("iptables", "-A", CHAIN, way, net, "-j", "REJECT")
 
 
-def remove_nat() -> None:
-    for table, (parent, chain) in CHAINS.items():
-        if _run("iptables", "-t", table, "-S", chain, check=False).returncode != 0:
-            continue
-        while _run("iptables", "-t", table, "-D", parent, "-j", chain, check=False).returncode == 0:
-            pass
-        _run("iptables", "-t", table, "-F", chain)
-        _run("iptables", "-t", table, "-X", chain)
+def remove_forwarding() -> None:
+    """Remove the lab's chains and put the forwarding setting back as it was found."""
+    for table in TABLES:
+        for line in _run("iptables", "-t", table, "-S", check=False).stdout.splitlines():
+            words = line.split()
+            if words[:1] == ["-A"] and words[-2:-1] == ["-j"] and words[-1].startswith("DOCLAB"):
+                _run("iptables", "-t", table, "-D", *words[1:], check=False)
+        for chain in ("DOCLAB-FWD", "DOCLAB-NAT"):
+            if _run("iptables", "-t", table, "-S", chain, check=False).returncode == 0:
+                _run("iptables", "-t", table, "-F", chain)
+                _run("iptables", "-t", table, "-X", chain)
+    if FORWARD_BEFORE.exists():
+        with open(IP_FORWARD, "w") as setting:
+            setting.write(FORWARD_BEFORE.read_text())
+        FORWARD_BEFORE.unlink()
 
 
 def lab_rules() -> list[str]:
     """Every iptables rule that mentions the lab (for tests: empty after ``make lab-down``)."""
     rules = []
-    for table in CHAINS:
+    for table in TABLES:
         rules += [
             r for r in _run("iptables", "-t", table, "-S").stdout.splitlines() if "DOCLAB" in r
         ]

@@ -30,6 +30,10 @@ MIRROR = (
 HUB = ("127.0.0.2", 443)  # registry-1.docker.io: TLS + htpasswd (docker login / docker push)
 GCR = ("127.0.0.3", 443)  # gcr.io: TLS, anonymous, read-only
 INDEX = ("127.0.0.4", 443)  # index.docker.io / auth.docker.io: the v1 search endpoint
+# pypi.org for pip inside containers: on the first lab bridge's address, which the containers
+# of every lab daemon reach (it is the host's); the python recipe's /etc/pip.conf names it.
+PYPI = ("10.213.0.1", 3141)
+PYPI_DIR = LAB_DIR / "pypi"
 
 HOSTS = {
     HUB[0]: ["registry-1.docker.io"],
@@ -79,4 +83,5 @@ def test_daemons() -> list[DaemonSpec]:
 # The builder gets a bridge of its own although builds run with --network host: a dockerd with
 # "bridge": "none" deletes the host's docker0, which may be a system daemon's.
 BUILDER = DaemonSpec("labbuild", "doclabb", "10.213.250.1/24", "10.219.0.0/16")
-NAT_SOURCES = ["10.213.0.0/16", "10.220.0.0/14"]
+# The bridges (10.213.N.0/24) and the pools of user-defined networks (10.22N.0.0/16).
+LAB_NETS = ["10.213.0.0/16", "10.220.0.0/14"]

@@ -4,7 +4,8 @@
 - hub: ``registry-1.docker.io``, TLS and bearer tokens from ``auth.docker.io`` as on Docker Hub:
   anonymous pulls, ``docker login``/``docker push`` with the htpasswd account;
 - gcr: ``gcr.io``, TLS, anonymous and read-only;
-- index: ``index.docker.io``/``auth.docker.io``, our own search and token endpoints (lab.index).
+- index: ``index.docker.io``/``auth.docker.io``, our own search and token endpoints (lab.index);
+- pypi: ``pypi.org`` for pip inside containers, on a lab bridge address (lab.pypi).
 """
 
 from __future__ import annotations
@@ -18,15 +19,27 @@ from pathlib import Path
 
 import bcrypt
 
-from lab import ca, procs, token
-from lab.paths import GCR, HUB, INDEX, LAB_DIR, LOGIN_USER, MIRROR, REGISTRY_STORAGE, SECRETS
+from lab import ca, procs, pypi, token
+from lab.paths import (
+    GCR,
+    HUB,
+    INDEX,
+    LAB_DIR,
+    LOGIN_USER,
+    MIRROR,
+    PYPI,
+    REGISTRY_STORAGE,
+    SECRETS,
+)
 
 INDEX_NAME = "auth.docker.io"
 LOGIN_FILE = SECRETS / "login.json"
 HTPASSWD = SECRETS / "htpasswd"
 # bcrypt cost 5: the registry checks the password on every request of a push; cost 12 costs seconds.
 BCRYPT_ROUNDS = 5
-SERVERS = ("mirror", "hub", "gcr", "index")
+SERVERS = ("mirror", "hub", "gcr", "index", "pypi")
+HTTP_SERVERS = {"mirror", "pypi"}
+PYTHON_SERVERS = {"index": "lab.index", "pypi": "lab.pypi"}
 
 
 def login() -> dict[str, str]:
@@ -73,7 +86,7 @@ def _config(name: str, addr: tuple[str, int], tls: bool, auth: bool, readonly: b
 
 
 def addresses() -> dict[str, tuple[str, int]]:
-    return {"mirror": MIRROR, "hub": HUB, "gcr": GCR, "index": INDEX}
+    return {"mirror": MIRROR, "hub": HUB, "gcr": GCR, "index": INDEX, "pypi": PYPI}
 
 
 def start_missing() -> list[str]:
@@ -81,6 +94,7 @@ def start_missing() -> list[str]:
     ca.ensure()
     login()
     REGISTRY_STORAGE.mkdir(parents=True, exist_ok=True)
+    pypi.ensure_index()
     started = []
     for name in SERVERS:
         if procs.running_pid(name) is None:
@@ -92,12 +106,12 @@ def start_missing() -> list[str]:
 
 
 def _program(name: str) -> str:
-    return "lab.index" if name == "index" else "docker-registry"
+    return PYTHON_SERVERS.get(name, "docker-registry")
 
 
 def _argv(name: str) -> list[str]:
-    if name == "index":
-        return [sys.executable, "-m", "lab.index"]
+    if name in PYTHON_SERVERS:
+        return [sys.executable, "-m", PYTHON_SERVERS[name]]
     tls, auth, readonly = {
         "mirror": (False, False, False),
         "hub": (True, True, False),
@@ -108,8 +122,8 @@ def _argv(name: str) -> list[str]:
 
 def _wait_ready(name: str, timeout: float = 15.0) -> None:
     host, port = addresses()[name]
-    scheme = "http" if name == "mirror" else "https"
-    path = "/v1/_ping" if name == "index" else "/v2/"
+    scheme = "http" if name in HTTP_SERVERS else "https"
+    path = {"index": "/v1/_ping", "pypi": "/simple/"}.get(name, "/v2/")
     context = None
     if scheme == "https":
         import ssl

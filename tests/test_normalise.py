@@ -207,3 +207,35 @@ def test_match_line_returns_new_bindings_without_touching_the_old() -> None:
     assert new == {"1842": "4711", "328d830cc003": "9f3c1e2d4b5a"}
     assert old == {"1842": "4711"}
     assert match_line("Exited (0) 3 seconds ago", "Exited (1) 3 seconds ago", old) is None
+
+
+NS_PAGE = """\
+lrwxrwxrwx 1 root root 0  3월 12 15:29 cgroup -> 'cgroup:[4026531835]'
+lrwxrwxrwx 1 root root 0  3월 12 16:17 pid -> 'pid:[4026531836]'"""
+
+
+def test_namespace_numbers_bind_and_must_agree_between_listings() -> None:
+    real = [
+        "lrwxrwxrwx 1 root root 0 Nov 28 00:44 cgroup -> 'cgroup:[4026532001]'",
+        "lrwxrwxrwx 1 root root 0 Nov 28 00:44 pid -> 'pid:[4026532178]'",
+    ]
+    bindings = Bindings()
+    assert match(page(NS_PAGE), real, bindings) is None
+    assert bindings.values["4026531836"] == "4026532178"
+    shell_page = NS_PAGE.replace("root root", "yonghwan yonghwan")
+    assert match(page(shell_page), real, bindings) is None
+    other_pid_ns = [real[0], real[1].replace("4026532178", "4026532999")]
+    mismatch = match(page(shell_page, 72), other_pid_ns, bindings)
+    assert mismatch is not None and mismatch.line == 73
+
+
+def test_tar_owner_is_numeric_or_named_by_engine() -> None:
+    expected = page("-rw-r--r-- 0/0               3 2023-01-18 15:01 VERSION")
+    named = ["-rw-r--r-- root/root         3 2024-05-01 09:12 VERSION"]
+    assert match(expected, named, Bindings()) is None
+    assert match(expected, ["-rw-r--r-- 0/0 3 2024-05-01 09:12 json"], Bindings()) is not None
+
+
+def test_to_page_leaves_short_numbers_alone() -> None:
+    bindings = Bindings({"1841": "1", "1842": "1000"})
+    assert bindings.to_page("root 1000 1 0 -bash\n1") == "root 1842 1 0 -bash\n1"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -30,6 +31,22 @@ def test_dollar_dollar_is_the_shell(shell: PageShell) -> None:
     pid = shell.run("echo $$").lines[0]
     assert pid == str(shell.pid)
     assert shell.run(f"cat /proc/{pid}/comm").lines == ["bash"]
+
+
+def test_it_looks_like_a_readers_login_shell(shell: PageShell) -> None:
+    pid = shell.pid
+    assert shell.run(f"ps -o args= -p {pid}").lines == ["-bash"]
+    assert shell.run("type grep").lines == ["grep is aliased to `grep --color=auto'"]
+    assert shell.run("touch 'a b' && ls").lines == ["'a b'"]
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="a PID namespace needs root")
+def test_as_root_it_has_its_own_pid_namespace(shell: PageShell) -> None:
+    assert shell.pid >= 1000  # a host-like PID, not 2
+    links = shell.run(f"readlink /proc/1/ns/pid /proc/{shell.pid}/ns/pid").lines
+    assert len(links) == 2 and links[0] == links[1] != os.readlink("/proc/self/ns/pid")
+    processes = shell.run("ps -e -o pid=").lines
+    assert sorted(int(p) for p in processes)[:2] == [1, shell.pid]
 
 
 def test_stderr_is_merged_and_status_kept(shell: PageShell) -> None:
@@ -73,3 +90,14 @@ def test_a_hanging_builtin_restarts_the_shell(shell: PageShell) -> None:
 def test_exit_ends_the_shell_and_a_new_one_starts(shell: PageShell) -> None:
     assert shell.run("exit 3").status == 3
     assert shell.run("echo again").lines == ["again"]
+
+
+def test_another_terminal_starts_beside_the_shell(shell: PageShell) -> None:
+    shell.run("mkdir -p sub && cd sub")
+    terminal = shell.another_terminal()
+    probe = [*terminal.enter, "sh", "-c", "pwd; readlink /proc/self/ns/pid"]
+    seen = subprocess.run(probe, cwd=terminal.cwd, capture_output=True, text=True, check=True)
+    assert seen.stdout.splitlines() == [
+        str(shell.cwd()),
+        shell.run("readlink /proc/self/ns/pid").output.strip(),
+    ]

@@ -26,16 +26,10 @@ def lab_state() -> dict[str, object]:
     return dict(json.loads(STATE_FILE.read_text()))
 
 
-@pytest.fixture(scope="session")
-def docker_host(lab_state: dict[str, object], worker_id: str) -> str:
-    daemons = list(lab_state["daemons"])  # type: ignore[call-overload]
-    index = int(worker_id.removeprefix("gw")) if worker_id.startswith("gw") else 0
-    return str(daemons[index % len(daemons)])
-
-
 @pytest.fixture
-def docker(docker_host: str, tmp_path: Path) -> Iterator[Docker]:
-    """Run the real docker CLI against this worker's lab daemon; remove what the test made."""
+def docker(lab_state: dict[str, object], docker_host: str, tmp_path: Path) -> Iterator[Docker]:
+    """Run the real docker CLI against this worker's lab daemon (the shared ``docker_host``
+    fixture picks it as the harness does); remove what the test made."""
     env = {**os.environ, "DOCKER_HOST": docker_host, "DOCKER_CONFIG": str(tmp_path / ".docker")}
 
     def run(

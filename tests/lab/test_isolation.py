@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from lab import procs
+from lab import network, procs
+from tests.lab.conftest import Docker
 
 pytestmark = pytest.mark.lab
 
@@ -37,3 +38,29 @@ def test_daemon_runs_without_iptables(lab_state: dict[str, object]) -> None:
 
     config = (LAB_DIR / "config" / "lab0.json").read_text()
     assert '"iptables": false' in config
+
+
+OFFLINE_PROBE = """
+import socket
+try:
+    socket.create_connection(("1.1.1.1", 443), timeout=10)
+    print("reached the internet")
+except OSError as error:
+    print(type(error).__name__)
+"""
+
+
+def test_containers_reach_the_lab_pypi_and_nothing_beyond(docker: Docker) -> None:
+    pip = docker("run", "--rm", "python:3", "pip", "download", "--no-deps", "-d", "/tmp", "six")
+    assert pip.returncode == 0, pip.stdout + pip.stderr
+    assert "10.213.0.1:3141" in pip.stdout and "six-1.17.0" in pip.stdout
+    probe = docker("run", "--rm", "python:3", "python", "-c", OFFLINE_PROBE)
+    assert probe.stdout.strip() == "ConnectionRefusedError", probe.stdout + probe.stderr
+
+
+def test_forwarding_is_on_and_confined_to_the_lab_subnets() -> None:
+    assert Path("/proc/sys/net/ipv4/ip_forward").read_text().strip() == "1"
+    rules = network.lab_rules()
+    assert "-A FORWARD -j DOCLAB-FWD" in rules
+    assert any(r.startswith("-A DOCLAB-FWD -s 10.213.0.0/16 -j REJECT") for r in rules), rules
+    assert not any("MASQUERADE" in r for r in rules)

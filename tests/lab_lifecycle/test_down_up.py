@@ -55,6 +55,8 @@ def lab_back_up() -> object:
 
 def test_down_leaves_no_process_mount_bridge_or_rule() -> None:
     hosts_before = hosts_digest()
+    # The forwarding setting the lab found (it noted it when it had to turn forwarding on).
+    found = network.FORWARD_BEFORE.read_text() if network.FORWARD_BEFORE.exists() else "1"
     result = lab("down")
     assert result.returncode == 0, result.stderr
     assert lab_processes() == []
@@ -64,6 +66,7 @@ def test_down_leaves_no_process_mount_bridge_or_rule() -> None:
     links = subprocess.run(["ip", "-o", "link"], capture_output=True, text=True).stdout
     assert all(daemon.bridge not in links for daemon in test_daemons())
     assert network.lab_rules() == []
+    assert Path(network.IP_FORWARD).read_text().strip() == found
     assert hosts_digest() == hosts_before
     again = lab("down")
     assert again.returncode == 0, again.stderr  # idempotent
