@@ -40,10 +40,10 @@ class Recipe:
         return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
 
     def digest(self) -> str:
-        """A hash of the recipe's files, to rebuild only on change."""
-        sha = hashlib.sha256()
+        """A hash of the recipe's files and the lab CA it trusts, to rebuild only on change."""
+        sha = hashlib.sha256(ca.CA_CERT.read_bytes() if ca.CA_CERT.exists() else b"")
         for path in sorted(self.folder.rglob("*")):
-            if path.is_file() and path.name != "host-ca-certificates.crt":
+            if path.is_file() and path.name != "trust-bundle.crt":
                 sha.update(str(path.relative_to(self.folder)).encode() + path.read_bytes())
         return sha.hexdigest()
 
@@ -133,7 +133,7 @@ def _import_base(client: docker.DockerClient) -> None:
 def _build_one(client: docker.DockerClient, recipe: Recipe) -> str | None:
     """Build, tag and push one recipe; return an error text naming it, or None."""
     started = time.monotonic()
-    shutil.copyfile(ca.HOST_BUNDLE, recipe.folder / "host-ca-certificates.crt")
+    shutil.copyfile(ca.TRUST_BUNDLE, recipe.folder / "trust-bundle.crt")
     try:
         image, _ = client.images.build(
             path=str(recipe.folder),

@@ -25,8 +25,8 @@ HOST_BUNDLE = Path("/etc/ssl/certs/ca-certificates.crt")
 
 
 def ensure() -> None:
-    """Create the CA and the registries' certificate unless they exist."""
-    if TOKEN_KEY.exists() and SERVER_KEY.exists() and TRUST_BUNDLE.exists():
+    """Create the CA and the servers' certificate unless they exist and name every server."""
+    if TOKEN_KEY.exists() and SERVER_KEY.exists() and TRUST_BUNDLE.exists() and _names_covered():
         return
     SECRETS.mkdir(parents=True, exist_ok=True, mode=0o700)
     ca_key = ec.generate_private_key(ec.SECP256R1())
@@ -60,6 +60,14 @@ def ensure() -> None:
     TOKEN_CERT.write_bytes(token_cert.public_bytes(serialization.Encoding.PEM))
     _write_key(TOKEN_KEY, token_key)
     TRUST_BUNDLE.write_bytes(HOST_BUNDLE.read_bytes() + CA_CERT.read_bytes())
+
+
+def _names_covered() -> bool:
+    """Whether the servers' certificate names every host the lab answers for (a lab made
+    before a server was added lacks its name)."""
+    cert = x509.load_pem_x509_certificate(SERVER_CERT.read_bytes())
+    names = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+    return set(CERT_NAMES) <= set(names.get_values_for_type(x509.DNSName))
 
 
 def _builder(

@@ -33,6 +33,7 @@ INDEX = ("127.0.0.4", 443)  # index.docker.io / auth.docker.io: the v1 search en
 # pypi.org for pip inside containers: on the first lab bridge's address, which the containers
 # of every lab daemon reach (it is the host's); the python recipe's /etc/pip.conf names it.
 PYPI = ("10.213.0.1", 3141)
+PYPI_NAMES = ("pypi.org", "files.pythonhosted.org")
 PYPI_DIR = LAB_DIR / "pypi"
 
 HOSTS = {
@@ -40,7 +41,13 @@ HOSTS = {
     GCR[0]: ["gcr.io"],
     INDEX[0]: ["index.docker.io", "auth.docker.io"],
 }
-CERT_NAMES = ["registry-1.docker.io", "index.docker.io", "auth.docker.io", "gcr.io"]
+CERT_NAMES = [
+    "registry-1.docker.io",
+    "index.docker.io",
+    "auth.docker.io",
+    "gcr.io",
+    *PYPI_NAMES,
+]
 
 LOGIN_USER = "yhkim951107"
 DAEMON_COUNT = int(os.environ.get("LAB_DAEMONS", "2"))

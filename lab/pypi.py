@@ -1,8 +1,10 @@
 """``pypi.org`` for pip inside the lab's containers: a PEP 503 simple index of pinned wheels.
 
 The wheels listed in ``lab/pypi.txt`` are downloaded once (the host reaches PyPI; containers
-do not), then served over plain http on the lab bridge address ``PYPI``; the python stand-in
-image's ``/etc/pip.conf`` points pip there, so a page's ``pip install six`` stays offline.
+do not). The python stand-in image's ``/etc/pip.conf`` names this server as pip's proxy: pip
+asks it to CONNECT to ``pypi.org`` or ``files.pythonhosted.org`` and it answers as those hosts
+itself, with the lab CA's certificate (which that image trusts). pip thus sees its default index
+and prints what it prints on PyPI, and a page's ``pip install six`` stays offline.
 """
 
 from __future__ import annotations
@@ -10,17 +12,20 @@ from __future__ import annotations
 import hashlib
 import html
 import re
+import ssl
 import subprocess
 import sys
-from functools import partial
+from functools import cache, partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from lab.paths import PYPI, PYPI_DIR, REPO
+from lab import ca
+from lab.paths import PYPI, PYPI_DIR, PYPI_NAMES, REPO
 
 REQUIREMENTS = REPO / "lab" / "pypi.txt"
-FILES = PYPI_DIR / "files"
-SIMPLE = PYPI_DIR / "simple"
+FILES = PYPI_DIR / "packages"  # https://files.pythonhosted.org/packages/<wheel>
+SIMPLE = PYPI_DIR / "simple"  # https://pypi.org/simple/<name>/
+FILES_URL = "https://files.pythonhosted.org/packages/"
 
 
 def pinned() -> list[str]:
@@ -62,7 +67,7 @@ def _write_simple() -> None:
     (SIMPLE / "index.html").write_text(_page([(f"{name}/", name) for name in names]))
     for name in names:
         links = [
-            (f"../../files/{wheel.name}#sha256={_sha256(wheel)}", wheel.name)
+            (f"{FILES_URL}{wheel.name}#sha256={_sha256(wheel)}", wheel.name)
             for wheel in _wheels(name)
         ]
         (SIMPLE / name).mkdir(exist_ok=True)
@@ -80,15 +85,34 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-class _QuietHandler(SimpleHTTPRequestHandler):
+class _Handler(SimpleHTTPRequestHandler):
+    """Files of ``PYPI_DIR``, plain or, after a CONNECT to a PyPI name, over TLS as that name."""
+
+    def do_CONNECT(self) -> None:  # noqa: N802 (the base class's naming)
+        host = self.path.rsplit(":", 1)[0]
+        if host not in PYPI_NAMES:
+            self.send_error(403, f"the lab's containers are offline; it answers for {PYPI_NAMES}")
+            return
+        self.send_response(200, "Connection established")
+        self.end_headers()
+        tls = _tls().wrap_socket(self.connection, server_side=True)
+        type(self)(tls, self.client_address, self.server, directory=self.directory)
+        self.close_connection = True
+
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002 (the base's name)
         """Requests are not worth a log line; errors still reach stderr."""
 
 
+@cache
+def _tls() -> ssl.SSLContext:
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(ca.SERVER_CERT, ca.SERVER_KEY)
+    return context
+
+
 def serve() -> None:
-    """Serve ``PYPI_DIR`` (``/simple/``, ``/files/``) until stopped."""
-    handler = partial(_QuietHandler, directory=str(PYPI_DIR))
-    ThreadingHTTPServer(PYPI, handler).serve_forever()
+    """Serve ``PYPI_DIR`` (``/simple/``, ``/packages/``) until stopped."""
+    ThreadingHTTPServer(PYPI, partial(_Handler, directory=str(PYPI_DIR))).serve_forever()
 
 
 if __name__ == "__main__":
