@@ -32,7 +32,7 @@ images:
 	images/render.sh
 
 ## Tests
-test: deps site-assets lab
+test: deps site-assets lab lint
 	$(PY) -m pytest -n $(PYTEST_WORKERS) --ignore=tests/lab_lifecycle
 	$(MAKE) test-lab-lifecycle
 
