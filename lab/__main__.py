@@ -10,14 +10,14 @@ import sys
 import time
 
 from lab import build, daemons, network, procs, registries
-from lab.paths import BUILDER, EXEC_ROOT, STATE_FILE, DaemonSpec, test_daemons
+from lab.paths import BUILDER, EXEC_ROOT, STATE_FILE, DaemonSpec, page_daemons
 
 
 def up() -> None:
     started = time.monotonic()
     _require_root()
     _require_tools()
-    specs = test_daemons()
+    specs = page_daemons()
     if not STATE_FILE.exists() or not all(daemons.ping(d) for d in specs):
         network.check_subnets_free([*specs, BUILDER])
     for daemon in specs:
@@ -41,7 +41,7 @@ def up() -> None:
 def down() -> None:
     _require_root()
     registries.stop_all()
-    for daemon in [*test_daemons(), BUILDER]:
+    for daemon in [*page_daemons(), BUILDER]:
         daemons.stop(daemon)
         network.remove_bridge(daemon)
     network.remove_forwarding()
@@ -51,7 +51,7 @@ def down() -> None:
 
 
 def status() -> None:
-    for name in [*registries.SERVERS, *(d.name for d in test_daemons())]:
+    for name in [*registries.SERVERS, *(d.name for d in page_daemons())]:
         pid = procs.running_pid(name)
         print(f"{name:<8} {'running, pid ' + str(pid) if pid else 'stopped'}")
 

@@ -79,7 +79,7 @@ class DaemonSpec:
         return EXEC_ROOT / self.name
 
 
-def test_daemons() -> list[DaemonSpec]:
+def page_daemons() -> list[DaemonSpec]:
     """The daemons the tests use, one per pytest-xdist worker."""
     return [
         DaemonSpec(f"lab{n}", f"doclab{n}", f"10.213.{n}.1/24", f"10.{220 + n}.0.0/16")

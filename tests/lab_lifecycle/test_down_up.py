@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from lab import network, procs, registries
-from lab.paths import EXEC_ROOT, LAB_DIR, test_daemons
+from lab.paths import EXEC_ROOT, LAB_DIR, page_daemons
 
 pytestmark = pytest.mark.lab
 
@@ -64,7 +64,7 @@ def test_down_leaves_no_process_mount_bridge_or_rule() -> None:
     mounts = Path("/proc/self/mountinfo").read_text()
     assert str(LAB_DIR) not in mounts and str(EXEC_ROOT) not in mounts
     links = subprocess.run(["ip", "-o", "link"], capture_output=True, text=True).stdout
-    assert all(daemon.bridge not in links for daemon in test_daemons())
+    assert all(daemon.bridge not in links for daemon in page_daemons())
     assert network.lab_rules() == []
     assert Path(network.IP_FORWARD).read_text().strip() == found
     assert hosts_digest() == hosts_before
@@ -85,7 +85,7 @@ def test_up_starts_daemons_with_no_image_loaded() -> None:
     result = lab("up")
     assert result.returncode == 0, result.stderr
     assert foreign_links() == links_before  # e.g. no docker0 deleted or created
-    for daemon in test_daemons():
+    for daemon in page_daemons():
         images = subprocess.run(
             ["docker", "-H", f"unix://{daemon.socket}", "images", "-q"],
             capture_output=True,
@@ -96,7 +96,7 @@ def test_up_starts_daemons_with_no_image_loaded() -> None:
 
 
 def test_up_restarts_a_dead_daemon() -> None:
-    victim = test_daemons()[-1]
+    victim = page_daemons()[-1]
     pid = procs.running_pid(victim.name)
     assert pid is not None
     os.kill(pid, signal.SIGKILL)
