@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import http.client
+import ssl
 import subprocess
 from pathlib import Path
 
 import pytest
 
-from lab import network, procs
+from lab import ca, network, procs
+from lab.paths import PYPI
 from tests.lab.conftest import Docker
 
 pytestmark = pytest.mark.lab
@@ -65,3 +68,18 @@ def test_forwarding_is_on_and_confined_to_the_lab_subnets() -> None:
     assert "-A FORWARD -j DOCLAB-FWD" in rules
     assert any(r.startswith("-A DOCLAB-FWD -s 10.213.0.0/16 -j REJECT") for r in rules), rules
     assert not any("MASQUERADE" in r for r in rules)
+
+
+def test_pypi_proxy_answers_as_pypi_org_and_refuses_other_hosts(
+    lab_state: dict[str, object],
+) -> None:
+    refused = http.client.HTTPConnection(*PYPI, timeout=10)
+    refused.set_tunnel("example.org", 443)
+    with pytest.raises(OSError, match="403"):
+        refused.connect()
+    context = ssl.create_default_context(cafile=str(ca.CA_CERT))
+    tunnel = http.client.HTTPSConnection(*PYPI, timeout=10, context=context)
+    tunnel.set_tunnel("pypi.org", 443)  # the certificate must name pypi.org
+    tunnel.request("GET", "/simple/six/")
+    page = tunnel.getresponse().read().decode()
+    assert "https://files.pythonhosted.org/packages/six-1.17.0-py2.py3-none-any.whl#sha256=" in page
