@@ -6,8 +6,12 @@ Loaded by the root conftest.py (``pytest_plugins = ["docharness.plugin"]``).
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import os
+import re
 import subprocess
+import tempfile
 import warnings
 from collections.abc import Generator, Iterator
 from pathlib import Path
@@ -34,6 +38,9 @@ from docharness.update import unified_diff, update_text
 
 ROOT = Path(__file__).resolve().parent.parent
 # Never pages unless named on the command line: tools' folders and the harness's own samples.
+# `-p 8080:80`, `--publish=127.0.0.1:8080:80`, docker-py's `ports={...}`: a host port.
+HOST_PORTS_LOCK = Path(tempfile.gettempdir()) / "docharness-host-ports.lock"
+PUBLISHES_PORT = re.compile(r"(?:\s-p|--publish)[ =](?:[\d.]+:)?\d+:\d+|\bports=\{")
 EXCLUDED = (".venv", "node_modules", "site", ".cache", ".git", "tests/integration/pages")
 REPORT = ROOT / "report" / "test-report.json"
 
@@ -75,6 +82,29 @@ class PageItem(SybilItem):
     def block(self) -> CodeBlock:
         block: CodeBlock = self.example.parsed
         return block
+
+
+def publishes_host_ports(page: Path) -> bool:
+    """Whether a page publishes host ports (`-p 8080:80`, docker-py's ``ports=``)."""
+    return PUBLISHES_PORT.search(page.read_text(encoding="utf-8")) is not None
+
+
+@contextlib.contextmanager
+def host_ports_turn(page: Path) -> Iterator[None]:
+    """Wait for this page's turn at the host's ports, if it publishes any.
+
+    The lab's daemons share the host's network, and so do xdist workers on one daemon (or on
+    two checkouts): pages that publish host ports run one at a time, under one file lock.
+    """
+    if not publishes_host_ports(page):
+        yield
+        return
+    with HOST_PORTS_LOCK.open("a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 class PageFile(SybilFile):
@@ -217,13 +247,14 @@ def _docharness_page(
     path = Path(request.node.path)
     update = bool(request.config.getoption("update_docs"))
     page = PageRun(path, tmp_path_factory.mktemp(path.stem), _docharness_daemon, update)
-    try:
-        yield page
-    finally:
-        for problem in page.finish():
-            warnings.warn(f"docharness cleanup of {path.name}: {problem}", stacklevel=1)
-        if update:
-            request.config.stash[_UPDATES].append(page)
+    with host_ports_turn(path):
+        try:
+            yield page
+        finally:
+            for problem in page.finish():
+                warnings.warn(f"docharness cleanup of {path.name}: {problem}", stacklevel=1)
+            if update:
+                request.config.stash[_UPDATES].append(page)
 
 
 # ---- update mode --------------------------------------------------------------------------
