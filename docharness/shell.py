@@ -18,6 +18,7 @@ the 3 to 7 digits of a host's.
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import secrets
 import select
@@ -134,13 +135,24 @@ def _children(pid: int) -> list[tuple[int, int]]:
         wanted.update(p for p, _ in new)
 
 
+# --kill-child: if we die, the namespace's PID 1 and with it every page process dies.
+_NAMESPACE = ("unshare", "--pid", "--fork", "--mount-proc", "--kill-child", "--")
+
+
 def _shell_command() -> list[str]:
-    """A login bash; as root, the PID 1 of a new PID namespace that starts one."""
-    if os.geteuid() == 0 and shutil.which("unshare"):
-        # --kill-child: if we die, the namespace's PID 1 and with it every page process dies.
-        namespace = ["unshare", "--pid", "--fork", "--mount-proc", "--kill-child", "--"]
-        return [*namespace, "bash", "-c", _INIT]
+    """A login bash; where we may, the PID 1 of a new PID namespace that starts one."""
+    if _may_unshare():
+        return [*_NAMESPACE, "bash", "-c", _INIT]
     return ["bash", "-c", "exec -a -bash bash"]
+
+
+@functools.cache
+def _may_unshare() -> bool:
+    """Root with unshare, and not in a container that forbids new namespaces."""
+    if os.geteuid() != 0 or shutil.which("unshare") is None:
+        return False
+    probe = subprocess.run([*_NAMESPACE, "true"], capture_output=True, timeout=10)
+    return probe.returncode == 0
 
 
 def _host_pid(root: int, pid: int) -> int:

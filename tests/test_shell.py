@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from docharness import shell as shell_module
 from docharness.shell import CommandTimeout, PageShell
 
 
@@ -40,7 +41,9 @@ def test_it_looks_like_a_readers_login_shell(shell: PageShell) -> None:
     assert shell.run("touch 'a b' && ls").lines == ["'a b'"]
 
 
-@pytest.mark.skipif(os.geteuid() != 0, reason="a PID namespace needs root")
+@pytest.mark.skipif(
+    not shell_module._may_unshare(), reason="a PID namespace needs root, and a host that allows it"
+)
 def test_as_root_it_has_its_own_pid_namespace(shell: PageShell) -> None:
     assert shell.pid >= 1000  # a host-like PID, not 2
     links = shell.run(f"readlink /proc/1/ns/pid /proc/{shell.pid}/ns/pid").lines
@@ -101,3 +104,17 @@ def test_another_terminal_starts_beside_the_shell(shell: PageShell) -> None:
         str(shell.cwd()),
         shell.run("readlink /proc/self/ns/pid").output.strip(),
     ]
+
+
+def test_without_a_namespace_it_is_a_plain_login_shell(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(shell_module, "_may_unshare", lambda: False)
+    plain = PageShell(tmp_path, "unix:///nonexistent.sock")
+    try:
+        pid = plain.run("echo $$").lines[0]
+        assert Path(f"/proc/{pid}/cmdline").read_bytes() == b"-bash\0"  # a host PID
+        assert plain.another_terminal().enter == ()
+        assert plain.another_terminal().cwd == tmp_path
+    finally:
+        plain.close()
