@@ -40,6 +40,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # Never pages unless named on the command line: tools' folders and the harness's own samples.
 # `-p 8080:80`, `--publish=127.0.0.1:8080:80`, docker-py's `ports={...}`: a host port.
 HOST_PORTS_LOCK = Path(tempfile.gettempdir()) / "docharness-host-ports.lock"
+FENCED = re.compile(r"^[ \t]*```.*?^[ \t]*```", re.MULTILINE | re.DOTALL)
 PUBLISHES_PORT = re.compile(r"(?:\s-p|--publish)[ =](?:[\d.]+:)?\d+:\d+|\bports=\{")
 EXCLUDED = (".venv", "node_modules", "site", ".cache", ".git", "tests/integration/pages")
 REPORT = ROOT / "report" / "test-report.json"
@@ -85,8 +86,9 @@ class PageItem(SybilItem):
 
 
 def publishes_host_ports(page: Path) -> bool:
-    """Whether a page publishes host ports (`-p 8080:80`, docker-py's ``ports=``)."""
-    return PUBLISHES_PORT.search(page.read_text(encoding="utf-8")) is not None
+    """Whether a code block of the page publishes host ports (`-p 8080:80`, ``ports=``)."""
+    blocks = FENCED.findall(page.read_text(encoding="utf-8"))
+    return any(PUBLISHES_PORT.search(block) for block in blocks)
 
 
 @contextlib.contextmanager

@@ -37,6 +37,14 @@ def test_prose_and_synopses_publish_nothing(text: str) -> None:
     assert not PUBLISHES_PORT.search(text)
 
 
+def test_only_code_blocks_publish(tmp_path: Path) -> None:
+    page = tmp_path / "guide.md"
+    page.write_text("포트 게시(` -p 8080:80`, `ports={...}`)는 차례로 실행됩니다.\n")
+    assert not publishes_host_ports(page)
+    page.write_text("=== \"Python\"\n\n    ```python\n    run(ports={'80/tcp': 8082})\n    ```\n")
+    assert publishes_host_ports(page)
+
+
 def test_the_pages_that_publish_host_ports() -> None:
     pages = {page.name for page in (ROOT / "docs").rglob("*.md") if publishes_host_ports(page)}
     assert pages == {"run-nginx.md", "run-cadvisor.md"}
