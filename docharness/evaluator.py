@@ -22,6 +22,7 @@ from sybil import Example
 
 from docharness import cleanup
 from docharness.daemon import Daemon
+from docharness.diagnose import causes
 from docharness.interactive import Login, Session, SessionError, is_interactive
 from docharness.model import BlockKind, CodeBlock, ExpectedLine, Step
 from docharness.normalise import Bindings, Mismatch, is_ellipsis, match
@@ -269,6 +270,8 @@ class _Transcript:
             what = "exits with an error the page does not show"
         else:
             what = "output differs from the page"
+        for cause in causes(actual, [line.text for line in step.expected]):
+            what += f"\n  likely cause: {cause}"
         self.fail(step, f"{label}{what}", status=status, mismatch=mismatch, command=command)
 
     def fail(

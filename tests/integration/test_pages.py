@@ -68,3 +68,10 @@ def test_right_page_passes(run_page: Any, page: str) -> None:
     blocks = result.report["blocks"]
     assert blocks and all(block["status"] == "passed" for block in blocks), blocks
     assert result.report["docker"]["server"] != "unknown"
+
+
+def test_a_taken_host_port_is_named_as_the_cause(run_page: Any) -> None:
+    result = run_page("port_taken.md")
+    assert result.status == 1, result.output
+    assert "port_taken.md:6: output differs from the page" in result.output
+    assert "likely cause: a host port this command publishes is held by another" in result.output
