@@ -9,10 +9,11 @@ terminal. A sentinel line with the exit status ends each command's output.
 command's processes, never the shell or its parents.
 
 The shell looks like a reader's terminal: a login shell (``-bash`` in ``ps``), Debian's
-``grep --color=auto`` alias, ``ls`` quoting names as it does on a tty. Run as root, it lives
-in its own PID namespace under a small init: its PID 1 is readable like a host's PID 1 (this
-sandbox's real PID 1 is not), ``ps -ef`` shows only the page's processes, and its PIDs have
-the 3 to 7 digits of a host's.
+``grep --color=auto`` alias, ``ls`` quoting names as it does on a tty. Run as root where new
+namespaces are allowed, it lives in its own PID namespace under a small init: its PID 1 is
+readable like a host's PID 1 (this sandbox's real PID 1 is not), ``ps -ef`` shows only the
+page's processes, and its PIDs have the 3 to 7 digits of a host's. Elsewhere (not root, or a
+container job that forbids namespaces) it is a plain login shell on the host.
 """
 
 from __future__ import annotations
