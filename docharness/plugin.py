@@ -29,7 +29,7 @@ from docharness.evaluator import (
     claims_evaluator,
     evaluator_for,
 )
-from docharness.fences import PageParser
+from docharness.fences import PageParser, find_fences
 from docharness.fences import parse_page as parse_blocks
 from docharness.model import BlockKind, CodeBlock, HarnessError
 from docharness.report import build_report, record, summarise, write_report
@@ -37,11 +37,10 @@ from docharness.synopsis import option_claims
 from docharness.update import unified_diff, update_text
 
 ROOT = Path(__file__).resolve().parent.parent
-# Never pages unless named on the command line: tools' folders and the harness's own samples.
-# `-p 8080:80`, `--publish=127.0.0.1:8080:80`, docker-py's `ports={...}`: a host port.
 HOST_PORTS_LOCK = Path(tempfile.gettempdir()) / "docharness-host-ports.lock"
-FENCED = re.compile(r"^[ \t]*```.*?^[ \t]*```", re.MULTILINE | re.DOTALL)
+# `-p 8080:80`, `--publish=127.0.0.1:8080:80`, docker-py's `ports={...}`: a host port.
 PUBLISHES_PORT = re.compile(r"(?:\s-p|--publish)[ =](?:[\d.]+:)?\d+:\d+|\bports=\{")
+# Never pages unless named on the command line: tools' folders and the harness's own samples.
 EXCLUDED = (".venv", "node_modules", "site", ".cache", ".git", "tests/integration/pages")
 REPORT = ROOT / "report" / "test-report.json"
 
@@ -87,8 +86,8 @@ class PageItem(SybilItem):
 
 def publishes_host_ports(page: Path) -> bool:
     """Whether a code block of the page publishes host ports (`-p 8080:80`, ``ports=``)."""
-    blocks = FENCED.findall(page.read_text(encoding="utf-8"))
-    return any(PUBLISHES_PORT.search(block) for block in blocks)
+    fences = find_fences(page, page.read_text(encoding="utf-8"))
+    return any(PUBLISHES_PORT.search("\n".join(fence.body)) for fence in fences)
 
 
 @contextlib.contextmanager

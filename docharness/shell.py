@@ -280,16 +280,11 @@ class PageShell:
 
     def another_terminal(self) -> Terminal:
         """Where a command starts as if typed in another terminal beside this shell."""
-        self._started()
-        if self._host_pid == self._proc_pid():
+        if self._started().pid == self._host_pid:  # no namespace: the shell is ours directly
             return Terminal(self.cwd(), ())
         # The shell's /proc and PIDs are its namespace's: join them, and its directory.
         enter = ("nsenter", f"--target={self._host_pid}", "--pid", "--mount", "--wd", "--")
         return Terminal(self.workdir, enter)
-
-    def _proc_pid(self) -> int:
-        assert self._proc is not None
-        return self._proc.pid
 
     def environment(self) -> dict[str, str]:
         """The shell's exported variables now (a page may `export` more)."""
