@@ -17,7 +17,8 @@ import subprocess
 from lab.paths import LAB_DIR, LAB_NETS, DaemonSpec
 
 CHAIN = "DOCLAB-FWD"
-TABLES = ("filter", "nat")  # nat: where an older lab kept masquerade rules (DOCLAB-NAT)
+OLD_NAT_CHAIN = "DOCLAB-NAT"  # an older lab's masquerade rules: removed on down too
+TABLES = ("filter", "nat")
 IP_FORWARD = "/proc/sys/net/ipv4/ip_forward"
 FORWARD_BEFORE = LAB_DIR / "ip_forward.before"
 
@@ -85,7 +86,7 @@ def remove_forwarding() -> None:
             words = line.split()
             if words[:1] == ["-A"] and words[-2:-1] == ["-j"] and words[-1].startswith("DOCLAB"):
                 _run("iptables", "-t", table, "-D", *words[1:], check=False)
-        for chain in ("DOCLAB-FWD", "DOCLAB-NAT"):
+        for chain in (CHAIN, OLD_NAT_CHAIN):
             if _run("iptables", "-t", table, "-S", chain, check=False).returncode == 0:
                 _run("iptables", "-t", table, "-F", chain)
                 _run("iptables", "-t", table, "-X", chain)

@@ -35,15 +35,17 @@ def pinned() -> list[str]:
 
 
 def ensure_index() -> None:
-    """Download any missing pinned wheel and write the simple index."""
-    missing = [pin for pin in pinned() if not _wheels(pin.split("==")[0], pin.split("==")[1])]
+    """Download any missing pinned wheel; write the simple index when the pins changed."""
+    missing = [pin for pin in pinned() if not _wheels(*pin.split("=="))]
     if missing:
         FILES.mkdir(parents=True, exist_ok=True)
         download = [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps"]
         subprocess.run(
             [*download, "--only-binary=:all:", "--dest", str(FILES), *missing], check=True
         )
-    _write_simple()
+    index = SIMPLE / "index.html"
+    if missing or not index.exists() or index.stat().st_mtime < REQUIREMENTS.stat().st_mtime:
+        _write_simple()
 
 
 def _normal(name: str) -> str:
