@@ -6,7 +6,8 @@ Three ways to choose it, first match wins:
   scratch daemon this way). Offline, like the lab; login from ``lab.json`` if present.
 * ``DOCS_DOCKER=own``: the user's own Docker (``DOCKER_HOST`` or the default socket) with the
   real registries; ``docker login`` answers come from ``DOCS_DOCKER_USERNAME``/``_PASSWORD``.
-* otherwise the lab: ``.cache/lab/lab.json`` written by ``make lab``; xdist worker ``gwN``
+* otherwise the lab: ``lab.json`` in ``LAB_DIR`` (default ``.cache/lab``), written by
+  ``make lab``; xdist worker ``gwN``
   uses ``daemons[N % len(daemons)]``, a serial run ``daemons[0]``.
 """
 
@@ -22,7 +23,7 @@ from pathlib import Path
 from typing import Literal
 
 DEFAULT_SOCKET = "unix:///var/run/docker.sock"
-LAB_FILE = Path(".cache/lab/lab.json")
+LAB_FILE = "lab.json"
 START_HINT = "start the lab with `make lab` (or set DOCS_DOCKER=own to use your own Docker)"
 
 
@@ -54,8 +55,12 @@ def _lab_login(lab: Mapping[str, object]) -> tuple[str | None, str | None]:
     return login.get("username"), login.get("password")
 
 
-def _read_lab(root: Path) -> dict[str, object] | None:
-    path = root / LAB_FILE
+def lab_file(root: Path, env: Mapping[str, str]) -> Path:
+    """The lab's state file: in ``LAB_DIR`` as ``lab.paths`` has it, else the checkout's cache."""
+    return Path(env.get("LAB_DIR") or root / ".cache" / "lab") / LAB_FILE
+
+
+def _read_lab(path: Path) -> dict[str, object] | None:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -69,8 +74,9 @@ def select(root: Path, env: Mapping[str, str] | None = None) -> Daemon:
     """The daemon this process must use (see the module docstring)."""
     env = os.environ if env is None else env
     explicit = env.get("DOCS_DOCKER_HOST")
+    state = lab_file(root, env)
     if explicit:
-        lab = _read_lab(root) or {}
+        lab = _read_lab(state) or {}
         username, password = _lab_login(lab)
         return Daemon(explicit, "lab", username, password, online=False)
     if env.get("DOCS_DOCKER") == "own":
@@ -81,13 +87,13 @@ def select(root: Path, env: Mapping[str, str] | None = None) -> Daemon:
             env.get("DOCS_DOCKER_PASSWORD"),
             online=internet_reachable(),
         )
-    found = _read_lab(root)
+    found = _read_lab(state)
     if found is None:
-        raise DaemonError(f"no lab: {root / LAB_FILE} does not exist; {START_HINT}")
+        raise DaemonError(f"no lab: {state} does not exist; {START_HINT}")
     lab = found
     daemons = lab.get("daemons")
     if not isinstance(daemons, list) or not daemons:
-        raise DaemonError(f"{root / LAB_FILE} lists no daemons; {START_HINT}")
+        raise DaemonError(f"{state} lists no daemons; {START_HINT}")
     username, password = _lab_login(lab)
     host = str(daemons[worker_index(env) % len(daemons)])
     return Daemon(host, "lab", username, password, online=False)

@@ -2,21 +2,42 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
 import socket
 import sys
 import time
+from pathlib import Path
 
-from lab import build, daemons, network, procs, registries
-from lab.paths import BUILDER, EXEC_ROOT, STATE_FILE, DaemonSpec, page_daemons
+try:
+    # lab.paths reads LAB_INSTANCE and LAB_DAEMONS on import: a bad value is one line, first.
+    from lab import paths  # noqa: F401
+except ValueError as error:
+    raise SystemExit(f"lab: {error}") from None
+
+from lab import build, claims, daemons, network, procs, registries  # noqa: E402
+from lab.paths import (  # noqa: E402
+    BUILDER,
+    EXEC_ROOT,
+    INSTANCE,
+    LAB_DIR,
+    MACHINE_RUN,
+    STATE_FILE,
+    DaemonSpec,
+    page_daemons,
+)
 
 
 def up() -> None:
     started = time.monotonic()
     _require_root()
     _require_tools()
+    try:
+        claims.claim()
+    except claims.ClaimedElsewhere as error:
+        raise SystemExit(str(error)) from None
     specs = page_daemons()
     if not STATE_FILE.exists() or not all(daemons.ping(d) for d in specs):
         network.check_subnets_free([*specs, BUILDER])
@@ -40,6 +61,15 @@ def up() -> None:
 
 def down() -> None:
     _require_root()
+    holder = claims.held_elsewhere()
+    if holder is not None:
+        # The bridges, chain and run folder of this number are that lab's: leave them alone.
+        print(f"lab: instance {INSTANCE} is held by the lab of {holder}; not touching it")
+        registries.stop_all()
+        for daemon in [*page_daemons(), BUILDER]:
+            procs.stop(daemon.name)
+        STATE_FILE.unlink(missing_ok=True)
+        return
     registries.stop_all()
     for daemon in [*page_daemons(), BUILDER]:
         daemons.stop(daemon)
@@ -47,10 +77,20 @@ def down() -> None:
     network.remove_forwarding()
     shutil.rmtree(EXEC_ROOT, ignore_errors=True)
     STATE_FILE.unlink(missing_ok=True)
+    claims.release()
+    _remove_if_empty(claims.CLAIMS)
+    _remove_if_empty(MACHINE_RUN)
     print("lab: down", flush=True)
 
 
+def _remove_if_empty(folder: Path) -> None:
+    # OSError: missing, or another lab's things are still in it.
+    with contextlib.suppress(OSError):
+        folder.rmdir()
+
+
 def status() -> None:
+    print(f"instance {INSTANCE}, {LAB_DIR}")
     for name in [*registries.SERVERS, *(d.name for d in page_daemons())]:
         pid = procs.running_pid(name)
         print(f"{name:<8} {'running, pid ' + str(pid) if pid else 'stopped'}")
@@ -94,8 +134,9 @@ def _require_free_port(name: str, addr: tuple[str, int]) -> None:
             probe.bind(addr)
         except OSError as error:
             raise SystemExit(
-                f"lab: port {addr[0]}:{addr[1]} for the '{name}' registry is "
-                f"already in use ({error.strerror}); stop what holds it"
+                f"lab: port {addr[0]}:{addr[1]} for the '{name}' registry of lab instance "
+                f"{INSTANCE} is already in use ({error.strerror}); stop what holds it, or use "
+                "another instance (LAB_INSTANCE=N make lab, N from 0 to 7)"
             ) from None
 
 

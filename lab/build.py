@@ -21,11 +21,14 @@ import docker
 from docker.errors import APIError, BuildError
 
 from lab import ca, daemons, network
-from lab.paths import BUILDER, CATALOGUE, LAB_DIR, MIRROR, RECIPES
+from lab.paths import BUILDER, CATALOGUE, LAB_DIR, MIRROR, PYPI, RECIPES
 
 BASE_TAR = LAB_DIR / "base" / "bookworm.tar"
 BASE_IMAGE = "lab/base:bookworm"
 STAMPS = LAB_DIR / "stamps"
+# Every recipe gets these; a recipe uses those it declares with ARG (the proxy's address depends
+# on the lab's instance number).
+BUILD_ARGS = {"BASE": BASE_IMAGE, "PIP_PROXY": f"http://{PYPI[0]}:{PYPI[1]}"}
 PARALLEL = 3
 
 
@@ -40,8 +43,9 @@ class Recipe:
         return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
 
     def digest(self) -> str:
-        """A hash of the recipe's files and the lab CA it trusts, to rebuild only on change."""
+        """A hash of the recipe's files, its build arguments and the lab CA it trusts."""
         sha = hashlib.sha256(ca.CA_CERT.read_bytes() if ca.CA_CERT.exists() else b"")
+        sha.update(json.dumps(BUILD_ARGS, sort_keys=True).encode())
         for path in sorted(self.folder.rglob("*")):
             if path.is_file() and path.name != "trust-bundle.crt":
                 sha.update(str(path.relative_to(self.folder)).encode() + path.read_bytes())
@@ -138,7 +142,7 @@ def _build_one(client: docker.DockerClient, recipe: Recipe) -> str | None:
         image, _ = client.images.build(
             path=str(recipe.folder),
             tag=f"lab/{recipe.slug}",
-            buildargs={"BASE": BASE_IMAGE},
+            buildargs=BUILD_ARGS,
             network_mode="host",
             rm=True,
             forcerm=True,

@@ -14,13 +14,16 @@ import ipaddress
 import json
 import subprocess
 
-from lab.paths import LAB_DIR, LAB_NETS, DaemonSpec
+from lab.paths import INSTANCE, LAB_NETS, MACHINE_RUN, DaemonSpec
 
-CHAIN = "DOCLAB-FWD"
-OLD_NAT_CHAIN = "DOCLAB-NAT"  # an older lab's masquerade rules: removed on down too
+CHAIN = "DOCLAB-FWD" if INSTANCE == 0 else f"DOCLAB{INSTANCE}-FWD"
+# An older lab's masquerade rules (instance 0 only existed then): removed on down too.
+OLD_NAT_CHAIN = "DOCLAB-NAT"
+OUR_CHAINS = (CHAIN, OLD_NAT_CHAIN) if INSTANCE == 0 else (CHAIN,)
 TABLES = ("filter", "nat")
 IP_FORWARD = "/proc/sys/net/ipv4/ip_forward"
-FORWARD_BEFORE = LAB_DIR / "ip_forward.before"
+# Machine-wide: the first lab up notes the setting it found, the last one down puts it back.
+FORWARD_BEFORE = MACHINE_RUN / "ip_forward.before"
 
 
 def _run(*argv: str, check: bool = True) -> subprocess.CompletedProcess[str]:
@@ -64,6 +67,7 @@ def ensure_forwarding() -> None:
     with open(IP_FORWARD) as current:
         before = current.read().strip()
     if before != "1":
+        MACHINE_RUN.mkdir(parents=True, exist_ok=True)
         FORWARD_BEFORE.write_text(before)
         with open(IP_FORWARD, "w") as setting:
             setting.write("1")
@@ -80,27 +84,37 @@ def ensure_forwarding() -> None:
 
 
 def remove_forwarding() -> None:
-    """Remove the lab's chains and put the forwarding setting back as it was found."""
+    """Remove this lab's chains; the last lab on the machine puts forwarding back as found."""
     for table in TABLES:
         for line in _run("iptables", "-t", table, "-S", check=False).stdout.splitlines():
             words = line.split()
-            if words[:1] == ["-A"] and words[-2:-1] == ["-j"] and words[-1].startswith("DOCLAB"):
+            if words[:1] == ["-A"] and words[-2:-1] == ["-j"] and words[-1] in OUR_CHAINS:
                 _run("iptables", "-t", table, "-D", *words[1:], check=False)
-        for chain in (CHAIN, OLD_NAT_CHAIN):
+        for chain in OUR_CHAINS:
             if _run("iptables", "-t", table, "-S", chain, check=False).returncode == 0:
                 _run("iptables", "-t", table, "-F", chain)
                 _run("iptables", "-t", table, "-X", chain)
-    if FORWARD_BEFORE.exists():
+    if FORWARD_BEFORE.exists() and not other_lab_chains():
         with open(IP_FORWARD, "w") as setting:
             setting.write(FORWARD_BEFORE.read_text())
         FORWARD_BEFORE.unlink()
 
 
+def other_lab_chains() -> list[str]:
+    """Forwarding chains of other lab instances on this machine (they still need forwarding)."""
+    lines = _run("iptables", "-S", check=False).stdout.splitlines()
+    return [
+        line.split()[1]
+        for line in lines
+        if line.startswith("-N DOCLAB") and line.split()[1] not in OUR_CHAINS
+    ]
+
+
 def lab_rules() -> list[str]:
-    """Every iptables rule that mentions the lab (for tests: empty after ``make lab-down``)."""
+    """Every iptables rule of this lab (for tests: empty after ``make lab-down``)."""
     rules = []
     for table in TABLES:
-        rules += [
-            r for r in _run("iptables", "-t", table, "-S").stdout.splitlines() if "DOCLAB" in r
-        ]
+        for rule in _run("iptables", "-t", table, "-S").stdout.splitlines():
+            if set(rule.split()) & set(OUR_CHAINS):
+                rules.append(rule)
     return rules

@@ -1,7 +1,11 @@
-"""Where the lab keeps things, and the fixed addresses it answers on.
+"""Where the lab keeps things, and the addresses it answers on.
 
 Everything lives under one cache folder (``LAB_DIR``, default ``<repo>/.cache/lab``) so a second
 ``make lab`` reuses the base rootfs, the built images and the registry storage.
+
+Machine-wide names (bridges, subnets, loopback addresses, the run folder, the firewall chain) are
+derived from the lab's instance number ``LAB_INSTANCE`` (0-7, default 0), so two checkouts on one
+machine can each run a lab of their own; ``lab.claims`` refuses a number another checkout holds.
 """
 
 from __future__ import annotations
@@ -10,6 +14,17 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+MAX_INSTANCE = 7
+
+
+def _instance(value: str) -> int:
+    """``LAB_INSTANCE`` as a number; a bad value names itself and the range."""
+    if not value.isdigit() or int(value) > MAX_INSTANCE:
+        raise ValueError(f"LAB_INSTANCE={value!r}: expected a number from 0 to {MAX_INSTANCE}")
+    return int(value)
+
+
+INSTANCE = _instance(os.environ.get("LAB_INSTANCE", "0"))
 REPO = Path(__file__).resolve().parent.parent
 LAB_DIR = Path(os.environ.get("LAB_DIR", REPO / ".cache" / "lab")).resolve()
 RECIPES = REPO / "lab" / "recipes"
@@ -20,19 +35,22 @@ SECRETS = LAB_DIR / "secrets"
 REGISTRY_STORAGE = LAB_DIR / "registry"
 CATALOGUE = LAB_DIR / "catalogue.json"
 
+# Shared by every instance on the machine: the claims of instance numbers, the forwarding note.
+MACHINE_RUN = Path("/run/doclab")
 # Docker's unix sockets must stay under 108 bytes: exec-roots live in a short folder of their own.
-EXEC_ROOT = Path("/run/doclab")
+EXEC_ROOT = MACHINE_RUN / f"i{INSTANCE}"
 
-MIRROR = (
-    "127.0.0.1",
-    15000,
-)  # anonymous http registry: pull mirror of the lab daemons, and seeding
-HUB = ("127.0.0.2", 443)  # registry-1.docker.io: TLS + htpasswd (docker login / docker push)
-GCR = ("127.0.0.3", 443)  # gcr.io: TLS, anonymous, read-only
-INDEX = ("127.0.0.4", 443)  # index.docker.io / auth.docker.io: the v1 search endpoint
+# Instance N answers on 127.0.N.1-4: loopback, so the daemons treat the mirror as insecure.
+MIRROR = (f"127.0.{INSTANCE}.1", 15000)  # anonymous http: the daemons' pull mirror, and seeding
+HUB = (f"127.0.{INSTANCE}.2", 443)  # registry-1.docker.io: TLS + htpasswd (login / push)
+GCR = (f"127.0.{INSTANCE}.3", 443)  # gcr.io: TLS, anonymous, read-only
+INDEX = (f"127.0.{INSTANCE}.4", 443)  # index.docker.io / auth.docker.io: the v1 search endpoint
+# Instance N's bridges are 10.213.16N.0/20; user-defined networks come from 10.(220+N).0.0/16.
+BRIDGE_BLOCK = 16 * INSTANCE
+POOL_OCTET = 220 + INSTANCE
 # pypi.org for pip inside containers: on the first lab bridge's address, which the containers
 # of every lab daemon reach (it is the host's); the python recipe's /etc/pip.conf names it.
-PYPI = ("10.213.0.1", 3141)
+PYPI = (f"10.213.{BRIDGE_BLOCK}.1", 3141)
 PYPI_NAMES = ("pypi.org", "files.pythonhosted.org")
 PYPI_DIR = LAB_DIR / "pypi"
 
@@ -50,7 +68,17 @@ CERT_NAMES = [
 ]
 
 LOGIN_USER = "yhkim951107"
-DAEMON_COUNT = int(os.environ.get("LAB_DAEMONS", "2"))
+MAX_DAEMONS = 3  # each takes a /18 of the instance's /16 pool; the builder takes the last one
+
+
+def _daemon_count(value: str) -> int:
+    """``LAB_DAEMONS`` as a number; a bad value names itself and the range."""
+    if not value.isdigit() or not 1 <= int(value) <= MAX_DAEMONS:
+        raise ValueError(f"LAB_DAEMONS={value!r}: expected a number from 1 to {MAX_DAEMONS}")
+    return int(value)
+
+
+DAEMON_COUNT = _daemon_count(os.environ.get("LAB_DAEMONS", "2"))
 
 
 @dataclass(frozen=True)
@@ -79,16 +107,28 @@ class DaemonSpec:
         return EXEC_ROOT / self.name
 
 
+# Bridge names stay within Linux's 15 characters: doclab0, doclab1, doclabb for instance 0,
+# doclab3-0, doclab3-1, doclab3-b for instance 3.
+BRIDGE_PREFIX = "doclab" if INSTANCE == 0 else f"doclab{INSTANCE}-"
+
+
 def page_daemons() -> list[DaemonSpec]:
     """The daemons the tests use, one per pytest-xdist worker."""
     return [
-        DaemonSpec(f"lab{n}", f"doclab{n}", f"10.213.{n}.1/24", f"10.{220 + n}.0.0/16")
+        DaemonSpec(
+            f"lab{n}",
+            f"{BRIDGE_PREFIX}{n}",
+            f"10.213.{BRIDGE_BLOCK + n}.1/24",
+            f"10.{POOL_OCTET}.{64 * n}.0/18",
+        )
         for n in range(DAEMON_COUNT)
     ]
 
 
 # The builder gets a bridge of its own although builds run with --network host: a dockerd with
 # "bridge": "none" deletes the host's docker0, which may be a system daemon's.
-BUILDER = DaemonSpec("labbuild", "doclabb", "10.213.250.1/24", "10.219.0.0/16")
-# The bridges (10.213.N.0/24) and the pools of user-defined networks (10.22N.0.0/16).
-LAB_NETS = ["10.213.0.0/16", "10.220.0.0/14"]
+BUILDER = DaemonSpec(
+    "labbuild", f"{BRIDGE_PREFIX}b", f"10.213.{BRIDGE_BLOCK + 15}.1/24", f"10.{POOL_OCTET}.192.0/18"
+)
+# This instance's bridges and the pool of its user-defined networks: nothing else is reachable.
+LAB_NETS = [f"10.213.{BRIDGE_BLOCK}.0/20", f"10.{POOL_OCTET}.0.0/16"]

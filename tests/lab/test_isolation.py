@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from lab import ca, network, procs
-from lab.paths import PYPI
+from lab.paths import GCR, HUB, INDEX, LAB_NETS, PYPI
 from tests.lab.conftest import Docker
 
 pytestmark = pytest.mark.lab
@@ -31,9 +31,9 @@ def test_daemon_namespace_points_registries_at_loopback(lab_state: dict[str, obj
         text=True,
         check=True,
     ).stdout
-    assert "127.0.0.2 registry-1.docker.io" in inside
-    assert "127.0.0.3 gcr.io" in inside
-    assert "127.0.0.4 index.docker.io auth.docker.io" in inside
+    assert f"{HUB[0]} registry-1.docker.io" in inside
+    assert f"{GCR[0]} gcr.io" in inside
+    assert f"{INDEX[0]} index.docker.io auth.docker.io" in inside
 
 
 def test_daemon_runs_without_iptables(lab_state: dict[str, object]) -> None:
@@ -65,8 +65,9 @@ def test_containers_reach_the_lab_pypi_and_nothing_beyond(docker: Docker) -> Non
 def test_forwarding_is_on_and_confined_to_the_lab_subnets() -> None:
     assert Path("/proc/sys/net/ipv4/ip_forward").read_text().strip() == "1"
     rules = network.lab_rules()
-    assert "-A FORWARD -j DOCLAB-FWD" in rules
-    assert any(r.startswith("-A DOCLAB-FWD -s 10.213.0.0/16 -j REJECT") for r in rules), rules
+    chain = network.CHAIN
+    assert f"-A FORWARD -j {chain}" in rules
+    assert any(r.startswith(f"-A {chain} -s {LAB_NETS[0]} -j REJECT") for r in rules), rules
     assert not any("MASQUERADE" in r for r in rules)
 
 
