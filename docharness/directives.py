@@ -6,6 +6,7 @@ A directive is an HTML comment starting a line (indentation allowed) whose text 
 
 from __future__ import annotations
 
+import math
 import re
 import textwrap
 from collections.abc import Container
@@ -15,6 +16,9 @@ from docharness.model import Directive, HarnessError
 
 NAMES = ("skip", "timeout", "setup", "teardown", "requires")
 REQUIREMENTS = ("network",)
+# The longest a block may be given: a typo such as `timeout 36000` must not stall a run for
+# hours, and `inf`/`1e400` would overflow select() and leave the page's shell out of step.
+MAX_TIMEOUT = 3600.0
 
 _START = re.compile(r"^[ \t]*<!--\s*test\s*:(?P<rest>.*)$")
 _NAME = re.compile(r"\s*(?P<name>\S*)(?P<value>.*)\Z", re.DOTALL)
@@ -85,18 +89,24 @@ def _directive(path: Path, line: int, body: str) -> Directive:
     value = " ".join(value.split())
     if name == "skip" and not value:
         raise HarnessError(path, line, "skip directive needs a reason")
-    if name == "timeout" and not _positive_number(value):
-        raise HarnessError(path, line, f"timeout must be a positive number of seconds: {value!r}")
+    if name == "timeout" and seconds(value) is None:
+        raise HarnessError(
+            path,
+            line,
+            f"timeout must be a positive number of seconds, at most {MAX_TIMEOUT:g}: {value!r}",
+        )
     if name == "requires" and value not in REQUIREMENTS:
         raise HarnessError(path, line, f"unknown requirement {value!r} (known: network)")
     return Directive(name, value, line)
 
 
-def _positive_number(text: str) -> bool:
+def seconds(text: str) -> float | None:
+    """A timeout directive's value as seconds: finite, above 0, at most MAX_TIMEOUT; else None."""
     try:
-        return float(text) > 0
+        value = float(text)
     except ValueError:
-        return False
+        return None
+    return value if math.isfinite(value) and 0 < value <= MAX_TIMEOUT else None
 
 
 def _target(lines: list[str], after: int, spans: dict[int, int]) -> int | None:

@@ -23,8 +23,9 @@ from sybil import Example
 from docharness import cleanup
 from docharness.daemon import Daemon
 from docharness.diagnose import causes
+from docharness.directives import seconds
 from docharness.interactive import Login, Session, SessionError, is_interactive
-from docharness.model import BlockKind, CodeBlock, ExpectedLine, Step
+from docharness.model import BlockKind, CodeBlock, ExpectedLine, HarnessError, Step
 from docharness.normalise import Bindings, Mismatch, is_ellipsis, match
 from docharness.shell import DEFAULT_TIMEOUT, CommandTimeout, PageShell
 from docharness.synopsis import OptionClaim, check_option_claims, check_synopsis
@@ -143,8 +144,14 @@ def skip_if_asked(block: CodeBlock, daemon: Daemon) -> None:
 
 
 def block_timeout(block: CodeBlock) -> float:
+    """The block's `timeout` directive in seconds (validated when parsed), else the default."""
     directive = block.directive("timeout")
-    return float(directive.value) if directive else DEFAULT_TIMEOUT
+    if directive is None:
+        return DEFAULT_TIMEOUT
+    value = seconds(directive.value)
+    if value is None:  # a directive made by hand, not by parse_directives
+        raise HarnessError(block.path, directive.line, f"bad timeout {directive.value!r}")
+    return value
 
 
 def evaluate_transcript(example: Example) -> None:

@@ -3,20 +3,59 @@
 The block runs in the page's document namespace (earlier blocks' names are visible), with
 DOCKER_HOST pointing at the page's daemon so a reader's `docker.from_env()` works, and in the
 page's folder. Setup and teardown directives are Python code, compiled with their page lines.
+
+A block has the same `timeout` as a transcript's command (the directive, else the default):
+SIGALRM interrupts it, an endless loop included, and the block fails naming its line.
 """
 
 from __future__ import annotations
 
-from types import SimpleNamespace
+import contextlib
+import signal
+import threading
+from collections.abc import Iterator
+from types import FrameType, SimpleNamespace
 
 from sybil import Example
 from sybil.evaluators.python import PythonEvaluator, pad
 from sybil.region import Lexeme
 
-from docharness.evaluator import PageRun, page_of, skip_if_asked
+from docharness.evaluator import (
+    ExampleFailed,
+    PageRun,
+    block_timeout,
+    display_path,
+    page_of,
+    skip_if_asked,
+)
 from docharness.model import CodeBlock, Directive
 
 _EVALUATOR = PythonEvaluator()
+
+
+class Overtime(BaseException):
+    """Raised inside a Python block when its time is up.
+
+    A BaseException, so that the block's own `except Exception:` cannot swallow it.
+    """
+
+
+@contextlib.contextmanager
+def deadline(seconds: float) -> Iterator[None]:
+    """Raise Overtime in this (the main) thread once ``seconds`` have passed."""
+    if threading.current_thread() is not threading.main_thread():
+        raise RuntimeError("docharness: Python blocks must run in the main thread (SIGALRM)")
+
+    def expire(signum: int, frame: FrameType | None) -> None:
+        raise Overtime
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def _run_directive(directive: Directive, example: Example) -> None:
@@ -42,12 +81,28 @@ def evaluate_python(example: Example) -> None:
     page: PageRun = page_of(example)
     skip_if_asked(block, page.daemon)
     page.begin()
+    seconds = block_timeout(block)
     with page.python_environment():
         setup, teardown = block.directive("setup"), block.directive("teardown")
-        if setup is not None:
-            _run_directive(setup, example)
         try:
-            _EVALUATOR(_as_sybil_example(block, example))  # type: ignore[arg-type]
+            with _timed(block, seconds, "block"):
+                if setup is not None:
+                    _run_directive(setup, example)
+                _EVALUATOR(_as_sybil_example(block, example))  # type: ignore[arg-type]
         finally:
             if teardown is not None:
-                _run_directive(teardown, example)
+                with _timed(block, seconds, "teardown"):
+                    _run_directive(teardown, example)
+
+
+@contextlib.contextmanager
+def _timed(block: CodeBlock, seconds: float, what: str) -> Iterator[None]:
+    """Run under ``deadline``; running out is the block's failure, naming its line."""
+    try:
+        with deadline(seconds):
+            yield
+    except Overtime:
+        raise ExampleFailed(
+            f"{display_path(block.path)}:{block.line}: Python {what} timed out after "
+            f"{seconds:g} s (set `<!-- test: timeout N -->` if it needs longer)"
+        ) from None

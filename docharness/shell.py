@@ -222,7 +222,13 @@ class PageShell:
             proc.stdin.flush()
         except BrokenPipeError:
             return Result("", self._reap())
-        output, status = self._read_result(time.monotonic() + timeout)
+        try:
+            output, status = self._read_result(time.monotonic() + timeout)
+        except BaseException:
+            # Interrupted mid-command (Ctrl-C, a bad timeout): its output, still coming, would
+            # be read as the next command's. A fresh shell starts on the next command instead.
+            self.close()
+            raise
         if status is not None:
             return Result(output, status)
         self._kill_command()

@@ -57,8 +57,10 @@ def test_directive_inside_a_code_block_is_code() -> None:
     [
         ("\n<!-- test: skipp 오타 -->\n```shell\n```\n", 2, "unknown directive 'skipp'"),
         ("<!-- test: skip -->\n```shell\n```\n", 1, "skip directive needs a reason"),
-        ("<!-- test: timeout 0 -->\n```shell\n```\n", 1, "positive number"),
-        ("<!-- test: timeout soon -->\n```shell\n```\n", 1, "positive number"),
+        *[
+            (f"<!-- test: timeout {bad} -->\n```shell\n```\n", 1, "positive number.*at most 3600")
+            for bad in ("0", "-1", "soon", "abc", "inf", "-inf", "nan", "1e400", "3601")
+        ],
         ("<!-- test: requires docker-hub -->\n```shell\n```\n", 1, "unknown requirement"),
         ("<!-- test: setup\n-->\n```shell\n```\n", 1, "setup directive without code"),
         ("<!-- test: skip 이유 -->\n\n본문\n```shell\n```\n", 1, "not attached to a code block"),

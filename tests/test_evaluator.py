@@ -8,7 +8,7 @@ import pytest
 
 from docharness.daemon import Daemon
 from docharness.evaluator import block_timeout, display_path, skip_if_asked
-from docharness.model import BlockKind, CodeBlock, Directive
+from docharness.model import BlockKind, CodeBlock, Directive, HarnessError
 
 LAB = Daemon("unix:///lab.sock", "lab")
 
@@ -34,6 +34,11 @@ def test_requires_network_is_skipped_offline_only() -> None:
 def test_timeout_directive() -> None:
     assert block_timeout(_block()) == 60
     assert block_timeout(_block(Directive("timeout", "120", 2))) == 120
+
+
+def test_a_timeout_not_made_by_the_parser_is_still_checked() -> None:
+    with pytest.raises(HarnessError, match=r"page.md:2: bad timeout 'inf'"):
+        block_timeout(_block(Directive("timeout", "inf", 2)))
 
 
 def test_display_path_is_relative_to_the_working_directory() -> None:

@@ -90,6 +90,13 @@ def test_a_hanging_builtin_restarts_the_shell(shell: PageShell) -> None:
     assert shell.run("echo fresh").lines == ["fresh"]
 
 
+def test_an_interrupted_read_does_not_leave_the_shell_out_of_step(shell: PageShell) -> None:
+    # select() refuses an infinite wait: the command is still running when we give up on it.
+    with pytest.raises(OverflowError):
+        shell.run("sleep 0.5; echo late", timeout=float("inf"))
+    assert shell.run("echo next").lines == ["next"]  # not the previous command's "late"
+
+
 def test_exit_ends_the_shell_and_a_new_one_starts(shell: PageShell) -> None:
     assert shell.run("exit 3").status == 3
     assert shell.run("echo again").lines == ["again"]

@@ -34,6 +34,7 @@ WRONG = {
     ],
     "failing_python.md": ["failing_python.md:8: AssertionError"],
     "hang.md": ["pages/hang.md:5: timed out after 2 s: sleep 30"],
+    "endless_python.md": ["pages/endless_python.md:4: Python block timed out after 2 s"],
 }
 
 
@@ -47,8 +48,9 @@ def test_wrong_page_fails_naming_the_line(run_page: Any, page: str) -> None:
     assert "failed" in statuses
 
 
-def test_hang_is_cut_and_the_run_goes_on(run_page: Any) -> None:
-    result = run_page("hang.md")
+@pytest.mark.parametrize("page", ["hang.md", "endless_python.md"])
+def test_hang_is_cut_and_the_run_goes_on(run_page: Any, page: str) -> None:
+    result = run_page(page)
     assert [b["status"] for b in result.report["blocks"]] == ["failed", "passed"]
     assert result.seconds < 20, result.output
 
