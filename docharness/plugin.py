@@ -32,7 +32,7 @@ from docharness.evaluator import (
 from docharness.fences import PageParser, find_fences
 from docharness.fences import parse_page as parse_blocks
 from docharness.model import BlockKind, CodeBlock, HarnessError
-from docharness.report import build_report, record, summarise, write_report
+from docharness.report import build_report, page_record, record, summarise, write_report
 from docharness.synopsis import option_claims
 from docharness.update import unified_diff, update_text
 
@@ -108,20 +108,50 @@ def host_ports_turn(page: Path) -> Iterator[None]:
             fcntl.flock(lock, fcntl.LOCK_UN)
 
 
-class PageFile(SybilFile):
-    """A Markdown page; a malformed one is one clear collection error naming file:line."""
+class BrokenPage(pytest.Item):
+    """A page that cannot be read or parsed: one failing item naming file:line.
 
-    def collect(self) -> Iterator[PageItem]:
-        for sybil in self.sybils:
-            document = sybil.parse(self.path)
-            self.documents.append(document)
-            for example in document.examples():
-                yield PageItem.from_parent(self, sybil=sybil, example=example)
+    A collection error would stop the whole session; as an item, the page fails alone and
+    every other page still runs.
+    """
+
+    def __init__(self, *, error: HarnessError, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.error = error
+
+    def runtest(self) -> None:
+        raise self.error
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> Any:
-        if isinstance(excinfo.value, HarnessError):
-            return str(excinfo.value)
-        return super().repr_failure(excinfo)
+        return str(self.error)
+
+    def reportinfo(self) -> tuple[Path, int, str]:
+        return self.path, self.error.line - 1, f"{_relative(self.path)}: cannot be run"
+
+
+def unreadable(path: Path, error: UnicodeDecodeError) -> HarnessError:
+    """A HarnessError at the line of the first byte that is not UTF-8."""
+    line = path.read_bytes()[: error.start].count(b"\n") + 1
+    return HarnessError(path, line, f"not UTF-8 text ({error.reason} at byte {error.start})")
+
+
+class PageFile(SybilFile):
+    """A Markdown page; a malformed one is one failing item naming file:line."""
+
+    def collect(self) -> Iterator[PageItem | BrokenPage]:
+        try:
+            parsed = [(sybil, sybil.parse(self.path)) for sybil in self.sybils]
+            examples = [(sybil, list(document.examples())) for sybil, document in parsed]
+        except HarnessError as error:
+            yield BrokenPage.from_parent(self, name="page", error=error)
+            return
+        except UnicodeDecodeError as error:
+            yield BrokenPage.from_parent(self, name="page", error=unreadable(self.path, error))
+            return
+        self.documents.extend(document for _, document in parsed)
+        for sybil, found in examples:
+            for example in found:
+                yield PageItem.from_parent(self, sybil=sybil, example=example)
 
 
 def _named(config: pytest.Config) -> set[Path]:
@@ -289,6 +319,10 @@ def pytest_runtest_makereport(
 ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
     """Attach the block's facts to its report (they travel from xdist workers too)."""
     report = yield
+    if isinstance(item, BrokenPage) and report.when == "call":
+        error = item.error
+        facts = page_record(Path(error.path), error.line, str(error), root=ROOT)
+        report.user_properties.append((_PROPERTY, facts))
     if isinstance(item, PageItem) and (report.when == "call" or report.outcome == "skipped"):
         block = item.block
         status: str = report.outcome

@@ -42,6 +42,19 @@ def record(
     }
 
 
+def page_record(path: Path, line: int, reason: str, *, root: Path | None = None) -> Record:
+    """The failure of a page that could not be parsed: at the line it breaks, kind "page"."""
+    return {
+        "page": page_name(path, root or Path.cwd()),
+        "line": line,
+        "language": "markdown",
+        "kind": "page",
+        "status": "failed",
+        "reason": reason,
+        "duration": 0.0,
+    }
+
+
 def page_name(path: Path, root: Path) -> str:
     """`docs/image-commands.md`: the page relative to the repository, in POSIX form."""
     try:
