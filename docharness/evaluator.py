@@ -20,13 +20,13 @@ import pexpect
 import pytest
 from sybil import Example
 
-from docharness import cleanup
+from docharness import artifacts, cleanup
 from docharness.daemon import Daemon
 from docharness.diagnose import causes
 from docharness.directives import seconds
 from docharness.interactive import Login, Session, SessionError, is_interactive
 from docharness.model import BlockKind, CodeBlock, ExpectedLine, HarnessError, Step
-from docharness.normalise import Bindings, Mismatch, is_ellipsis, match
+from docharness.normalise import DIFF_LINES, Bindings, Mismatch, is_ellipsis, match
 from docharness.shell import DEFAULT_TIMEOUT, CommandTimeout, PageShell
 from docharness.synopsis import OptionClaim, check_option_claims, check_synopsis
 from docharness.transcript import parse_steps
@@ -279,7 +279,17 @@ class _Transcript:
             what = "output differs from the page"
         for cause in causes(actual, [line.text for line in step.expected]):
             what += f"\n  likely cause: {cause}"
-        self.fail(step, f"{label}{what}", status=status, mismatch=mismatch, command=command)
+        saved = None
+        if mismatch is not None and mismatch.more:
+            saved = artifacts.save_output(self.page.path, step.line, actual)
+        self.fail(
+            step,
+            f"{label}{what}",
+            status=status,
+            mismatch=mismatch,
+            command=command,
+            saved=saved,
+        )
 
     def fail(
         self,
@@ -289,6 +299,7 @@ class _Transcript:
         mismatch: Mismatch | None = None,
         command: str | None = None,
         output: str = "",
+        saved: Path | None = None,
     ) -> NoReturn:
         lines = [f"{display_path(self.page.path)}:{step.line}: {what}"]
         lines.append(f"  {step.prompt}{command or step.command}")
@@ -298,8 +309,18 @@ class _Transcript:
             if mismatch.line is not None and mismatch.line != step.line:
                 lines.append(f"first differing line of the page: {mismatch.line}")
             lines.append(mismatch.diff)
+            if mismatch.more:
+                lines.append(f"... and {mismatch.more} more changed lines not shown")
+            if saved is not None:
+                lines.append(f"full output: {display_path(saved)}")
         elif output.strip():
-            lines += ["output so far:", output.rstrip()]
+            seen = output.rstrip().split("\n")
+            if len(seen) > DIFF_LINES:  # the end says where it hung; all of it could be GBs
+                lines.append(f"output so far (last {DIFF_LINES} of {len(seen)} lines):")
+                seen = seen[-DIFF_LINES:]
+            else:
+                lines.append("output so far:")
+            lines += seen
         raise ExampleFailed("\n".join(lines))
 
 

@@ -192,15 +192,24 @@ def _pattern(keys: frozenset[str]) -> re.Pattern[str]:
     return re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, ordered)) + r")(?!\w)")
 
 
+# A failure shows this many changed lines of its diff, then says how many more there are.
+DIFF_LINES = 40
+# Up to this many real lines difflib aligns the two sides; beyond, the part between the
+# common first and last lines is one replaced hunk (difflib's memory grows with the output).
+_ALIGNED_LINES = 5000
+
+
 @dataclass(frozen=True)
 class Mismatch:
     """Why expected output did not match: the page line to blame and a unified diff.
 
     ``line`` is None when the page shows no output but the command printed some.
+    ``more`` counts the changed lines the (capped) diff leaves out.
     """
 
     line: int | None
     diff: str
+    more: int = 0
 
 
 def is_ellipsis(line: ExpectedLine) -> bool:
@@ -218,6 +227,14 @@ def match(
     """
     real = [line.rstrip() for line in actual if line.strip()]
     furthest = [0]
+    # needed[i]: real lines the expected lines from i on consume at least (one per non-`...`
+    # line); exact[i]: exactly that many, as no `...` follows. An ellipsis then tries only the
+    # places where the rest can still fit, so a long output is matched in linear time.
+    needed, exact = [0] * (len(expected) + 1), [True] * (len(expected) + 1)
+    for i in range(len(expected) - 1, -1, -1):
+        dots = is_ellipsis(expected[i])
+        needed[i] = needed[i + 1] + (0 if dots else 1)
+        exact[i] = exact[i + 1] and not dots
 
     def from_here(i: int, j: int, binds: dict[str, str]) -> dict[str, str] | None:
         if i == len(expected):
@@ -226,8 +243,9 @@ def match(
             furthest[0] = max(furthest[0], i)
             return None
         if is_ellipsis(expected[i]):
-            for k in range(j, len(real) + 1):
-                done = from_here(i + 1, k, binds)
+            last = len(real) - needed[i + 1]
+            for k in range(last, last + 1) if exact[i + 1] else range(j, last + 1):
+                done = from_here(i + 1, k, binds) if k >= j else None
                 if done is not None:
                     return done
             return None
@@ -242,10 +260,53 @@ def match(
         bindings.values.update(done)
         return None
     line = expected[min(furthest[0], len(expected) - 1)].line if expected else None
-    diff = difflib.unified_diff(
-        [e.text for e in expected], real, "expected (page)", "actual", lineterm=""
+    diff, more = capped_diff([e.text for e in expected], real)
+    return Mismatch(line, diff, more)
+
+
+def capped_diff(
+    expected: Sequence[str], real: Sequence[str], limit: int = DIFF_LINES
+) -> tuple[str, int]:
+    """A unified diff showing at most ``limit`` changed lines; and how many it leaves out."""
+    if len(real) <= _ALIGNED_LINES and len(expected) <= _ALIGNED_LINES:
+        lines: Iterator[str] = difflib.unified_diff(
+            expected, real, "expected (page)", "actual", lineterm=""
+        )
+    else:
+        lines = _replaced(expected, real)
+    shown: list[str] = []
+    changed = more = 0
+    for text in lines:
+        change = text[:1] in "+-" and not text.startswith(("--- ", "+++ "))
+        if change and changed == limit:
+            more += 1
+            continue
+        if more:  # past the limit: count changes, drop context and hunk headers
+            continue
+        changed += change
+        shown.append(text)
+    return "\n".join(shown), more
+
+
+def _replaced(expected: Sequence[str], real: Sequence[str]) -> Iterator[str]:
+    """One hunk replacing what lies between the common first and common last lines."""
+    head = 0
+    while head < min(len(expected), len(real)) and expected[head] == real[head]:
+        head += 1
+    tail = 0
+    while tail < min(len(expected), len(real)) - head and expected[-1 - tail] == real[-1 - tail]:
+        tail += 1
+    context = max(0, head - 3)
+    old, new = expected[head : len(expected) - tail], real[head : len(real) - tail]
+    yield "--- expected (page)"
+    yield "+++ actual"
+    yield (
+        f"@@ -{context + 1},{head - context + len(old)} "
+        f"+{context + 1},{head - context + len(new)} @@"
     )
-    return Mismatch(line, "\n".join(diff))
+    yield from (" " + text for text in expected[context:head])
+    yield from ("-" + text for text in old)
+    yield from ("+" + text for text in new)
 
 
 def match_line(expected: str, actual: str, binds: dict[str, str]) -> dict[str, str] | None:

@@ -2,6 +2,7 @@
 
 from docharness.model import ExpectedLine
 from docharness.normalise import (
+    DIFF_LINES,
     DURATION,
     ID,
     PID,
@@ -239,3 +240,35 @@ def test_tar_owner_is_numeric_or_named_by_engine() -> None:
 def test_to_page_leaves_short_numbers_alone() -> None:
     bindings = Bindings({"1841": "1", "1842": "1000"})
     assert bindings.to_page("root 1000 1 0 -bash\n1") == "root 1842 1 0 -bash\n1"
+
+
+# ---- long outputs ---------------------------------------------------------------------------
+
+BIG = [f"line {n}" for n in range(600_000)]  # as many lines as 50 MB of `fold -w 80`
+
+
+def test_a_long_output_matches_around_an_ellipsis() -> None:
+    assert match(page("line 0\n...\nline 599999"), BIG, Bindings()) is None
+    wrong = match(page("line 0\n...\nline 599998"), BIG, Bindings())
+    assert wrong is not None and wrong.line == 12
+    assert match(page("...\nline 7\n...\nline 599999"), BIG, Bindings()) is None
+
+
+def test_a_long_diff_is_capped_and_counts_the_rest() -> None:
+    mismatch = match(page("line 0\nsomething else"), BIG, Bindings())
+    assert mismatch is not None
+    changed = [
+        t for t in mismatch.diff.split("\n") if t[:1] in "+-" and t[:3] not in ("---", "+++")
+    ]
+    assert changed[:2] == ["-something else", "+line 1"]
+    assert len(changed) == DIFF_LINES
+    assert mismatch.more == 1 + (len(BIG) - 1) - DIFF_LINES  # every changed line is counted
+
+
+def test_a_short_diff_is_capped_too() -> None:
+    expected = "\n".join(f"old {n}" for n in range(100))
+    mismatch = match(page(expected), [f"new {n}" for n in range(100)], Bindings())
+    assert mismatch is not None and mismatch.more == 200 - DIFF_LINES
+    assert match(page("a\nb"), ["a", "c"], Bindings()) == Mismatch(
+        11, "--- expected (page)\n+++ actual\n@@ -1,2 +1,2 @@\n a\n-b\n+c", 0
+    )

@@ -97,6 +97,16 @@ def test_an_interrupted_read_does_not_leave_the_shell_out_of_step(shell: PageShe
     assert shell.run("echo next").lines == ["next"]  # not the previous command's "late"
 
 
+def test_a_50_mb_output_arrives_whole_and_the_shell_stays_in_step(shell: PageShell) -> None:
+    # `make bench-output` times this; here only what arrives is checked.
+    result = shell.run("head -c 50000000 /dev/zero | tr '\\0' x | fold -w 99; printf '\\nend\\n'")
+    lines = result.lines
+    assert len(lines) == 505_052 and lines[-1] == "end"
+    assert lines[0] == "x" * 99 and lines[-2] == "x" * (50_000_000 % 99)
+    assert len(result.output) == 50_000_000 + 505_050 + len("\nend\n")  # fold's newlines
+    assert shell.run("echo next").lines == ["next"]
+
+
 def test_exit_ends_the_shell_and_a_new_one_starts(shell: PageShell) -> None:
     assert shell.run("exit 3").status == 3
     assert shell.run("echo again").lines == ["again"]

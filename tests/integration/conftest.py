@@ -32,6 +32,7 @@ class PageRun:
     output: str
     report: dict[str, Any]
     seconds: float
+    artifacts: Path
 
 
 @pytest.fixture(scope="module")
@@ -66,8 +67,13 @@ def run_page(docker_host: str, harness_image: str, tmp_path: Path) -> Any:
     def run(name: str, *extra: str) -> PageRun:
         import time
 
-        report = tmp_path / "report.json"
-        env = {**os.environ, "DOCS_DOCKER_HOST": docker_host, "DOCHARNESS_REPORT": str(report)}
+        report, artifacts = tmp_path / "report.json", tmp_path / "artifacts"
+        env = {
+            **os.environ,
+            "DOCS_DOCKER_HOST": docker_host,
+            "DOCHARNESS_REPORT": str(report),
+            "DOCHARNESS_ARTIFACTS": str(artifacts),
+        }
         env.pop("PYTEST_XDIST_WORKER", None)
         started = time.monotonic()
         done = subprocess.run(
@@ -80,6 +86,6 @@ def run_page(docker_host: str, harness_image: str, tmp_path: Path) -> Any:
         )
         seconds = time.monotonic() - started
         data = json.loads(report.read_text(encoding="utf-8")) if report.exists() else {}
-        return PageRun(done.returncode, done.stdout + done.stderr, data, seconds)
+        return PageRun(done.returncode, done.stdout + done.stderr, data, seconds, artifacts)
 
     return run
