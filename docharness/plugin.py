@@ -42,7 +42,8 @@ HOST_PORTS_LOCK = Path(tempfile.gettempdir()) / "docharness-host-ports.lock"
 PUBLISHES_PORT = re.compile(r"(?:\s-p|--publish)[ =](?:[\d.]+:)?\d+:\d+|\bports=\{")
 # Never pages unless named on the command line: tools' folders and the harness's own samples.
 EXCLUDED = (".venv", "node_modules", "site", ".cache", ".git", "tests/integration/pages")
-REPORT = ROOT / "report" / "test-report.json"
+REPORT_NAME = "test-report.json"  # the last run of every page: what the site's badges read
+PARTIAL_NAME = "partial-report.json"  # a run of some pages: never overwrites the full report
 
 
 def parse_page(document: Document) -> Iterator[Region]:
@@ -309,6 +310,7 @@ def update_pages(config: pytest.Config) -> None:
 
 _RECORDS = pytest.StashKey[list[dict[str, Any]]]()
 _ALL_SKIPPED = pytest.StashKey[bool]()
+_REPORT_PATH = pytest.StashKey[Path]()
 _PROPERTY = "docharness"
 _CONFIG: dict[str, pytest.Config] = {}  # logreport gets no config: remember it
 
@@ -354,7 +356,9 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     records = config.stash.get(_RECORDS, [])
     if hasattr(config, "workerinput") or not records:
         return
-    _write(records)
+    complete = covers_every_page(config) and exitstatus != pytest.ExitCode.INTERRUPTED
+    config.stash[_REPORT_PATH] = report_path(complete)
+    _write(records, complete, config.stash[_REPORT_PATH])
     ran = [r for r in records if r["status"] in ("passed", "failed", "synopsis")]
     if not ran and session.exitstatus == 0:
         # CI must never pass by skipping every example.
@@ -383,20 +387,49 @@ def _client_version() -> str:
     return done.stdout.strip().splitlines()[0] if done.stdout.strip() else "unknown"
 
 
-def _write(records: list[dict[str, Any]]) -> None:
-    """report/test-report.json: every block's outcome, the Docker versions, the date."""
+def _write(records: list[dict[str, Any]], complete: bool, path: Path) -> None:
+    """The run's report: every block's outcome, the Docker versions, the date."""
     try:
         found = daemons.select(ROOT)
         server, mode = daemons.server_version(found), str(found.mode)
     except Exception:  # the report is written even when the daemon went away
         server, mode = "unknown", os.environ.get("DOCS_DOCKER", "lab")
     docker = {"client": _client_version(), "server": server}
-    write_report(build_report(records, docker=docker, mode=mode), report_path())
+    write_report(build_report(records, docker=docker, mode=mode, complete=complete), path)
 
 
-def report_path() -> Path:
-    """Where the report goes; DOCHARNESS_REPORT moves it (the harness's own tests do)."""
-    return Path(os.environ.get("DOCHARNESS_REPORT") or REPORT)
+def report_path(complete: bool) -> Path:
+    """Where a run's report goes: a complete run's to report/test-report.json, a partial
+    run's beside it, so that running one page never replaces the badges of all the others.
+
+    DOCHARNESS_REPORT names the file outright; DOCHARNESS_REPORT_DIR moves the folder (the
+    harness's own tests use both).
+    """
+    explicit = os.environ.get("DOCHARNESS_REPORT")
+    if explicit:
+        return Path(explicit)
+    folder = Path(os.environ.get("DOCHARNESS_REPORT_DIR") or ROOT / "report")
+    return folder / (REPORT_NAME if complete else PARTIAL_NAME)
+
+
+def covers_every_page(config: pytest.Config) -> bool:
+    """Whether the run selected every page: a folder holding docs/ (or no argument), and
+    nothing narrowed by -k, -m, --deselect or --last-failed."""
+    option = config.option
+    narrowed = (
+        getattr(option, "keyword", "")
+        or getattr(option, "markexpr", "")
+        or getattr(option, "deselect", None)
+        or getattr(option, "lf", False)
+    )
+    if narrowed:
+        return False
+    base, docs = config.invocation_params.dir, ROOT / "docs"
+    for arg in config.args:
+        target = (base / arg).resolve()
+        if "::" not in arg and (target == docs or target in docs.parents):
+            return True
+    return False
 
 
 def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
@@ -419,6 +452,9 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
     for block in sorted(records, key=lambda r: (r["page"], r["line"])):
         if block["status"] == "skipped":
             write(f"  skipped {block['page']}:{block['line']}: {block['reason']}")
-    write(f"report: {_relative(report_path())}")
+    path = config.stash.get(_REPORT_PATH, None)
+    if path is not None:
+        kept = "" if path.name != PARTIAL_NAME else f" (some pages only: {REPORT_NAME} is kept)"
+        write(f"report: {_relative(path)}{kept}")
     if config.stash.get(_ALL_SKIPPED, False):
         write("every docs example was skipped: that is a failure, not a pass", red=True)

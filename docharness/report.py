@@ -101,11 +101,17 @@ def build_report(
     docker: Mapping[str, str],
     mode: str,
     created: datetime | None = None,
+    complete: bool = True,
 ) -> Record:
-    """The report's JSON object: records sorted by page and line, with counts per page."""
+    """The report's JSON object: records sorted by page and line, with counts per page.
+
+    ``complete`` says whether the run selected every page (a partial run's report is kept
+    apart, and the site does not read it).
+    """
     ordered = sorted(records, key=lambda block: (block["page"], block["line"]))
     return {
         "created": (created or datetime.now(UTC)).isoformat(timespec="seconds"),
+        "complete": complete,
         "docker": {
             "client": docker.get("client", "unknown"),
             "server": docker.get("server", "unknown"),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -10,6 +12,8 @@ import pytest
 
 from docharness import plugin
 from docharness.plugin import PUBLISHES_PORT, ROOT, publishes_host_ports
+
+pytest_plugins = ["pytester"]
 
 
 @pytest.mark.parametrize(
@@ -73,3 +77,50 @@ def test_port_pages_take_turns_under_one_lock(
     with plugin.host_ports_turn(web):
         assert not _lock_is_free(lock)  # another worker's port page waits here
     assert _lock_is_free(lock)
+
+
+# ---- which report a run writes --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "complete"),
+    [
+        ([], False),  # pytester's folder: no docs in it
+        ([str(ROOT)], True),
+        ([str(ROOT / "docs")], True),
+        ([str(ROOT / "docs"), str(ROOT / "tests")], True),
+        ([str(ROOT / "docs" / "volumes.md")], False),
+        ([str(ROOT / "docs") + "::x"], False),
+        ([str(ROOT / "tests")], False),
+        ([str(ROOT / "docs"), "-k", "volumes"], False),
+        ([str(ROOT / "docs"), "--deselect", "docs/volumes.md::line:5"], False),
+    ],
+)
+def test_a_run_is_complete_only_when_it_selects_every_page(
+    pytester: pytest.Pytester, args: list[str], complete: bool
+) -> None:
+    assert plugin.covers_every_page(pytester.parseconfig(*args)) is complete
+
+
+def test_a_partial_run_keeps_the_full_report(tmp_path: Path, docker_host: str) -> None:
+    full = tmp_path / "test-report.json"
+    full.write_text('{"created": "2026-01-01T00:00:00+00:00", "complete": true, "blocks": []}\n')
+    before = full.read_bytes()
+    env = {**os.environ, "DOCS_DOCKER_HOST": docker_host, "DOCHARNESS_REPORT_DIR": str(tmp_path)}
+    env.pop("DOCHARNESS_REPORT", None)
+    env.pop("PYTEST_XDIST_WORKER", None)
+    page = ROOT / "tests" / "integration" / "pages" / "right_basic.md"
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", str(page), "-p", "no:xdist", "-q"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert full.read_bytes() == before
+    partial = json.loads((tmp_path / "partial-report.json").read_text(encoding="utf-8"))
+    assert partial["complete"] is False
+    assert {b["page"] for b in partial["blocks"]} == {"tests/integration/pages/right_basic.md"}
+    assert "(some pages only: test-report.json is kept)" in done.stdout
