@@ -49,6 +49,7 @@ update-docs: venv lab
 lab: deps
 ifeq ($(DOCS_DOCKER),lab)
 	$(PY) -m lab up
+	$(PY) -m docharness.runs
 else
 	@echo "lab: DOCS_DOCKER=$(DOCS_DOCKER): using your own Docker ($${DOCKER_HOST:-the default socket})"
 endif

@@ -51,8 +51,11 @@ def snapshot(api: docker.APIClient) -> Snapshot:
     )
 
 
-def restore(api: docker.APIClient, before: Snapshot) -> list[str]:
-    """Remove what is new since ``before``; the problems met, one sentence each."""
+def restore(api: docker.APIClient, before: Snapshot, removed: list[str] | None = None) -> list[str]:
+    """Remove what is new since ``before``; the problems met, one sentence each.
+
+    ``removed``, when given, receives what went (`container 3f1e0a8c2b7d`, `tag web:1.0`).
+    """
     problems: list[str] = []
 
     def attempt(what: str, call: Any, *args: Any, **kwargs: Any) -> None:
@@ -62,6 +65,9 @@ def restore(api: docker.APIClient, before: Snapshot) -> list[str]:
             pass  # already gone (e.g. --rm): nothing to do
         except APIError as error:
             problems.append(f"cannot remove {what}: {error.explanation or error}")
+        else:
+            if removed is not None:
+                removed.append(what)
 
     for container in api.containers(all=True):
         if container["Id"] not in before.containers:
@@ -92,7 +98,23 @@ def _restore_images(api: docker.APIClient, before: Snapshot, attempt: Any) -> No
             for tag in before.images[image_id] - tags:
                 repository, _, name = tag.rpartition(":")
                 attempt(f"tag {tag} (restoring)", api.tag, image_id, repository, name)
-    # Newest first: a child image goes before the parent it was built on.
-    created = {i["Id"]: i.get("Created", 0) for i in api.images(all=True)}
-    for image_id in sorted(set(now) - set(before.images), key=lambda i: -created.get(i, 0)):
+    for image_id in removal_order(api.images(all=True), set(now) - set(before.images)):
         attempt(f"image {image_id[7:19]}", api.remove_image, image_id, force=True)
+
+
+def removal_order(images: list[dict[str, Any]], doomed: set[str]) -> list[str]:
+    """``doomed`` image IDs, each child before the parent it was built on.
+
+    Creation times alone do not do: the steps of one build share a second. An image goes
+    once no image still to go names it as ``ParentId``; newest first among those.
+    """
+    parent = {i["Id"]: i.get("ParentId") or "" for i in images}
+    created = {i["Id"]: i.get("Created", 0) for i in images}
+    left, order = set(doomed), []
+    while left:
+        parents = {parent.get(image, "") for image in left}
+        ready = [image for image in left if image not in parents] or sorted(left)
+        ready.sort(key=lambda image: (-created.get(image, 0), image))
+        order += ready
+        left -= set(ready)
+    return order

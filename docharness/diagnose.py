@@ -17,6 +17,11 @@ _CAUSES = [
         "(see `ss -ltnp`); free it and run again",
     ),
     (
+        re.compile(r"Cannot connect to the Docker daemon at (\S+?)\.? Is the docker daemon"),
+        "the Docker daemon at {0} does not answer (it may have crashed); "
+        "`make lab` restarts it and removes what the page left",
+    ),
+    (
         re.compile(r'The container name "/([^"]+)" is already in use'),
         "a container named {0} is left from an earlier run; remove it with `docker rm -f {0}`",
     ),

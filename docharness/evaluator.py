@@ -18,9 +18,11 @@ from typing import Any, NoReturn
 
 import pexpect
 import pytest
+from docker.errors import DockerException
+from requests.exceptions import RequestException
 from sybil import Example
 
-from docharness import artifacts, cleanup
+from docharness import artifacts, cleanup, runs
 from docharness.daemon import Daemon
 from docharness.diagnose import causes
 from docharness.directives import seconds
@@ -79,8 +81,13 @@ class PageRun:
     def begin(self) -> None:
         """Snapshot the daemon before the page's first command changes it."""
         if self._before is None:
-            self._api = cleanup.client_for(self.daemon.host)
-            self._before = cleanup.snapshot(self._api)
+            try:
+                self._api = cleanup.client_for(self.daemon.host)
+                self._before = cleanup.snapshot(self._api)
+            except DAEMON_GONE as error:
+                raise ExampleFailed(
+                    _no_answer(self.daemon, error, "the page cannot start")
+                ) from None
 
     def finish(self) -> list[str]:
         """Close the shell, remove what the page created; the problems met."""
@@ -93,6 +100,8 @@ class PageRun:
             return []
         try:
             return cleanup.restore(self._api, self._before)
+        except DAEMON_GONE as error:
+            return [_no_answer(self.daemon, error, "nothing was cleaned up")]
         finally:
             self._api.close()
 
@@ -115,6 +124,16 @@ class PageRun:
 
 
 _unfinished: set[PageRun] = set()
+# A daemon that died or went away: docker-py raises these (a requests error underneath).
+DAEMON_GONE = (DockerException, RequestException)
+
+
+def _no_answer(daemon: Daemon, error: BaseException, consequence: str) -> str:
+    """One sentence instead of a connection traceback."""
+    return (
+        f"the Docker daemon at {daemon.host} does not answer ({type(error).__name__}): "
+        f"{consequence}; `make lab` restarts it and removes what was left"
+    )
 
 
 @atexit.register
@@ -160,6 +179,11 @@ def evaluate_transcript(example: Example) -> None:
     page = page_of(example)
     skip_if_asked(block, page.daemon)
     page.begin()
+    with runs.running(f"{display_path(block.path)}:{block.line}"):
+        _run_transcript(page, block)
+
+
+def _run_transcript(page: PageRun, block: CodeBlock) -> None:
     runner = _Transcript(page, block_timeout(block))
     error: BaseException | None = None
     try:

@@ -10,11 +10,13 @@ import contextlib
 import fcntl
 import os
 import re
+import signal
 import subprocess
 import tempfile
 import warnings
-from collections.abc import Generator, Iterator
+from collections.abc import Callable, Generator, Iterator
 from pathlib import Path
+from types import FrameType
 from typing import Any
 
 import pytest
@@ -22,7 +24,9 @@ from sybil import Document, Region, Sybil
 from sybil.integration.pytest import SybilFile, SybilItem
 
 from docharness import daemon as daemons
+from docharness import runs
 from docharness.evaluator import (
+    DAEMON_GONE,
     PAGE_FIXTURE,
     ExampleFailed,
     PageRun,
@@ -251,8 +255,16 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
+def _terminated(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
 def pytest_configure(config: pytest.Config) -> None:
     _CONFIG["config"] = config
+    # SIGTERM (a CI cancel, `timeout`) ends the run as Ctrl-C does: teardowns clean the pages.
+    if signal.getsignal(signal.SIGTERM) == signal.SIG_DFL:
+        with contextlib.suppress(ValueError):  # not the main thread: leave it
+            signal.signal(signal.SIGTERM, _terminated)
     config.stash[_RECORDS] = []
     config.stash[_UPDATES] = []
     config.stash[_DIFFS] = []
@@ -261,12 +273,31 @@ def pytest_configure(config: pytest.Config) -> None:
         config.option.dist = "loadfile"
 
 
+def announcer(config: pytest.Config) -> Callable[[str], None] | None:
+    """Write lines straight to the terminal (past output capture); None in an xdist worker,
+    which has no terminal: there runs.claim warns instead."""
+    terminal = config.pluginmanager.get_plugin("terminalreporter")
+    capture = config.pluginmanager.get_plugin("capturemanager")
+    if terminal is None:
+        return None
+
+    def say(line: str) -> None:
+        # Said during a fixture's setup, where output is captured: step past the capture.
+        with capture.global_and_fixture_disabled() if capture else contextlib.nullcontext():
+            terminal.write_line(line)
+
+    return say
+
+
 @pytest.fixture(scope="session")
-def _docharness_daemon() -> daemons.Daemon:
+def _docharness_daemon(request: pytest.FixtureRequest) -> daemons.Daemon:
+    """This process's daemon, held for the whole session (see docharness.runs)."""
     try:
-        return daemons.select(ROOT)
+        return runs.claim(ROOT, announcer(request.config)).daemon
     except daemons.DaemonError as error:
         raise pytest.UsageError(f"docharness: {error}") from None
+    except DAEMON_GONE as error:
+        raise pytest.UsageError(f"docharness: the Docker daemon does not answer: {error}") from None
 
 
 @pytest.fixture(scope="module")

@@ -11,15 +11,18 @@ SIGALRM interrupts it, an endless loop included, and the block fails naming its 
 from __future__ import annotations
 
 import contextlib
+import os
 import signal
 import threading
 from collections.abc import Iterator
 from types import FrameType, SimpleNamespace
+from typing import NoReturn
 
 from sybil import Example
 from sybil.evaluators.python import PythonEvaluator, pad
 from sybil.region import Lexeme
 
+from docharness import runs
 from docharness.evaluator import (
     ExampleFailed,
     PageRun,
@@ -82,7 +85,8 @@ def evaluate_python(example: Example) -> None:
     skip_if_asked(block, page.daemon)
     page.begin()
     seconds = block_timeout(block)
-    with page.python_environment():
+    where = f"{display_path(block.path)}:{block.line}"
+    with runs.running(where), page.python_environment(), _no_exit(where):
         setup, teardown = block.directive("setup"), block.directive("teardown")
         try:
             with _timed(block, seconds, "block"):
@@ -93,6 +97,40 @@ def evaluate_python(example: Example) -> None:
             if teardown is not None:
                 with _timed(block, seconds, "teardown"):
                     _run_directive(teardown, example)
+
+
+class _Exit(BaseException):
+    """A block's ``os._exit(code)``, stopped before it ended the whole run."""
+
+    def __init__(self, code: int) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+@contextlib.contextmanager
+def _no_exit(where: str) -> Iterator[None]:
+    """Turn ``os._exit`` in the block into a failure naming it.
+
+    ``os._exit`` ends the process with no cleanup at all: no teardown, no report, the page's
+    containers left on the daemon. A child the block forks still exits for real.
+    """
+    real, owner = os._exit, os.getpid()
+
+    def refuse(status: int) -> NoReturn:
+        if os.getpid() != owner:
+            real(status)
+        raise _Exit(status)
+
+    os._exit = refuse
+    try:
+        yield
+    except _Exit as stopped:
+        raise ExampleFailed(
+            f"{where}: the Python block called os._exit({stopped.code}), which would end the "
+            "test run at once; it was stopped here and the page is cleaned up as usual"
+        ) from None
+    finally:
+        os._exit = real
 
 
 @contextlib.contextmanager

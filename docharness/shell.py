@@ -19,6 +19,7 @@ container job that forbids namespaces) it is a plain login shell on the host.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import functools
 import os
 import secrets
@@ -169,6 +170,16 @@ def _host_pid(root: int, pid: int) -> int:
     raise RuntimeError(f"the page shell (PID {pid} in its namespace) is not under PID {root}")
 
 
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent() -> None:
+    """In the child before exec: SIGKILL it when we die, even by SIGKILL (no page shell is
+    left running `sleep 60` after a killed run; its PID namespace goes with it)."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
 class PageShell:
     """A bash process kept for the page; started on first use."""
 
@@ -201,6 +212,7 @@ class PageShell:
             cwd=self.workdir,
             env=self.env,
             start_new_session=True,  # its own process group: ours to kill, nobody else's
+            preexec_fn=_die_with_parent,
         )
         assert proc.stdin is not None
         preamble = _SUDO + "\n" + _TERMINAL.format(path=shlex.quote(self.env["PATH"]))

@@ -8,16 +8,17 @@ from pathlib import Path
 import docker
 import pytest
 
-from docharness import daemon
+from docharness import daemon, plugin, runs
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="session")
-def docker_host() -> str:
+def docker_host(request: pytest.FixtureRequest) -> str:
     """This worker's daemon (DOCS_DOCKER_HOST, DOCS_DOCKER=own or the lab); it must answer."""
     try:
-        found = daemon.select(ROOT)
+        # Held for the session, as the pages' daemon is.
+        found = runs.claim(ROOT, plugin.announcer(request.config)).daemon
         daemon.ping(found)
     except daemon.DaemonError as error:
         pytest.fail(str(error))

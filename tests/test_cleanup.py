@@ -13,16 +13,14 @@ from pathlib import Path
 import docker
 import pytest
 
-from docharness import cleanup, daemon
+from docharness import cleanup
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module")
-def host() -> str:
-    found = daemon.select(ROOT)
-    daemon.ping(found)
-    return found.host
+def host(docker_host: str) -> str:
+    return docker_host
 
 
 @pytest.fixture
@@ -91,3 +89,46 @@ def test_ctrl_c_still_cleans_the_page(
     finally:
         inside.unlink()
     assert not client.containers.list(all=True, filters={"name": "cleanup-ctrl-c"})
+
+
+def test_children_go_before_their_parents_even_within_one_second() -> None:
+    images = [
+        {"Id": "base", "ParentId": "", "Created": 100},
+        {"Id": "step1", "ParentId": "base", "Created": 100},
+        {"Id": "step2", "ParentId": "step1", "Created": 100},
+        {"Id": "other", "ParentId": "", "Created": 100},
+        {"Id": "kept", "ParentId": "", "Created": 100},
+        {"Id": "kept-child", "ParentId": "kept", "Created": 100},
+    ]
+    order = cleanup.removal_order(images, {"base", "step1", "step2", "other", "kept-child"})
+    assert order.index("step2") < order.index("step1") < order.index("base")
+    assert sorted(order) == ["base", "kept-child", "other", "step1", "step2"]
+
+
+def test_a_built_image_and_its_pulled_base_both_go(
+    host: str, client: docker.DockerClient, debian_image: str, tmp_path: Path
+) -> None:
+    api = cleanup.client_for(host)
+    base = client.images.get(debian_image)
+    base.tag("cleanup-test-base", "1.0")  # stands for a pulled base: new to the snapshot
+    client.images.remove(debian_image, noprune=True)
+    try:
+        before = cleanup.snapshot(api)
+        before = cleanup.Snapshot(
+            before.containers,
+            {i: t for i, t in before.images.items() if i != base.id},
+            before.volumes,
+            before.networks,
+        )
+        (tmp_path / "Dockerfile").write_text(
+            "FROM cleanup-test-base:1.0\nRUN echo one > /one\nLABEL step=two\nRUN echo three\n"
+        )
+        built, _ = client.images.build(path=str(tmp_path), tag="cleanup-test-child:1.0")
+        removed: list[str] = []
+        assert cleanup.restore(api, before, removed) == []
+        assert f"image {built.id[7:19]}" in removed and f"image {base.id[7:19]}" in removed
+        assert removed.index(f"image {built.id[7:19]}") < removed.index(f"image {base.id[7:19]}")
+    finally:
+        api.close()
+        if not any(debian_image in i.tags for i in client.images.list()):
+            client.images.pull(debian_image)

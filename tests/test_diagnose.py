@@ -29,3 +29,14 @@ def test_a_leftover_container_is_named_with_the_fix() -> None:
 def test_a_cause_the_page_shows_is_an_example_not_a_problem() -> None:
     assert causes([NAME_TAKEN], [NAME_TAKEN]) == []
     assert causes(["Hello"], ["Bye"]) == []
+
+
+def test_a_dead_daemon_is_one_sentence() -> None:
+    gone = (
+        "Cannot connect to the Docker daemon at unix:///run/doclab/i3/lab0/docker.sock. "
+        "Is the docker daemon running?"
+    )
+    assert causes([gone], []) == [
+        "the Docker daemon at unix:///run/doclab/i3/lab0/docker.sock does not answer "
+        "(it may have crashed); `make lab` restarts it and removes what the page left"
+    ]

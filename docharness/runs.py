@@ -1,0 +1,286 @@
+"""Which run owns a daemon, kept on disk, so that what a dead run left is removed by the next.
+
+A process that runs pages or the harness's tests first *claims* its daemon: it takes the
+daemon's lock (a lab worker takes the first free lab daemon, else waits for its own), so two
+runs never share a daemon at the same time. Holding the lock, it sweeps: the record of a run
+whose process is gone (SIGKILL, a crash, ``os._exit``) names the block it was running and the
+daemon's state when it claimed it, and everything new since then is removed. Then it writes
+its own record, updated at each block, and removes it at exit.
+
+Runs nested in a claiming process (the harness's tests run sample pages in a subprocess) find
+the claim in their environment and use the same daemon without waiting for it.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import fcntl
+import json
+import os
+import re
+import sys
+import warnings
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import IO, Any
+
+from docharness import cleanup
+from docharness.daemon import Daemon, DaemonError, select
+
+CLAIMED = "DOCHARNESS_CLAIMED"  # the daemon host a parent process holds for us
+# Where records and locks live; the harness's own tests move it.
+RUNS_DIR = "DOCHARNESS_RUNS"
+
+
+@dataclass
+class Record:
+    """What a claiming process keeps on disk."""
+
+    pid: int
+    started: str  # the process's start time (/proc/<pid>/stat), so a reused PID is not it
+    daemon: str
+    before: dict[str, Any]  # cleanup.Snapshot as JSON: the daemon as the run found it
+    block: str | None = None  # "docs/page.md:12" while a block runs
+
+
+def runs_dir(root: Path) -> Path:
+    return Path(os.environ.get(RUNS_DIR) or root / ".cache" / "docharness" / "runs")
+
+
+def _key(host: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]+", "_", host).strip("_")
+
+
+def _start_time(pid: int) -> str | None:
+    """The process's start time in clock ticks since boot; None when it is gone or a zombie."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return None if fields[0] == "Z" else fields[19]
+
+
+def _alive(record: Record) -> bool:
+    return _start_time(record.pid) == record.started
+
+
+def to_json(snapshot: cleanup.Snapshot) -> dict[str, Any]:
+    return {
+        "containers": sorted(snapshot.containers),
+        "images": {image: sorted(tags) for image, tags in snapshot.images.items()},
+        "volumes": sorted(snapshot.volumes),
+        "networks": sorted(snapshot.networks),
+    }
+
+
+def from_json(data: dict[str, Any]) -> cleanup.Snapshot:
+    return cleanup.Snapshot(
+        containers=frozenset(data["containers"]),
+        images={image: frozenset(tags) for image, tags in data["images"].items()},
+        volumes=frozenset(data["volumes"]),
+        networks=frozenset(data["networks"]),
+    )
+
+
+class Swept(UserWarning):
+    """What a dead run left and this run removed, or that it waits (where no terminal is)."""
+
+
+class Claim:
+    """This process's hold on one daemon: the lock, the record, the sweep's findings."""
+
+    def __init__(self, root: Path, daemon: Daemon, lock: IO[str] | None) -> None:
+        self.daemon = daemon
+        self.swept: list[str] = []
+        self._lock = lock
+        self._path = runs_dir(root) / f"{os.getpid()}.json"
+        self._record: Record | None = None
+
+    def start(self, root: Path) -> None:
+        """Sweep what dead runs left on the daemon, then write our own record."""
+        self.swept = sweep(root, self.daemon.host)
+        api = cleanup.client_for(self.daemon.host)
+        try:
+            before = to_json(cleanup.snapshot(api))
+        finally:
+            api.close()
+        started = _start_time(os.getpid()) or ""
+        self._record = Record(os.getpid(), started, self.daemon.host, before)
+        self._save()
+
+    def note_block(self, where: str | None) -> None:
+        """Say on disk which block runs now (None between blocks)."""
+        if self._record is not None and self._record.block != where:
+            self._record.block = where
+            self._save()
+
+    def release(self) -> None:
+        """A clean end: the record goes, then the lock."""
+        if self._record is not None:
+            self._path.unlink(missing_ok=True)
+            self._record = None
+        if self._lock is not None:
+            self._lock.close()
+            self._lock = None
+
+    def _save(self) -> None:
+        assert self._record is not None
+        self._path.parent.mkdir(parents=True, exist_ok=True)
+        partial = self._path.with_suffix(".tmp")
+        partial.write_text(json.dumps(asdict(self._record)), encoding="utf-8")
+        partial.replace(self._path)
+
+
+def _records(root: Path) -> Iterator[tuple[Path, Record]]:
+    for path in sorted(runs_dir(root).glob("*.json")):
+        try:
+            yield path, Record(**json.loads(path.read_text(encoding="utf-8")))
+        except (OSError, ValueError, TypeError):
+            continue  # half written by a process that died mid-write: the .tmp, never this
+
+
+def sweep(root: Path, host: str) -> list[str]:
+    """Remove what dead runs left on ``host`` (hold its lock); one sentence per finding."""
+    said: list[str] = []
+    for path, record in _records(root):
+        if record.daemon != host or _alive(record):
+            continue
+        where = f" during {record.block}" if record.block else ""
+        said.append(f"run {record.pid} ended without cleaning up{where}")
+        removed: list[str] = []
+        api = cleanup.client_for(host)
+        try:
+            problems = cleanup.restore(api, from_json(record.before), removed)
+        finally:
+            api.close()
+        said += [f"removed {what} left by run {record.pid}" for what in removed]
+        said += problems
+        path.unlink(missing_ok=True)
+    return said
+
+
+def _lock(root: Path, host: str, wait: bool) -> IO[str] | None:
+    folder = runs_dir(root)
+    folder.mkdir(parents=True, exist_ok=True)
+    handle = (folder / f"{_key(host)}.lock").open("a")
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+    except BlockingIOError:
+        handle.close()
+        return None
+    return handle
+
+
+_CLAIM: dict[str, Claim] = {}  # this process's claim, made once
+
+
+@atexit.register
+def _release_at_exit() -> None:
+    # Registered on import, before the evaluator's last-resort page cleanup: atexit runs
+    # last-in first-out, so the pages are cleaned before the record and the lock go.
+    held = _CLAIM.get("claim")
+    if held is not None:
+        held.release()
+
+
+def claim(root: Path, say: Callable[[str], None] | None = None) -> Claim:
+    """This process's daemon, locked and swept (see the module docstring). Raises DaemonError.
+
+    ``say`` is told, one line each, that the run waits for a daemon and what the sweep
+    removed; by default these are warnings.
+    """
+    say = say or _warn
+    if "claim" in _CLAIM:
+        return _CLAIM["claim"]
+    chosen = select(root)
+    held = os.environ.get(CLAIMED)
+    if held is not None and held == chosen.host:
+        made = Claim(root, chosen, None)  # our parent holds it and keeps the record
+        _CLAIM["claim"] = made
+        return made
+    made = _claim_free(root, chosen, say)
+    made.start(root)
+    for line in made.swept:
+        say(f"docharness: {line}")
+    # Nested runs (and select() in this process) use the daemon we hold.
+    os.environ[CLAIMED] = made.daemon.host
+    if made.daemon.mode == "lab":
+        os.environ["DOCS_DOCKER_HOST"] = made.daemon.host
+    _CLAIM["claim"] = made
+    return made
+
+
+def _warn(line: str) -> None:
+    warnings.warn(line, Swept, stacklevel=3)
+
+
+def _claim_free(root: Path, chosen: Daemon, say: Callable[[str], None]) -> Claim:
+    """The first lab daemon nobody holds, from this worker's own on; else wait for its own."""
+    candidates = [chosen]
+    if chosen.mode == "lab" and not os.environ.get("DOCS_DOCKER_HOST"):
+        others = _lab_hosts(root)
+        start = others.index(chosen.host) if chosen.host in others else 0
+        ordered = others[start:] + others[:start]
+        candidates = [Daemon(h, "lab", chosen.username, chosen.password) for h in ordered]
+    for candidate in candidates:
+        lock = _lock(root, candidate.host, wait=False)
+        if lock is not None:
+            return Claim(root, candidate, lock)
+    say(f"docharness: waiting for another run to finish with {chosen.host}")
+    return Claim(root, chosen, _lock(root, chosen.host, wait=True))
+
+
+def _lab_hosts(root: Path) -> list[str]:
+    hosts: list[str] = []
+    index = 0
+    while True:
+        env = {**os.environ, "PYTEST_XDIST_WORKER": f"gw{index}"}
+        host = select(root, env).host
+        if host in hosts:
+            return hosts
+        hosts.append(host)
+        index += 1
+
+
+def current() -> Claim | None:
+    """This process's claim, if it made one."""
+    return _CLAIM.get("claim")
+
+
+@contextlib.contextmanager
+def running(where: str) -> Iterator[None]:
+    """Note on disk that the block ``where`` runs (for the next run's sweep, should we die)."""
+    held = current()
+    if held is not None:
+        held.note_block(where)
+    try:
+        yield
+    finally:
+        if held is not None:
+            held.note_block(None)
+
+
+def main(root: Path) -> int:
+    """`make lab`: sweep every lab daemon that no run holds now; say what was removed."""
+    try:
+        hosts = _lab_hosts(root)
+    except DaemonError as error:
+        print(f"docharness: {error}", file=sys.stderr)
+        return 1
+    for host in hosts:
+        lock = _lock(root, host, wait=False)
+        if lock is None:
+            print(f"docharness: {host} is in use by a run: not swept")
+            continue
+        try:
+            for line in sweep(root, host):
+                print(f"docharness: {line}")
+        finally:
+            lock.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(Path(__file__).resolve().parent.parent))

@@ -1,0 +1,198 @@
+"""Runs own their daemon: a lock, a record on disk, and the sweep of what dead runs left.
+
+Killed runs are real pytest processes on the real daemon, each with a runs folder of its own
+(DOCHARNESS_RUNS) so that they lock and sweep apart from this test run.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import docker
+import pytest
+
+from docharness import cleanup, runs
+from docharness.daemon import Daemon
+from docharness.evaluator import ExampleFailed, PageRun
+
+ROOT = Path(__file__).resolve().parents[2]
+PAGES = ROOT / "tests" / "integration" / "pages"
+
+
+@pytest.fixture
+def client(docker_host: str) -> Iterator[docker.DockerClient]:
+    opened = docker.DockerClient(base_url=docker_host)
+    yield opened
+    for name in ("faults-killed", "faults-term", "faults-os-exit", "faults-swept"):
+        for found in opened.containers.list(all=True, filters={"name": name}):
+            found.remove(force=True)
+    opened.close()
+
+
+def _env(host: str, tmp_path: Path) -> dict[str, str]:
+    """A run of its own: its runs folder and report, this worker's daemon, no parent claim."""
+    env = {
+        **os.environ,
+        "DOCS_DOCKER_HOST": host,
+        "DOCHARNESS_RUNS": str(tmp_path / "runs"),
+        "DOCHARNESS_REPORT": str(tmp_path / "report.json"),
+    }
+    for name in (runs.CLAIMED, "PYTEST_XDIST_WORKER"):
+        env.pop(name, None)
+    return env
+
+
+def _pytest(page: Path, env: dict[str, str]) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "pytest", str(page), "-p", "no:xdist", "-q", "-rw"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+
+
+def _page(name: str, container: str, image: str) -> Path:
+    """A page that creates ``container`` and then waits a minute (inside the repository)."""
+    page = PAGES / name
+    page.write_text(
+        f"# Interrupted\n\n```shell\n$ docker create --name {container} {image} true\n...\n"
+        "$ sleep 60\n```\n"
+    )
+    return page
+
+
+def _exists(client: docker.DockerClient, name: str) -> bool:
+    return bool(client.api.containers(all=True, filters={"name": name}))
+
+
+def _wait_for(client: docker.DockerClient, name: str, run: subprocess.Popen[str]) -> None:
+    deadline = time.monotonic() + 60
+    while not _exists(client, name):
+        assert run.poll() is None, run.communicate()[0]
+        assert time.monotonic() < deadline, f"the page never created {name}"
+        time.sleep(0.2)
+
+
+def test_a_killed_run_is_swept_by_the_next_and_says_so(
+    docker_host: str, client: docker.DockerClient, harness_image: str, tmp_path: Path
+) -> None:
+    env = _env(docker_host, tmp_path)
+    page = _page("_killed.md", "faults-killed", harness_image)
+    try:
+        killed = _pytest(page, env)
+        _wait_for(client, "faults-killed", killed)
+        killed.send_signal(signal.SIGKILL)
+        killed.wait(timeout=30)
+    finally:
+        page.unlink()
+    assert _exists(client, "faults-killed")  # left behind
+    (record,) = (tmp_path / "runs").glob("*.json")
+    assert json.loads(record.read_text())["block"] == "tests/integration/pages/_killed.md:3"
+
+    rerun = _pytest(PAGES / "right_basic.md", env)
+    output = rerun.communicate(timeout=300)[0]
+    assert rerun.returncode == 0, output
+    assert not _exists(client, "faults-killed")
+    assert f"run {killed.pid} ended without cleaning up during " in output, output
+    assert "tests/integration/pages/_killed.md:3" in output
+    assert "removed container " in output and f"left by run {killed.pid}" in output
+    assert not list((tmp_path / "runs").glob("*.json"))  # the rerun's own record went too
+
+
+def test_sigterm_cleans_up_as_ctrl_c_does(
+    docker_host: str, client: docker.DockerClient, harness_image: str, tmp_path: Path
+) -> None:
+    page = _page("_terminated.md", "faults-term", harness_image)
+    try:
+        run = _pytest(page, _env(docker_host, tmp_path))
+        _wait_for(client, "faults-term", run)
+        run.send_signal(signal.SIGTERM)
+        run.communicate(timeout=60)
+    finally:
+        page.unlink()
+    assert not _exists(client, "faults-term")
+    assert not list((tmp_path / "runs").glob("*.json"))  # a clean end: no record to sweep
+
+
+def test_os_exit_in_a_python_block_is_a_clear_failure_and_leaves_nothing(
+    docker_host: str, client: docker.DockerClient, harness_image: str, tmp_path: Path
+) -> None:
+    run = _pytest(PAGES / "os_exit.md", _env(docker_host, tmp_path))
+    output = run.communicate(timeout=300)[0]
+    assert run.returncode == 1, output
+    assert (
+        "pages/os_exit.md:3: the Python block called os._exit(3), which would end the test "
+        "run at once; it was stopped here and the page is cleaned up as usual" in output
+    )
+    assert "1 failed, 1 passed" in output
+    assert not _exists(client, "faults-os-exit")
+
+
+def test_sweep_removes_only_what_came_after_a_dead_runs_claim(
+    docker_host: str,
+    client: docker.DockerClient,
+    harness_image: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv(runs.RUNS_DIR, str(tmp_path))
+    api = cleanup.client_for(docker_host)
+    before = runs.to_json(cleanup.snapshot(api))
+    api.close()
+    dead = runs.Record(12345678, "0", docker_host, before, "docs/x.md:7")  # above pid_max
+    alive = runs.Record(os.getpid(), runs._start_time(os.getpid()) or "", docker_host, before)
+    (tmp_path / "dead.json").write_text(json.dumps(dead.__dict__))
+    (tmp_path / "alive.json").write_text(json.dumps(alive.__dict__))
+    created = client.containers.create(harness_image, "true", name="faults-swept")
+    said = runs.sweep(ROOT, docker_host)
+    assert said[0] == "run 12345678 ended without cleaning up during docs/x.md:7"
+    assert f"removed container {created.id[:12]} left by run 12345678" in said
+    assert not _exists(client, "faults-swept")
+    assert not (tmp_path / "dead.json").exists() and (tmp_path / "alive.json").exists()
+
+
+def test_a_dead_daemon_is_one_clear_line(tmp_path: Path) -> None:
+    gone = Daemon("unix:///nonexistent/docker.sock", "lab")
+    page = PageRun(tmp_path / "page.md", tmp_path, gone)
+    with pytest.raises(ExampleFailed) as failed:
+        page.begin()
+    message = str(failed.value)
+    assert "\n" not in message
+    assert message.startswith("the Docker daemon at unix:///nonexistent/docker.sock does not")
+    assert "`make lab` restarts it" in message
+    page.finish()
+
+
+def test_two_concurrent_runs_on_one_daemon_take_turns(
+    docker_host: str, client: docker.DockerClient, harness_image: str, tmp_path: Path
+) -> None:
+    lab = tmp_path / "lab"
+    lab.mkdir()
+    (lab / "lab.json").write_text(json.dumps({"daemons": [docker_host]}))
+    env = {**_env(docker_host, tmp_path), "LAB_DIR": str(lab)}
+    env.pop("DOCS_DOCKER_HOST")  # both pick the lab's only daemon, as two `make test` would
+    page = PAGES / "_collide.md"
+    page.write_text(
+        "# Two runs, one name\n\n```shell\n"
+        f"$ docker run -d --name faults-collide {harness_image} sleep 30\n...\n"
+        "$ sleep 2\n"
+        "$ docker rm -f faults-collide\nfaults-collide\n```\n"
+    )
+    try:
+        both = [_pytest(page, env), _pytest(page, env)]
+        outputs = [run.communicate(timeout=300)[0] for run in both]
+    finally:
+        page.unlink()
+    for run, output in zip(both, outputs, strict=True):
+        assert run.returncode == 0, output
+    waited = [o for o in outputs if f"waiting for another run to finish with {docker_host}" in o]
+    assert len(waited) == 1, outputs
