@@ -16,7 +16,11 @@ BROKEN = {
         "unclosed ``` fence opened here",
     ),
     "directive.md": ("<!-- test: skipp 오타 -->\n```shell\n$ true\n```\n", 1, "unknown directive"),
-    "timeout.md": ("\n<!-- test: timeout inf -->\n```shell\n$ true\n```\n", 2, "at most 3600"),
+    "timeout.md": (
+        "\n<!-- test: timeout inf -->\n```shell\n$ true\n```\n",
+        2,
+        "timeout must be a positive number of seconds, at most 3600: 'inf'",
+    ),
 }
 
 

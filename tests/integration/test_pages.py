@@ -84,8 +84,8 @@ def test_a_long_wrong_output_gives_a_short_diff_and_the_whole_output(run_page: A
     assert result.status == 1, result.output
     assert "pages/big_output.md:6: output differs from the page" in result.output
     assert f"... and {2 + 99_999 - 40} more changed lines not shown" in result.output
-    assert "-99999\n+2\n" in result.output  # the first 40 changes: 2 removed, 38 added
-    assert "+39\n" in result.output and "+40\n" not in result.output
+    assert "-line 99999\n+line 2\n" in result.output  # the first 40: 2 removed, 38 added
+    assert "+line 39\n" in result.output and "+line 40\n" not in result.output
     saved = result.artifacts / "outputs" / "tests__integration__pages__big_output.md-6.txt"
     assert f"full output: {saved}" in result.output
-    assert saved.read_text().split("\n")[:-1] == [str(n) for n in range(1, 100_001)]
+    assert saved.read_text().split("\n")[:-1] == [f"line {n}" for n in range(1, 100_001)]
