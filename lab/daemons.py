@@ -14,7 +14,7 @@ from pathlib import Path
 
 import docker
 
-from lab import ca, procs
+from lab import ca, procs, reap
 from lab.paths import HOSTS, LAB_DIR, MIRROR, DaemonSpec
 
 HOSTS_FILE = LAB_DIR / "config" / "hosts"
@@ -49,6 +49,7 @@ def _config(daemon: DaemonSpec) -> Path:
 
 def start(daemon: DaemonSpec, fresh: bool) -> None:
     """Start ``daemon``; with ``fresh`` its data-root starts empty (no image loaded)."""
+    reap.leftovers(daemon)  # a dead predecessor's containers: while its data-root lists them
     if fresh and daemon.data_root.exists():
         shutil.rmtree(daemon.data_root)
     # A daemon that died (kill -9) leaves its pidfile and its containerd, whose own pidfile and

@@ -1,0 +1,97 @@
+"""A lab dockerd killed with a running container: `make lab` leaves no process of that
+container, no veth on the bridge and no address in use twice.
+
+Runs alone with the other lifecycle tests (`make test-lab-lifecycle`): it restarts a daemon.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from lab import daemons, procs, reap
+from lab.paths import page_daemons
+
+pytestmark = pytest.mark.lab
+
+
+def _up() -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "lab", "up"], capture_output=True, text=True, timeout=900
+    )
+
+
+def _address_holders(address: str) -> list[str]:
+    """Network namespaces (by a process in each) where ``address`` is configured."""
+    holders: dict[str, str] = {}
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            holders.setdefault(os.readlink(proc / "ns" / "net"), proc.name)
+        except OSError:
+            continue
+    found = []
+    for namespace, pid in holders.items():
+        shown = subprocess.run(
+            ["nsenter", "-t", pid, "-n", "ip", "-o", "-4", "addr", "show"],
+            capture_output=True,
+            text=True,
+        ).stdout
+        if f" {address}/" in shown:
+            found.append(namespace)
+    return found
+
+
+@pytest.fixture(autouse=True)
+def lab_back_up() -> object:
+    if os.environ.get("DOCS_DOCKER", "lab") != "lab":
+        pytest.skip("DOCS_DOCKER=own: there is no lab daemon to kill")
+    yield
+    assert _up().returncode == 0
+
+
+def test_a_killed_daemon_leaves_no_process_veth_or_address() -> None:
+    daemon = page_daemons()[0]
+    client = daemons.client(daemon, timeout=60)
+    if not client.images.list(name="debian"):
+        client.images.pull("debian", tag="latest")
+    container = client.containers.run("debian:latest", "sleep 1000", detach=True)
+    container.reload()
+    pid = container.attrs["State"]["Pid"]
+    address = container.attrs["NetworkSettings"]["IPAddress"]
+    client.close()
+    assert reap.bridge_ports(daemon), "the container's veth is on the bridge"
+
+    dockerd = procs.running_pid(daemon.name)
+    assert dockerd is not None
+    os.kill(dockerd, signal.SIGKILL)
+    procs.wait_gone([dockerd])
+
+    up = _up()
+    assert up.returncode == 0, up.stdout + up.stderr
+    assert f"lab: {daemon.name} had died: killed " in up.stdout
+    deadline = time.monotonic() + 10
+    while Path(f"/proc/{pid}").exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not Path(f"/proc/{pid}").exists(), "the container's process survived"
+    assert reap.bridge_ports(daemon) == []
+    assert _address_holders(address) == []
+
+    client = daemons.client(daemon, timeout=60)
+    try:
+        client.images.pull("debian", tag="latest")
+        fresh = client.containers.run("debian:latest", "sleep 1000", detach=True)
+        fresh.reload()
+        assert fresh.attrs["NetworkSettings"]["IPAddress"] == address  # free again, and
+        assert len(_address_holders(address)) == 1  # held once
+        fresh.remove(force=True)
+        client.images.remove("debian:latest")
+    finally:
+        client.close()
