@@ -23,7 +23,8 @@ from requests.exceptions import RequestException
 from sybil import Example
 
 from docharness import artifacts, cleanup, runs
-from docharness.daemon import Daemon
+from docharness.boundary import lab_hidden
+from docharness.daemon import Daemon, lab_file
 from docharness.diagnose import causes
 from docharness.directives import seconds
 from docharness.interactive import Login, Session, SessionError, is_interactive
@@ -72,7 +73,7 @@ class PageRun:
     _finished: bool = False
 
     def __post_init__(self) -> None:
-        self.shell = PageShell(self.workdir, self.daemon.host)
+        self.shell = PageShell(self.workdir, self.daemon.host, _hidden(self.daemon))
         _unfinished.add(self)
 
     def __hash__(self) -> int:
@@ -124,6 +125,16 @@ class PageRun:
 
 
 _unfinished: set[PageRun] = set()
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _hidden(daemon: Daemon) -> list[Path]:
+    """What the page's shell must not see (docharness.boundary), for this daemon."""
+    lab_dir = lab_file(ROOT, os.environ).parent
+    socket = Path(daemon.host[7:]) if daemon.host.startswith("unix://") else None
+    return lab_hidden(ROOT, lab_dir, socket)
+
+
 # A daemon that died or went away: docker-py raises these (a requests error underneath).
 DAEMON_GONE = (DockerException, RequestException)
 

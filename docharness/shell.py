@@ -29,8 +29,11 @@ import shutil
 import signal
 import subprocess
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+
+from docharness.boundary import View, mount_script
 
 DEFAULT_TIMEOUT = 60.0
 
@@ -60,7 +63,9 @@ done
 
 # PID 1 of the page's PID namespace: it starts the login shell as PID 1000 (ns_last_pid is
 # the last PID given out) and waits for it. An async command reads /dev/null unless told.
-_INIT = "echo 999 >/proc/sys/kernel/ns_last_pid; exec -a -bash bash <&0 & wait $!"
+# Between the two, the mount view (docharness.boundary) is set up, failing loudly.
+_INIT = "echo 999 >/proc/sys/kernel/ns_last_pid\nset -e\n{view}\nset +e\n"
+_INIT += "exec -a -bash bash <&0 & wait $!"
 
 PASSTHROUGH = ("PATH", "http_proxy", "https_proxy", "no_proxy", "HTTP_PROXY", "HTTPS_PROXY")
 
@@ -141,10 +146,11 @@ def _children(pid: int) -> list[tuple[int, int]]:
 _NAMESPACE = ("unshare", "--pid", "--fork", "--mount-proc", "--kill-child", "--")
 
 
-def _shell_command() -> list[str]:
-    """A login bash; where we may, the PID 1 of a new PID namespace that starts one."""
+def _shell_command(view: View) -> list[str]:
+    """A login bash; where we may, the PID 1 of new PID and mount namespaces that starts one
+    with the page's view of the filesystem."""
     if _may_unshare():
-        return [*_NAMESPACE, "bash", "-c", _INIT]
+        return [*_NAMESPACE, "bash", "-c", _INIT.format(view=mount_script(view))]
     return ["bash", "-c", "exec -a -bash bash"]
 
 
@@ -183,8 +189,9 @@ def _die_with_parent() -> None:
 class PageShell:
     """A bash process kept for the page; started on first use."""
 
-    def __init__(self, workdir: Path, docker_host: str) -> None:
+    def __init__(self, workdir: Path, docker_host: str, hidden: Sequence[Path] = ()) -> None:
         self.workdir = workdir
+        self.view = View(workdir, tuple(hidden))
         self.env = page_environment(workdir, docker_host)
         self._proc: subprocess.Popen[bytes] | None = None
         self._token = ""
@@ -205,7 +212,7 @@ class PageShell:
         self._token = "__docharness_" + secrets.token_hex(8)
         self._pending = b""
         self._proc = proc = subprocess.Popen(
-            _shell_command(),
+            _shell_command(self.view),
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,

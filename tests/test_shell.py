@@ -135,3 +135,53 @@ def test_without_a_namespace_it_is_a_plain_login_shell(
         assert Path(f"/proc/{pid}/cmdline").read_bytes() == b"-bash\0"  # a host PID
     finally:
         plain.close()
+
+
+# ---- the page's view of the filesystem ------------------------------------------------------
+
+needs_namespaces = pytest.mark.skipif(
+    not shell_module._may_unshare(),
+    reason="a mount namespace needs root, and a host that allows it",
+)
+
+
+@needs_namespaces
+def test_only_the_pages_folder_is_writable(tmp_path: Path) -> None:
+    workdir, elsewhere = tmp_path / "page", tmp_path / "elsewhere"
+    workdir.mkdir()
+    elsewhere.mkdir()
+    page = PageShell(workdir, "unix:///nonexistent.sock")
+    try:
+        refused = page.run(f"touch {elsewhere}/marker")
+        assert refused.status == 1 and "Read-only file system" in refused.output
+        assert not (elsewhere / "marker").exists()
+        assert page.run("touch ~/memo && mkdir sub && echo hi > sub/note && pwd").lines == [
+            str(workdir)
+        ]
+        assert (workdir / "sub" / "note").read_text() == "hi\n"
+        terminal = page.another_terminal()  # a second terminal sees the same view
+        probe = [*terminal.enter, "sh", "-c", f"touch {elsewhere}/other 2>&1; touch ok2"]
+        done = subprocess.run(probe, cwd=terminal.cwd, capture_output=True, text=True)
+        assert "Read-only file system" in done.stdout, done
+        assert (workdir / "ok2").exists() and not (elsewhere / "other").exists()
+    finally:
+        page.close()
+
+
+@needs_namespaces
+def test_hidden_paths_read_as_empty(tmp_path: Path) -> None:
+    secrets = tmp_path / "secrets"
+    secrets.mkdir()
+    (secrets / "login.json").write_text('{"password": "hunter2"}')
+    other = tmp_path / "run" / "lab1"
+    other.mkdir(parents=True)
+    (other / "docker.sock").write_text("")
+    workdir = tmp_path / "page"
+    workdir.mkdir()
+    page = PageShell(workdir, "unix:///nonexistent.sock", [secrets / "login.json", other])
+    try:
+        assert page.run(f"cat {secrets}/login.json; ls -A {other}; echo end").lines == ["end"]
+        assert page.run(f"touch {other}/x").status == 1
+    finally:
+        page.close()
+    assert (secrets / "login.json").read_text() == '{"password": "hunter2"}'  # host: as it was

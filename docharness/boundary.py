@@ -1,0 +1,85 @@
+"""What a page's shell may see and change: the mount view its namespace is given.
+
+The page shell (as root, where namespaces are allowed) runs in a mount namespace of its own.
+There the page's folder is the only writable place: every other mount is remounted read-only
+(per mount, in that namespace only: the host's mounts are untouched). Some paths are hidden:
+the lab's secrets (keys, the login, htpasswd; the certificates stay), the other lab daemons'
+folders (their sockets), the daemons' exec-roots, the checkout's ``.git`` and the other
+worktrees of the repository, and the home folder of the user running the tests.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+# The lab's per-machine folder of exec-roots (containerd sockets): lab.paths.MACHINE_RUN.
+MACHINE_RUN = Path("/run/doclab")
+
+
+@dataclass(frozen=True)
+class View:
+    """The page shell's view: the one writable folder and the paths it must not read."""
+
+    writable: Path
+    hidden: tuple[Path, ...] = ()
+
+
+def lab_hidden(root: Path, lab_dir: Path, socket: Path | None) -> list[Path]:
+    """The paths a page must not read, of those that exist.
+
+    ``socket`` is the page's own daemon's socket: its folder stays visible, the other lab
+    daemons' folders beside it do not.
+    """
+    hidden: list[Path] = []
+    secrets = lab_dir / "secrets"
+    if secrets.is_dir():
+        hidden += [p for p in sorted(secrets.iterdir()) if p.suffix != ".crt"]
+    run = lab_dir / "run"
+    if socket is not None and run.is_dir():
+        own = socket.parent
+        hidden += [p for p in sorted(run.iterdir()) if p.is_dir() and p != own]
+    hidden += [MACHINE_RUN, root / ".git", *_other_worktrees(root)]
+    home = Path(os.path.expanduser("~"))
+    keep = (root, lab_dir)
+    if home != Path("/") and not any(k == home or home in k.parents for k in keep):
+        hidden.append(home)
+    return [p for p in hidden if p.exists() or p.is_symlink()]
+
+
+def _other_worktrees(root: Path) -> list[Path]:
+    try:
+        done = subprocess.run(
+            ["git", "-C", str(root), "worktree", "list", "--porcelain"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return []
+    trees = [Path(line[9:]) for line in done.stdout.splitlines() if line.startswith("worktree ")]
+    return [tree for tree in trees if tree.resolve() != root.resolve()]
+
+
+def mount_script(view: View) -> str:
+    """Shell commands, run as PID 1 of the page's namespaces before the page shell starts."""
+    writable = shlex.quote(str(view.writable))
+    lines = [f"mount --bind {writable} {writable}"]
+    for path in view.hidden:
+        quoted = shlex.quote(str(path))
+        if path.is_dir() and not path.is_symlink():
+            lines.append(f"mount -t tmpfs -o ro,size=4k,mode=0555 doclab-hidden {quoted}")
+        else:
+            lines.append(f"mount --bind /dev/null {quoted}")
+    # Every mount but the page's folder read-only (mountinfo escapes spaces as \040).
+    lines.append(
+        "while read -r _ _ _ _ point _; do point=$(printf '%b' \"$point\"); "
+        f'[ "$point" = {writable} ] || mount -o remount,bind,ro "$point" 2>/dev/null; '
+        "done </proc/self/mountinfo"
+    )
+    # Our directory was entered before the bind mount covered it: enter the mount itself.
+    lines.append(f"cd {writable}")
+    return "\n".join(lines)

@@ -1,0 +1,46 @@
+"""Which paths a page's shell must not see."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+from docharness.boundary import View, lab_hidden, mount_script
+
+
+def test_the_lab_secrets_and_other_daemons_are_hidden_not_the_certificates(
+    tmp_path: Path,
+) -> None:
+    root, lab = tmp_path / "checkout", tmp_path / "checkout" / ".cache" / "lab"
+    secrets, run = lab / "secrets", lab / "run"
+    for folder in (secrets, run / "lab0", run / "lab1", root / ".git"):
+        folder.mkdir(parents=True)
+    for name in ("ca.crt", "server.key", "token.key", "login.json", "htpasswd"):
+        (secrets / name).write_text("x")
+    (run / "mirror.pid").write_text("1 docker-registry")
+    hidden = lab_hidden(root, lab, run / "lab0" / "docker.sock")
+    names = {p.relative_to(tmp_path).as_posix() for p in hidden if tmp_path in p.parents}
+    assert names == {
+        "checkout/.cache/lab/secrets/htpasswd",
+        "checkout/.cache/lab/secrets/login.json",
+        "checkout/.cache/lab/secrets/server.key",
+        "checkout/.cache/lab/secrets/token.key",
+        "checkout/.cache/lab/run/lab1",
+        "checkout/.git",
+    }
+
+
+def test_other_worktrees_are_hidden(tmp_path: Path) -> None:
+    main, other = tmp_path / "main", tmp_path / "other"
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@t"]
+    subprocess.run([*git, "init", "-q", str(main)], check=True)
+    subprocess.run([*git, "-C", str(main), "commit", "-q", "--allow-empty", "-m", "x"], check=True)
+    subprocess.run([*git, "-C", str(main), "worktree", "add", "-q", str(other)], check=True)
+    assert other in lab_hidden(main, tmp_path / "lab", None)
+    assert main not in lab_hidden(main, tmp_path / "lab", None)
+
+
+def test_the_script_quotes_paths(tmp_path: Path) -> None:
+    odd = tmp_path / "a b; rm -rf x"
+    script = mount_script(View(odd, (odd / "s",)))
+    assert f"mount --bind '{odd}' '{odd}'" in script
