@@ -20,7 +20,7 @@ from pathlib import Path
 import docker
 from docker.errors import APIError, BuildError
 
-from lab import ca, daemons, network
+from lab import ca, daemons, network, registries
 from lab.paths import BUILDER, CATALOGUE, LAB_DIR, MIRROR, PYPI, RECIPES
 
 BASE_TAR = LAB_DIR / "base" / "bookworm.tar"
@@ -116,8 +116,9 @@ def build_all() -> None:
     try:
         client = daemons.client(BUILDER, timeout=900)
         _import_base(client)
-        with ThreadPoolExecutor(PARALLEL) as pool:
-            failures = [f for f in pool.map(lambda r: _build_one(client, r), todo) if f]
+        with registries.seeding() as seed, ThreadPoolExecutor(PARALLEL) as pool:
+            built = pool.map(lambda r: _build_one(client, r, seed), todo)
+            failures = [f for f in built if f]
         _write_catalogue(client)
     finally:
         daemons.stop(BUILDER)
@@ -134,8 +135,8 @@ def _import_base(client: docker.DockerClient) -> None:
             client.api.import_image_from_data(tar, repository="lab/base", tag="bookworm")
 
 
-def _build_one(client: docker.DockerClient, recipe: Recipe) -> str | None:
-    """Build, tag and push one recipe; return an error text naming it, or None."""
+def _build_one(client: docker.DockerClient, recipe: Recipe, seed: tuple[str, int]) -> str | None:
+    """Build, tag and push one recipe (to the ``seed`` registry); an error text naming it."""
     started = time.monotonic()
     shutil.copyfile(ca.TRUST_BUNDLE, recipe.folder / "trust-bundle.crt")
     try:
@@ -149,7 +150,7 @@ def _build_one(client: docker.DockerClient, recipe: Recipe) -> str | None:
         )
         for reference in recipe.tags:
             repo, tag = repository(reference)
-            target = f"{MIRROR[0]}:{MIRROR[1]}/{repo}"
+            target = f"{seed[0]}:{seed[1]}/{repo}"
             image.tag(target, tag)
             for line in client.images.push(target, tag, stream=True, decode=True):
                 if "error" in line:

@@ -1,6 +1,8 @@
 """The registries that answer for Docker Hub and gcr.io, all on one shared storage folder.
 
-- mirror: anonymous http on loopback: the daemons' ``registry-mirrors``, where images are seeded;
+- mirror: anonymous http on loopback, read-only: the daemons' ``registry-mirrors``;
+- seed: the same storage, writable, on the next port: up only while ``make lab`` pushes the
+  images it built (pages, which run on the host's loopback too, cannot write the mirror);
 - hub: ``registry-1.docker.io``, TLS and bearer tokens from ``auth.docker.io`` as on Docker Hub:
   anonymous pulls, ``docker login``/``docker push`` with the htpasswd account;
 - gcr: ``gcr.io``, TLS, anonymous and read-only;
@@ -10,11 +12,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import secrets
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 import bcrypt
@@ -38,7 +42,7 @@ HTPASSWD = SECRETS / "htpasswd"
 # bcrypt cost 5: the registry checks the password on every request of a push; cost 12 costs seconds.
 BCRYPT_ROUNDS = 5
 SERVERS = ("mirror", "hub", "gcr", "index", "pypi")
-HTTP_SERVERS = {"mirror", "pypi"}
+HTTP_SERVERS = {"mirror", "pypi", "seed"}
 PYTHON_SERVERS = {"index": "lab.index", "pypi": "lab.pypi"}
 
 
@@ -85,8 +89,23 @@ def _config(name: str, addr: tuple[str, int], tls: bool, auth: bool, readonly: b
     return path
 
 
+SEED = (MIRROR[0], MIRROR[1] + 1)
+
+
 def addresses() -> dict[str, tuple[str, int]]:
-    return {"mirror": MIRROR, "hub": HUB, "gcr": GCR, "index": INDEX, "pypi": PYPI}
+    return {"mirror": MIRROR, "hub": HUB, "gcr": GCR, "index": INDEX, "pypi": PYPI, "seed": SEED}
+
+
+@contextlib.contextmanager
+def seeding() -> Iterator[tuple[str, int]]:
+    """The writable registry for the images the lab built, for as long as they are pushed."""
+    procs.stop("seed")
+    procs.start("seed", _argv("seed"), "docker-registry")
+    try:
+        _wait_ready("seed")
+        yield SEED
+    finally:
+        procs.stop("seed")
 
 
 def start_missing() -> list[str]:
@@ -113,7 +132,8 @@ def _argv(name: str) -> list[str]:
     if name in PYTHON_SERVERS:
         return [sys.executable, "-m", PYTHON_SERVERS[name]]
     tls, auth, readonly = {
-        "mirror": (False, False, False),
+        "mirror": (False, False, True),
+        "seed": (False, False, False),
         "hub": (True, True, False),
         "gcr": (True, False, True),
     }[name]
@@ -147,5 +167,5 @@ def _wait_ready(name: str, timeout: float = 15.0) -> None:
 
 
 def stop_all() -> None:
-    for name in SERVERS:
+    for name in (*SERVERS, "seed"):
         procs.stop(name)

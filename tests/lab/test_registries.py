@@ -153,3 +153,14 @@ def test_mysql_starts_with_a_root_password(docker: Docker) -> None:
     query = docker("exec", "db", "mysql", "-uroot", "-psecret", "-N", "-e", "SELECT 1+1")
     assert query.returncode == 0, query.stderr
     assert query.stdout.strip() == "2"
+
+
+def test_the_mirror_is_read_only_to_pages(lab_state: dict[str, object]) -> None:
+    from lab import build
+    from lab.paths import MIRROR
+
+    upload = f"http://{MIRROR[0]}:{MIRROR[1]}/v2/library/debian/blobs/uploads/"
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(urllib.request.Request(upload, method="POST"), timeout=10)
+    assert refused.value.code == 405, refused.value.read()
+    assert build.in_registry("debian:latest")  # reading goes on
