@@ -5,7 +5,10 @@ shared DOCKER chains and break a system daemon's published ports). Containers ne
 registries and the lab's PyPI are host addresses, and ``-p`` goes through docker-proxy. The lab
 turns IPv4 forwarding on, as dockerd does (else every ``docker run`` warns "IPv4 forwarding is
 disabled"), and its chain rejects forwarded traffic between its subnets and anywhere else, so
-containers stay offline. ``down`` restores the forwarding setting it found.
+containers stay offline, and between two daemons' subnets, so a page's containers never reach
+another worker's. A second chain on INPUT lets containers reach the host only at the lab's PyPI
+(and answer what the host opened, e.g. docker-proxy's connections for ``-p``): not the other
+services the host runs. ``down`` restores the forwarding setting it found.
 """
 
 from __future__ import annotations
@@ -14,12 +17,14 @@ import ipaddress
 import json
 import subprocess
 
-from lab.paths import INSTANCE, LAB_NETS, MACHINE_RUN, DaemonSpec
+from lab.paths import BUILDER, INSTANCE, LAB_NETS, MACHINE_RUN, PYPI, DaemonSpec, page_daemons
 
 CHAIN = "DOCLAB-FWD" if INSTANCE == 0 else f"DOCLAB{INSTANCE}-FWD"
+# What containers may send to the host itself: the lab's PyPI, and answers; nothing else.
+INPUT_CHAIN = "DOCLAB-IN" if INSTANCE == 0 else f"DOCLAB{INSTANCE}-IN"
 # An older lab's masquerade rules (instance 0 only existed then): removed on down too.
 OLD_NAT_CHAIN = "DOCLAB-NAT"
-OUR_CHAINS = (CHAIN, OLD_NAT_CHAIN) if INSTANCE == 0 else (CHAIN,)
+OUR_CHAINS = (CHAIN, INPUT_CHAIN) + ((OLD_NAT_CHAIN,) if INSTANCE == 0 else ())
 TABLES = ("filter", "nat")
 IP_FORWARD = "/proc/sys/net/ipv4/ip_forward"
 # Machine-wide: the first lab up notes the setting it found, the last one down puts it back.
@@ -71,16 +76,37 @@ def ensure_forwarding() -> None:
         FORWARD_BEFORE.write_text(before)
         with open(IP_FORWARD, "w") as setting:
             setting.write("1")
-    if _run("iptables", "-S", CHAIN, check=False).returncode == 0:
-        return
-    _run("iptables", "-N", CHAIN)
-    _run("iptables", "-I", "FORWARD", "-j", CHAIN)
-    for source in LAB_NETS:
-        for destination in LAB_NETS:
-            _run("iptables", "-A", CHAIN, "-s", source, "-d", destination, "-j", "ACCEPT")
+    # Filled afresh each time, so a lab started by an older checkout gets today's rules.
+    _fresh_chain(CHAIN, "FORWARD")
+    for daemon in [*page_daemons(), BUILDER]:  # a daemon's containers reach only each other
+        for source in own_nets(daemon):
+            for destination in own_nets(daemon):
+                _run("iptables", "-A", CHAIN, "-s", source, "-d", destination, "-j", "ACCEPT")
     for net in LAB_NETS:
         for way in ("-s", "-d"):
             _run("iptables", "-A", CHAIN, way, net, "-j", "REJECT")
+    _fresh_chain(INPUT_CHAIN, "INPUT")
+    for net in LAB_NETS:
+        accept = ("iptables", "-A", INPUT_CHAIN, "-s", net)
+        _run(*accept, "-m", "conntrack", "--ctstate", "ESTABLISHED,RELATED", "-j", "ACCEPT")
+        _run(*accept, "-d", PYPI[0], "-p", "tcp", "--dport", str(PYPI[1]), "-j", "ACCEPT")
+        _run("iptables", "-A", INPUT_CHAIN, "-s", net, "-j", "REJECT")
+
+
+def own_nets(daemon: DaemonSpec) -> list[str]:
+    """The daemon's bridge subnet and the pool of its user-defined networks."""
+    bridge = ipaddress.ip_network(daemon.bridge_cidr, strict=False)
+    return [str(bridge), daemon.pool]
+
+
+def _fresh_chain(chain: str, hook: str) -> None:
+    """``chain`` empty and jumped to from the top of ``hook``."""
+    if _run("iptables", "-S", chain, check=False).returncode == 0:
+        _run("iptables", "-F", chain)
+    else:
+        _run("iptables", "-N", chain)
+    if _run("iptables", "-C", hook, "-j", chain, check=False).returncode != 0:
+        _run("iptables", "-I", hook, "-j", chain)
 
 
 def remove_forwarding() -> None:

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import http.client
+import socket
 import ssl
 import subprocess
 from pathlib import Path
 
 import pytest
 
-from lab import ca, network, procs
-from lab.paths import GCR, HUB, INDEX, LAB_NETS, PYPI
+from docharness import runs
+from lab import ca, daemons, network, procs
+from lab.paths import GCR, HUB, INDEX, LAB_NETS, PYPI, REPO, page_daemons
 from tests.lab.conftest import Docker
 
 pytestmark = pytest.mark.lab
@@ -84,3 +86,48 @@ def test_pypi_proxy_answers_as_pypi_org_and_refuses_other_hosts(
     tunnel.request("GET", "/simple/six/")
     page = tunnel.getresponse().read().decode()
     assert "https://files.pythonhosted.org/packages/six-1.17.0-py2.py3-none-any.whl#sha256=" in page
+
+
+REACH = "exec 3<>/dev/tcp/{0}/{1} && echo reached"
+
+
+def test_containers_reach_no_other_host_service(docker: Docker) -> None:
+    with socket.create_server(("0.0.0.0", 0)) as listener:  # a host service on every address
+        port = listener.getsockname()[1]
+        gateway = docker(
+            "network", "inspect", "bridge", "-f", "{{(index .IPAM.Config 0).Gateway}}"
+        ).stdout.strip()
+        probe = docker("run", "--rm", "debian:latest", "bash", "-c", REACH.format(gateway, port))
+    assert probe.stdout.strip() == "", probe.stdout
+    assert "Connection refused" in probe.stderr, probe.stderr
+
+
+def test_containers_of_two_daemons_do_not_reach_each_other(
+    docker: Docker, docker_host: str
+) -> None:
+    others = [d for d in page_daemons() if f"unix://{d.socket}" != docker_host]
+    if not others:
+        pytest.skip("the lab has one daemon (LAB_DAEMONS=1): there is no other daemon")
+    other = others[0]
+    lock = runs._lock(REPO, f"unix://{other.socket}", wait=False)
+    if lock is None:
+        pytest.skip(f"{other.name} is in use by another run or worker: not touched")
+    client = daemons.client(other, timeout=120)
+    had = {tag for image in client.images.list() for tag in image.tags}
+    try:
+        client.images.pull("python", tag="3")
+        server = client.containers.run("python:3", "python3 -m http.server 8000", detach=True)
+        server.reload()
+        address = server.attrs["NetworkSettings"]["IPAddress"]
+        reach = ["bash", "-c", f"sleep 2; {REACH.format(address, 8000)}"]
+        same = client.containers.run("python:3", reach, remove=True)  # the server listens
+        probe = docker("run", "--rm", "python:3", *reach)
+        server.remove(force=True)
+        if "python:3" not in had:
+            client.images.remove("python:3")
+    finally:
+        client.close()
+        lock.close()
+    assert same.strip() == b"reached"
+    assert probe.stdout.strip() == "", probe.stdout
+    assert "Connection refused" in probe.stderr, probe.stderr
