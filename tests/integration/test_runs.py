@@ -196,3 +196,31 @@ def test_two_concurrent_runs_on_one_daemon_take_turns(
         assert run.returncode == 0, output
     waited = [o for o in outputs if f"waiting for another run to finish with {docker_host}" in o]
     assert len(waited) == 1, outputs
+
+
+def test_make_lab_sweeps_what_dead_runs_left(
+    docker_host: str, client: docker.DockerClient, harness_image: str, tmp_path: Path
+) -> None:
+    env = _env(docker_host, tmp_path)
+    folder = tmp_path / "runs"
+    folder.mkdir()
+    api = cleanup.client_for(docker_host)
+    before = runs.to_json(cleanup.snapshot(api))
+    api.close()
+    dead = runs.Record(12345678, "0", docker_host, before, "docs/y.md:9")
+    (folder / "12345678.json").write_text(json.dumps(dead.__dict__))
+    created = client.containers.create(harness_image, "true", name="faults-swept")
+    done = subprocess.run(
+        [sys.executable, "-m", "docharness.runs"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == [
+        "docharness: run 12345678 ended without cleaning up during docs/y.md:9",
+        f"docharness: removed container {created.id[:12]} left by run 12345678",
+    ]
+    assert not _exists(client, "faults-swept")
