@@ -18,6 +18,7 @@ from pathlib import Path
 
 # The lab's per-machine folder of exec-roots (containerd sockets): lab.paths.MACHINE_RUN.
 MACHINE_RUN = Path("/run/doclab")
+LAST_PID = "/proc/sys/kernel/ns_last_pid"
 
 
 @dataclass(frozen=True)
@@ -67,8 +68,11 @@ def _other_worktrees(root: Path) -> list[Path]:
 def mount_script(view: View) -> str:
     """Shell commands, run as PID 1 of the page's namespaces before the page shell starts."""
     writable = shlex.quote(str(view.writable))
-    lines = [f"mount --bind {writable} {writable}"]
-    for path in view.hidden:
+    # The page's folder stays writable, and so does the PID counter of the page's own PID
+    # namespace (the shell's init sets it last); the rest of /proc/sys is the host's.
+    lines = [f"mount --bind {writable} {writable}", f"mount --bind {LAST_PID} {LAST_PID}"]
+    # A hidden folder that holds the page's own (a test's HOME) would hide the page too.
+    for path in (h for h in view.hidden if h != view.writable and h not in view.writable.parents):
         quoted = shlex.quote(str(path))
         if path.is_dir() and not path.is_symlink():
             lines.append(f"mount -t tmpfs -o ro,size=4k,mode=0555 doclab-hidden {quoted}")
@@ -76,10 +80,12 @@ def mount_script(view: View) -> str:
             lines.append(f"mount --bind /dev/null {quoted}")
     # Every mount but the page's folder read-only (mountinfo escapes spaces as \040).
     lines.append(
-        "while read -r _ _ _ _ point _; do point=$(printf '%b' \"$point\"); "
-        f'[ "$point" = {writable} ] || mount -o remount,bind,ro "$point" 2>/dev/null; '
+        "while read -r _ _ _ _ point _; do printf -v point '%b' \"$point\"; "
+        f'case "$point" in {writable}|{LAST_PID}) ;; '
+        '*) mount -o remount,bind,ro "$point" 2>/dev/null ;; esac; '
         "done </proc/self/mountinfo"
     )
     # Our directory was entered before the bind mount covered it: enter the mount itself.
     lines.append(f"cd {writable}")
-    return "\n".join(lines)
+    failed = "echo 'docharness: cannot set up the view of the filesystem for the page' >&2"
+    return " &&\n".join(lines) + f" || {{ {failed}; exit 1; }}"

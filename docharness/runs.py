@@ -117,7 +117,9 @@ class Claim:
             self._save()
 
     def release(self) -> None:
-        """A clean end: the record goes, then the lock."""
+        """A clean end: the record goes, then the lock (only in the process that claimed)."""
+        if self._record is not None and self._record.pid != os.getpid():
+            return  # a forked child ending: the run goes on
         if self._record is not None:
             self._path.unlink(missing_ok=True)
             self._record = None

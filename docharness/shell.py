@@ -63,9 +63,9 @@ done
 
 # PID 1 of the page's PID namespace: it starts the login shell as PID 1000 (ns_last_pid is
 # the last PID given out) and waits for it. An async command reads /dev/null unless told.
-# Between the two, the mount view (docharness.boundary) is set up, failing loudly.
-_INIT = "echo 999 >/proc/sys/kernel/ns_last_pid\nset -e\n{view}\nset +e\n"
-_INIT += "exec -a -bash bash <&0 & wait $!"
+# First the mount view (docharness.boundary), which fails loudly; the view keeps ns_last_pid
+# writable, as the last thing done before the shell starts.
+_INIT = "{view}\necho 999 >/proc/sys/kernel/ns_last_pid; exec -a -bash bash <&0 & wait $!"
 
 PASSTHROUGH = ("PATH", "http_proxy", "https_proxy", "no_proxy", "HTTP_PROXY", "HTTPS_PROXY")
 
@@ -226,7 +226,7 @@ class PageShell:
         proc.stdin.write((preamble + _LOOP.format(token=self._token)).encode())
         proc.stdin.flush()
         output, pid = self._read_result(time.monotonic() + DEFAULT_TIMEOUT)
-        if pid is None:
+        if pid is None or self._proc is None:  # no sentinel, or it ended (status, not PID)
             self.close()
             raise RuntimeError(f"the page shell did not start: {output.strip()}")
         self._pid, self._host_pid = pid, _host_pid(proc.pid, pid)

@@ -185,3 +185,26 @@ def test_hidden_paths_read_as_empty(tmp_path: Path) -> None:
     finally:
         page.close()
     assert (secrets / "login.json").read_text() == '{"password": "hunter2"}'  # host: as it was
+
+
+@needs_namespaces
+def test_the_view_keeps_the_pid_counter_and_the_pages_folder_under_a_hidden_one(
+    tmp_path: Path,
+) -> None:
+    workdir = tmp_path / "home" / "page"  # a test's HOME, hidden, holding the page's folder
+    workdir.mkdir(parents=True)
+    page = PageShell(workdir, "unix:///nonexistent.sock", [tmp_path / "home"])
+    try:
+        assert page.pid == 1000  # the init's ns_last_pid, written after the view was set up
+        assert page.run("touch here && echo ok").lines == ["ok"]
+        sysctl = page.run("echo 1 > /proc/sys/net/ipv4/ip_forward")  # the host's setting
+        assert sysctl.status == 1 and "Read-only file system" in sysctl.output
+    finally:
+        page.close()
+
+
+@needs_namespaces
+def test_a_view_that_cannot_be_set_up_stops_the_shell_clearly(tmp_path: Path) -> None:
+    page = PageShell(tmp_path, "unix:///nonexistent.sock", [tmp_path / "no" / "such"])
+    with pytest.raises(RuntimeError, match="(?s)did not start: .*cannot set up the view"):
+        page.run("true")
