@@ -17,7 +17,7 @@ try:
 except ValueError as error:
     raise SystemExit(f"lab: {error}") from None
 
-from lab import build, claims, daemons, network, procs, registries  # noqa: E402
+from lab import build, claims, daemons, network, procs, pushed, registries  # noqa: E402
 from lab.paths import (  # noqa: E402
     BUILDER,
     EXEC_ROOT,
@@ -48,6 +48,8 @@ def up() -> None:
             _require_free_port(name, addr)
     registries.start_missing()
     build.build_all()
+    for name in pushed.forget():
+        print(f"lab: removed {name}, pushed to the registry by an earlier run", flush=True)
     network.ensure_forwarding()
     for daemon in specs:
         if not daemons.ping(daemon):

@@ -7,6 +7,7 @@ import secrets
 import socket
 import time
 import urllib.request
+from pathlib import Path
 
 import pytest
 
@@ -164,3 +165,16 @@ def test_the_mirror_is_read_only_to_pages(lab_state: dict[str, object]) -> None:
         urllib.request.urlopen(urllib.request.Request(upload, method="POST"), timeout=10)
     assert refused.value.code == 405, refused.value.read()
     assert build.in_registry("debian:latest")  # reading goes on
+
+
+def test_what_runs_pushed_is_forgotten_and_the_seeded_images_stay(
+    lab_state: dict[str, object], tmp_path: Path
+) -> None:
+    from lab import pushed
+
+    root = tmp_path / "repositories"
+    for name in ("library/debian", "google-samples/hello-app", "yhkim951107/web", "x/y/z"):
+        (root / name / "_manifests").mkdir(parents=True)
+    assert pushed.forget(root) == ["x/y/z", "yhkim951107/web"]
+    assert pushed.repositories(root) == ["google-samples/hello-app", "library/debian"]
+    assert "library/debian" in pushed.repositories()  # the lab's real storage
