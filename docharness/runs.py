@@ -100,7 +100,9 @@ class Claim:
 
     def start(self, root: Path) -> None:
         """Sweep what dead runs left on the daemon, then write our own record."""
-        self.swept = sweep(root, self.daemon.host)
+        # Only a lab daemon is the harness's own: on the user's Docker (DOCS_DOCKER=own),
+        # what appeared since a dead run began may well be the user's.
+        self.swept = sweep(root, self.daemon.host, remove=self.daemon.mode == "lab")
         api = cleanup.client_for(self.daemon.host)
         try:
             before = to_json(cleanup.snapshot(api))
@@ -143,14 +145,21 @@ def _records(root: Path) -> Iterator[tuple[Path, Record]]:
             continue  # half written by a process that died mid-write: the .tmp, never this
 
 
-def sweep(root: Path, host: str) -> list[str]:
-    """Remove what dead runs left on ``host`` (hold its lock); one sentence per finding."""
+def sweep(root: Path, host: str, remove: bool = True) -> list[str]:
+    """Remove what dead runs left on ``host`` (hold its lock); one sentence per finding.
+
+    Without ``remove`` the dead runs are only named.
+    """
     said: list[str] = []
     for path, record in _records(root):
         if record.daemon != host or _alive(record):
             continue
         where = f" during {record.block}" if record.block else ""
         said.append(f"run {record.pid} ended without cleaning up{where}")
+        if not remove:
+            said.append(f"what it left on {host} (your own Docker) is not removed: check it")
+            path.unlink(missing_ok=True)
+            continue
         removed: list[str] = []
         api = cleanup.client_for(host)
         try:
@@ -159,7 +168,7 @@ def sweep(root: Path, host: str) -> list[str]:
             api.close()
         said += [f"removed {what} left by run {record.pid}" for what in removed]
         said += problems
-        path.unlink(missing_ok=True)
+        path.unlink(missing_ok=True)  # only now: a sweep cut short is tried again
     return said
 
 

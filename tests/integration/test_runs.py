@@ -153,6 +153,12 @@ def test_sweep_removes_only_what_came_after_a_dead_runs_claim(
     (tmp_path / "dead.json").write_text(json.dumps(dead.__dict__))
     (tmp_path / "alive.json").write_text(json.dumps(alive.__dict__))
     created = client.containers.create(harness_image, "true", name="faults-swept")
+    (tmp_path / "own.json").write_text(json.dumps({**dead.__dict__, "daemon": "unix:///own"}))
+    assert runs.sweep(ROOT, "unix:///own", remove=False) == [
+        "run 12345678 ended without cleaning up during docs/x.md:7",
+        "what it left on unix:///own (your own Docker) is not removed: check it",
+    ]
+    assert not (tmp_path / "own.json").exists()
     said = runs.sweep(ROOT, docker_host)
     assert said[0] == "run 12345678 ended without cleaning up during docs/x.md:7"
     assert f"removed container {created.id[:12]} left by run 12345678" in said

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import http.client
+import ipaddress
 import socket
 import ssl
 import subprocess
@@ -129,5 +130,20 @@ def test_containers_of_two_daemons_do_not_reach_each_other(
         client.close()
         lock.close()
     assert same.strip() == b"reached"
+    assert probe.stdout.strip() == "", probe.stdout
+    assert "Connection refused" in probe.stderr, probe.stderr
+
+
+def test_the_other_daemons_subnet_is_refused_not_merely_unanswered(
+    docker: Docker, docker_host: str
+) -> None:
+    # Runs whatever the other daemon is doing: an address of its bridge that nobody holds.
+    # Forwarded there, it would fail as "No route to host" (no ARP answer); the lab's chain
+    # refuses it first, with "Connection refused".
+    others = [d for d in page_daemons() if f"unix://{d.socket}" != docker_host]
+    if not others:
+        pytest.skip("the lab has one daemon (LAB_DAEMONS=1): there is no other daemon")
+    subnet = ipaddress.ip_network(others[0].bridge_cidr, strict=False)
+    probe = docker("run", "--rm", "debian:latest", "bash", "-c", REACH.format(subnet[200], 80))
     assert probe.stdout.strip() == "", probe.stdout
     assert "Connection refused" in probe.stderr, probe.stderr
