@@ -49,9 +49,11 @@ def _env(host: str, tmp_path: Path) -> dict[str, str]:
     return env
 
 
-def _pytest(page: Path, env: dict[str, str]) -> subprocess.Popen[str]:
+def _pytest(
+    page: Path, env: dict[str, str], workers: tuple[str, ...] = ("-p", "no:xdist")
+) -> subprocess.Popen[str]:
     return subprocess.Popen(
-        [sys.executable, "-m", "pytest", str(page), "-p", "no:xdist", "-q", "-rw"],
+        [sys.executable, "-m", "pytest", str(page), *workers, "-q", "-rw"],
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,
@@ -108,12 +110,17 @@ def test_a_killed_run_is_swept_by_the_next_and_says_so(
     assert not list((tmp_path / "runs").glob("*.json"))  # the rerun's own record went too
 
 
+@pytest.mark.parametrize("workers", [("-p", "no:xdist"), ("-n", "1")], ids=["serial", "xdist"])
 def test_sigterm_cleans_up_as_ctrl_c_does(
-    docker_host: str, client: docker.DockerClient, harness_image: str, tmp_path: Path
+    docker_host: str,
+    client: docker.DockerClient,
+    harness_image: str,
+    tmp_path: Path,
+    workers: tuple[str, ...],
 ) -> None:
     page = _page("_terminated.md", "faults-term", harness_image)
     try:
-        run = _pytest(page, _env(docker_host, tmp_path))
+        run = _pytest(page, _env(docker_host, tmp_path), workers)
         _wait_for(client, "faults-term", run)
         run.send_signal(signal.SIGTERM)
         run.communicate(timeout=60)
