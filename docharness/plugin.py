@@ -256,7 +256,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def _terminated(signum: int, frame: FrameType | None) -> None:
+    """SIGTERM handler: the run stops as it does on Ctrl-C."""
     raise KeyboardInterrupt(f"signal {signum}")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if signal.getsignal(signal.SIGTERM) is _terminated:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def pytest_configure(config: pytest.Config) -> None:
