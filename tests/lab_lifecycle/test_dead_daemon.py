@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from docharness.daemon import Daemon
+from docharness.evaluator import PageRun
 from lab import daemons, procs, reap
 from lab.paths import page_daemons
 
@@ -57,7 +59,7 @@ def lab_back_up() -> object:
     assert _up().returncode == 0
 
 
-def test_a_killed_daemon_leaves_no_process_veth_or_address() -> None:
+def test_a_killed_daemon_leaves_no_process_veth_or_address(tmp_path: Path) -> None:
     daemon = page_daemons()[0]
     client = daemons.client(daemon, timeout=60)
     if not client.images.list(name="debian"):
@@ -69,10 +71,18 @@ def test_a_killed_daemon_leaves_no_process_veth_or_address() -> None:
     client.close()
     assert reap.bridge_ports(daemon), "the container's veth is on the bridge"
 
+    page = PageRun(tmp_path / "page.md", tmp_path, Daemon(f"unix://{daemon.socket}", "lab"))
+    page.begin()  # a page is running when its daemon dies
+
     dockerd = procs.running_pid(daemon.name)
     assert dockerd is not None
     os.kill(dockerd, signal.SIGKILL)
     procs.wait_gone([dockerd])
+    (problem,) = page.finish()  # one sentence, not a connection traceback
+    assert problem.startswith(f"the Docker daemon at unix://{daemon.socket} does not answer (")
+    assert problem.endswith(
+        "nothing was cleaned up; `make lab` restarts it and removes what was left"
+    )
 
     up = _up()
     assert up.returncode == 0, up.stdout + up.stderr
