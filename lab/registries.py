@@ -116,8 +116,13 @@ def start_missing() -> list[str]:
     pypi.ensure_index()
     started = []
     for name in SERVERS:
+        config = LAB_DIR / "config" / f"registry-{name}.yml"
+        before = config.read_text() if config.exists() else None
+        argv = _argv(name)  # writes the config a registry is to run with
+        if before is not None and config.read_text() != before:
+            procs.stop(name)  # running with an older lab's config (e.g. a writable mirror)
         if procs.running_pid(name) is None:
-            procs.start(name, _argv(name), _program(name))
+            procs.start(name, argv, _program(name))
             started.append(name)
     for name in started:
         _wait_ready(name)
