@@ -66,8 +66,8 @@ def test_down_leaves_no_process_mount_bridge_or_rule() -> None:
     assert all(procs.running_pid(name) is None for name in registries.SERVERS)
     mounts = Path("/proc/self/mountinfo").read_text()
     assert str(LAB_DIR) not in mounts and str(EXEC_ROOT) not in mounts
-    links = subprocess.run(["ip", "-o", "link"], capture_output=True, text=True).stdout
-    assert all(daemon.bridge not in links for daemon in page_daemons())
+    # By name: another lab instance's bridges (doclab1-0) may start with ours (doclab1).
+    assert {daemon.bridge for daemon in page_daemons()} & link_names() == set()
     assert network.lab_rules() == []
     assert Path(network.IP_FORWARD).read_text().strip() == found
     assert hosts_digest() == hosts_before
@@ -75,11 +75,15 @@ def test_down_leaves_no_process_mount_bridge_or_rule() -> None:
     assert again.returncode == 0, again.stderr  # idempotent
 
 
+def link_names() -> set[str]:
+    """The names of the host's network interfaces."""
+    listing = subprocess.run(["ip", "-o", "link"], capture_output=True, text=True).stdout
+    return {line.split(":")[1].strip().split("@")[0] for line in listing.splitlines()}
+
+
 def foreign_links() -> set[str]:
     """The host's network interfaces that are not the lab's (docker0 of a system daemon...)."""
-    listing = subprocess.run(["ip", "-o", "link"], capture_output=True, text=True).stdout
-    names = {line.split(":")[1].strip().split("@")[0] for line in listing.splitlines()}
-    return {name for name in names if not name.startswith(("doclab", "veth"))}
+    return {name for name in link_names() if not name.startswith(("doclab", "veth"))}
 
 
 def test_up_starts_daemons_with_no_image_loaded() -> None:
