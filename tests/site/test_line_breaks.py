@@ -1,0 +1,73 @@
+"""Korean line breaking in chromium: no Hangul word is split across two lines, on any page.
+
+Every text of the page counts (body, links, inline code, tables, admonitions, the nav drawer,
+the table of contents), at a phone's width and a desktop's. Code blocks scroll instead of
+wrapping and are left out. Screenshots go to artifacts/screenshots/line-breaks/.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sitekit
+
+pytestmark = pytest.mark.browser
+
+SCREENSHOTS = sitekit.ROOT / "artifacts" / "screenshots" / "line-breaks"
+WIDTHS = {"phone": 390, "desktop": 1280}
+
+# Each run of two or more Hangul syllables: is it drawn on more than one line?
+SPLIT_WORDS = """() => {
+  const split = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const parent = node.parentElement;
+    if (!parent || parent.closest("pre, script, style, noscript")) continue;
+    // Closed panels (the phone's search) are laid out at width 0 but never seen so.
+    if (!parent.checkVisibility({ opacityProperty: true, visibilityProperty: true })) continue;
+    for (const match of node.data.matchAll(/[가-힣]{2,}/g)) {
+      const range = document.createRange();
+      range.setStart(node, match.index);
+      range.setEnd(node, match.index + match[0].length);
+      const rects = [...range.getClientRects()].filter((r) => r.width > 0 && r.height > 0);
+      if (rects.some((r) => r.top >= rects[0].bottom - 1)) {
+        const where = parent.closest("[class]");
+        split.push(`${match[0]} (in <${parent.localName}> of .${where ? where.classList[0] : "?"}:`
+          + ` "${node.data.trim().slice(0, 60)}")`);
+      }
+    }
+  }
+  return split;
+}"""
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[Any]:
+    if not Path(sitekit.CHROMIUM).exists():
+        pytest.fail(f"{sitekit.CHROMIUM} is missing: apt-get install chromium")
+    with sitekit.browser() as browser:
+        yield browser
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_no_hangul_word_is_split_across_lines(
+    chromium: Any, site_dir: Path, base_url: str, width: str
+) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    context = chromium.new_context(viewport={"width": WIDTHS[width], "height": 900})
+    page = context.new_page()
+    problems = []
+    try:
+        for path in sitekit.pages(site_dir):
+            page.goto(base_url + path, wait_until="networkidle")
+            problems += [f"/{path}: {word}" for word in page.evaluate(SPLIT_WORDS)]
+            name = path.strip("/").replace("/", "-") or "index"
+            page.screenshot(path=str(SCREENSHOTS / f"{name}-{width}.png"), full_page=True)
+    finally:
+        context.close()
+    assert not problems, f"{len(problems)} split words at {WIDTHS[width]} px:\n" + "\n".join(
+        problems
+    )
