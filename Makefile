@@ -15,8 +15,9 @@ APT_PACKAGES := $(APT_SITE) $(if $(filter lab,$(DOCS_DOCKER)),$(APT_LAB))
 	bench bench-lab bench-output bench-site update-docs images lint screenshot clean
 
 ## Site
+# Served at the root of 127.0.0.1:8000, not under the GitHub Pages path of site_url.
 serve: venv site-assets
-	.venv/bin/mkdocs serve --dev-addr 127.0.0.1:8000 --livereload
+	DOCS_SITE_URL=http://127.0.0.1:8000/ .venv/bin/mkdocs serve --dev-addr 127.0.0.1:8000 --livereload
 
 site: venv site-assets
 	.venv/bin/mkdocs build --strict

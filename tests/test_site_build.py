@@ -101,11 +101,32 @@ def test_nothing_comes_from_a_cdn(site: Path) -> None:
     assert [str(p) for p in scripts if CDN_HOSTS.search(p.read_text("utf-8"))] == []
 
 
-def test_mermaid_is_served_locally(site: Path) -> None:
+def test_mermaid_is_served_locally_and_the_home_page_needs_none(site: Path) -> None:
+    """The home page's flowchart is a picture: it does not pull Mermaid's megabytes."""
     home = _page_html(site, "index.md")
-    assert 'class="mermaid"' in home
+    assert 'class="mermaid"' not in home
     assert 'src="assets/javascripts/mermaid-loader.js"' in home
     assert (site / "assets" / "javascripts" / "mermaid.min.js").stat().st_size > 100_000
+
+
+def test_sitemap_lists_every_page_under_the_pages_url(site: Path) -> None:
+    """Instant navigation follows only links the sitemap lists (empty without site_url)."""
+    listed = set(re.findall(r"<loc>([^<]+)</loc>", (site / "sitemap.xml").read_text("utf-8")))
+    pages = {
+        html.parent.relative_to(site).as_posix()
+        for html in site.rglob("index.html")
+        if not html.parent.relative_to(site).as_posix().startswith(("assets", "search"))
+    }
+    base = "https://yhkim951107.github.io/docker-commands-ko/"
+    assert listed == {base if page == "." else f"{base}{page}/" for page in pages}
+
+
+def test_lightbox_is_not_linked_into_pages(site: Path) -> None:
+    """glightbox-loader.js fetches the lightbox on pages with pictures; no page links it itself."""
+    for html in site.rglob("*.html"):
+        assert "glightbox.min.js" not in html.read_text("utf-8"), html
+    assert (site / "assets" / "javascripts" / "glightbox.min.js").is_file()
+    assert (site / "assets" / "stylesheets" / "glightbox.min.css").is_file()
 
 
 @pytest.mark.parametrize("name", ["img.png", "img_1.png", "img_2.png"])

@@ -1,4 +1,4 @@
-"""Fixtures of the site tests: the site built once per session into a temporary folder."""
+"""Fixtures of the site tests: the site built once per session, served on 127.0.0.1."""
 
 from __future__ import annotations
 
@@ -13,15 +13,19 @@ import sitekit  # noqa: E402
 
 
 @pytest.fixture(scope="session")
-def site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The repository's site, built as `make site` builds it (strict)."""
+def served_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[sitekit.Served]:
+    """The repository's site, built as `make site` builds it, for the URL it is served at."""
     target = tmp_path_factory.mktemp("site")
-    sitekit.build(target)
-    return target
+    with sitekit.serve(target) as served:
+        sitekit.build(target, site_url=served.url)
+        yield served
 
 
 @pytest.fixture(scope="session")
-def base_url(site_dir: Path) -> Iterator[str]:
-    """The built site served on 127.0.0.1."""
-    with sitekit.serve(site_dir) as served:
-        yield served.url
+def site_dir(served_site: sitekit.Served) -> Path:
+    return served_site.root
+
+
+@pytest.fixture(scope="session")
+def base_url(served_site: sitekit.Served) -> str:
+    return served_site.url

@@ -31,14 +31,21 @@ CHROMIUM_ARGS = [
 ]
 
 
-def build(site_dir: Path, *extra: str) -> None:
-    """`mkdocs build` of the repository's site into ``site_dir``; raises with MkDocs' output."""
+def build(site_dir: Path, *extra: str, site_url: str | None = None) -> None:
+    """`mkdocs build` of the repository's site into ``site_dir``; raises with MkDocs' output.
+
+    ``site_url`` is where the site will be served: Material's instant navigation follows only
+    links under the sitemap's host and port.
+    """
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    if site_url:
+        env["DOCS_SITE_URL"] = site_url
     done = subprocess.run(
         [*MKDOCS, "build", "--quiet", "--site-dir", str(site_dir), *extra],
         cwd=ROOT,
         capture_output=True,
         text=True,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        env=env,
     )
     if done.returncode:
         raise RuntimeError(f"mkdocs build failed:\n{done.stdout}{done.stderr}")
@@ -82,8 +89,9 @@ class _Handler(SimpleHTTPRequestHandler):
 
 @dataclass
 class Served:
-    """A site being served: its base URL (ending in /) and the bodies sent so far."""
+    """A site being served: its folder, base URL (ending in /) and the bodies sent so far."""
 
+    root: Path
     url: str
     sent: list[tuple[str, int]] = field(default_factory=list)  # (request path, bytes)
 
@@ -93,7 +101,7 @@ def serve(site_dir: Path) -> Iterator[Served]:
     """Serve ``site_dir`` on a free port of 127.0.0.1."""
     handler = functools.partial(_Handler, directory=str(site_dir))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    served = Served(f"http://127.0.0.1:{server.server_port}/")
+    served = Served(site_dir, f"http://127.0.0.1:{server.server_port}/")
     server.sent = served.sent  # type: ignore[attr-defined]
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -1,0 +1,85 @@
+"""Fast pages in chromium: instant navigation does not reload, heavy scripts load only when used.
+
+Material's instant navigation swaps the page in place when the sitemap lists the link's
+target (it needs `site_url`); Mermaid and the lightbox are fetched only by pages that draw a
+diagram or show a picture.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sitekit
+
+pytestmark = pytest.mark.browser
+
+SCREENSHOTS = sitekit.ROOT / "artifacts" / "screenshots" / "navigation"
+WIDTHS = {"phone": 390, "desktop": 1280}
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[Any]:
+    if not Path(sitekit.CHROMIUM).exists():
+        pytest.fail(f"{sitekit.CHROMIUM} is missing: apt-get install chromium")
+    with sitekit.browser() as browser:
+        yield browser
+
+
+@pytest.fixture(params=WIDTHS)
+def page(chromium: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
+    context = chromium.new_context(viewport={"width": WIDTHS[request.param], "height": 900})
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
+def test_a_click_does_not_reload_the_page(base_url: str, page: Any) -> None:
+    """The footer's "next" link swaps the page in place: no new document, the window survives."""
+    page.goto(base_url + "image-commands/", wait_until="networkidle")
+    documents: list[str] = []
+    page.on("request", lambda r: r.resource_type == "document" and documents.append(r.url))
+    page.evaluate("window.stillHere = true")
+    before = page.locator("h1").first.inner_text()
+    page.locator("a.md-footer__link--next").click()
+    page.wait_for_function(f"document.querySelector('h1').innerText !== {before!r}")
+    assert page.url != base_url + "image-commands/"
+    assert page.evaluate("window.stillHere === true"), "the click reloaded the page"
+    assert documents == [], f"the click fetched a new document: {documents}"
+
+
+def test_mermaid_and_lightbox_load_only_when_used(site_dir: Path, base_url: str, page: Any) -> None:
+    """Mermaid with pages that draw a diagram; the lightbox with no page (it waits for a click)."""
+    fetched: list[str] = []
+    page.on("request", lambda r: fetched.append(r.url))
+    problems = []
+    pictures = 0
+    for path in sitekit.pages(site_dir):
+        fetched.clear()
+        page.goto(base_url + path, wait_until="networkidle")
+        diagram = page.locator(".mermaid").count() > 0
+        if diagram != any(url.endswith("/mermaid.min.js") for url in fetched):
+            problems.append(f"/{path}: mermaid.min.js {'not ' if diagram else ''}loaded")
+        if any("glightbox.min" in url for url in fetched):
+            problems.append(f"/{path}: the lightbox loaded before any click")
+        pictures += page.locator("a.glightbox").count()
+    assert not problems, "\n".join(problems)
+    assert pictures >= 3
+
+
+def test_lightbox_opens_after_instant_navigation(base_url: str, page: Any) -> None:
+    """A picture on a page reached by a click (no reload) still opens in the lightbox."""
+    page.goto(base_url + "errata/", wait_until="networkidle")
+    page.evaluate("window.stillHere = true")
+    page.evaluate("document.querySelector('a[href$=\"image-commands/\"]').click()")
+    picture = page.locator("a.glightbox").first
+    picture.wait_for()
+    assert page.evaluate("window.stillHere === true")
+    picture.scroll_into_view_if_needed()
+    picture.click()  # the first click fetches the lightbox and opens this picture
+    page.locator(".glightbox-container .gslide-image img").first.wait_for(state="visible")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"lightbox-{page.viewport_size['width']}.png"))
