@@ -367,12 +367,15 @@ def pytest_runtest_makereport(
         status: str = report.outcome
         if block.kind is BlockKind.SYNOPSIS and status == "passed":
             status = "synopsis"
-        reason = None
+        reason = details = None
         if report.skipped and isinstance(report.longrepr, tuple):
             reason = str(report.longrepr[2]).removeprefix("Skipped: ")
         elif report.failed:
-            reason = str(report.longrepr).split("\n", 1)[0]
-        facts = record(block, status, reason=reason, duration=report.duration, root=ROOT)
+            reason, _, rest = str(report.longrepr).partition("\n")
+            details = rest or None
+        facts = record(
+            block, status, reason=reason, details=details, duration=report.duration, root=ROOT
+        )
         report.user_properties.append((_PROPERTY, facts))
     return report
 

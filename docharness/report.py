@@ -25,10 +25,15 @@ def record(
     status: str,
     *,
     reason: str | None = None,
+    details: str | None = None,
     duration: float = 0.0,
     root: Path | None = None,
 ) -> Record:
-    """One block's result; ``page`` is relative to ``root`` (the current directory by default)."""
+    """One block's result; ``page`` is relative to ``root`` (the current directory by default).
+
+    ``details`` is the rest of a failure's story after ``reason`` (command, exit status, diff):
+    the site shows it under the failed block.
+    """
     if status not in STATUSES:
         raise ValueError(f"unknown status {status!r} (known: {', '.join(STATUSES)})")
     return {
@@ -38,6 +43,7 @@ def record(
         "kind": block.kind.value,
         "status": status,
         "reason": reason,
+        "details": details,
         "duration": round(duration, 3),
     }
 

@@ -50,9 +50,9 @@ def pre_text(pre_html: str) -> str:
 
 
 def rendered(
-    path: Path, markdown: str, page_html: str, languages: frozenset[str]
+    path: Path, markdown: str, page_html: str, languages: frozenset[str] | None = None
 ) -> Iterator[Rendered]:
-    """The page's fences in ``languages`` with their rendered blocks, in order.
+    """The page's fences in ``languages`` (all when None) with their rendered blocks, in order.
 
     A fence whose text no rendered block has is reported as a warning (an error under strict).
     """
@@ -65,7 +65,7 @@ def rendered(
         language = language_of(fence.info)
         if hit is not None:
             cursor = hit + 1
-        if language not in languages:
+        if languages is not None and language not in languages:
             continue
         if hit is None:
             log.warning("%s:%d: no rendered code block has this block's text", path, fence.line)

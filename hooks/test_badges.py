@@ -1,14 +1,19 @@
-"""MkDocs hook: a small badge above each shell and Python block with its latest test result.
+"""MkDocs hook: one quiet line above each shell and Python block with its latest test result.
 
-Results come from the harness's `report/test-report.json` and are matched by page path
-(`docs/xxx.md`, relative to the repository) and the line of the block's opening fence. Without
-a report, or for a block the report does not know, the badge says the block has not run yet.
+Results come from the harness's report (`report/test-report.json`, or the folder that
+`DOCHARNESS_REPORT_DIR` names) and are matched by page path (`docs/xxx.md`, relative to the
+repository) and the line of the block's opening fence. A passed block names the Docker Engine
+version(s) it passed on and the date; a failed one carries its diff from the report, folded;
+a skipped one its reason, in Korean. Without a report, or for a block the report does not
+know, the line says the block has not run yet.
 """
 
 from __future__ import annotations
 
 import html
 import json
+import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,7 +24,15 @@ from docharness.fences import PYTHON_LANGUAGES, SHELL_LANGUAGES
 
 TESTED = SHELL_LANGUAGES | frozenset(PYTHON_LANGUAGES)
 STATUSES = {"passed", "failed", "skipped", "synopsis"}
-REPORT = Path("report") / "test-report.json"
+REPORT_NAME = "test-report.json"
+ROOT = Path(__file__).resolve().parents[1]  # the repository: report paths are relative to it
+# The harness's own skip reasons (docharness/evaluator.py) by prefix; a page's `skip`
+# directive already gives its reason in Korean.
+SKIP_REASONS = {
+    "needs network: the lab has no internet": "인터넷 필요 (실험실은 오프라인)",
+    "needs network: Docker Hub is unreachable": "인터넷 필요 (도커 허브에 닿지 않음)",
+    "needs network": "인터넷 필요",
+}
 
 
 @dataclass(frozen=True)
@@ -28,11 +41,28 @@ class Result:
 
     status: str
     reason: str | None
+    details: str | None  # a failure's command, exit status and diff
     date: str  # YYYY-MM-DD of the run
-    server: str  # Docker server version of the run
+    engines: tuple[str, ...]  # Docker Engine versions the result holds for
+    client: str  # Docker CLI version (a synopsis is checked against its --help)
 
 
 Results = dict[tuple[str, int], Result]
+
+
+def engines(report: Mapping[str, Any], block: Mapping[str, Any]) -> tuple[str, ...]:
+    """The Docker Engine version(s) a block's result holds for.
+
+    A run has one engine today, the report's `docker.server`; when the report keeps results
+    per engine, this is the one place that reads them.
+    """
+    del block  # no per-engine results yet
+    return (str((report.get("docker") or {}).get("server") or "?"),)
+
+
+def report_path() -> Path:
+    folder = os.environ.get("DOCHARNESS_REPORT_DIR")
+    return (Path(folder) if folder else ROOT / "report") / REPORT_NAME
 
 
 def load_report(path: Path) -> Results:
@@ -41,33 +71,73 @@ def load_report(path: Path) -> Results:
         return {}
     data = json.loads(path.read_text(encoding="utf-8"))
     date = str(data["created"])[:10]
-    server = str((data.get("docker") or {}).get("server") or "?")
+    client = str((data.get("docker") or {}).get("client") or "?")
     results: Results = {}
     for block in data["blocks"]:
         if block["status"] not in STATUSES:
             raise ValueError(f"{path}: unknown status {block['status']!r} for {block['page']}")
         results[(block["page"], int(block["line"]))] = Result(
-            block["status"], block.get("reason"), date, server
+            block["status"],
+            block.get("reason"),
+            block.get("details"),
+            date,
+            engines(data, block),
+            client,
         )
     return results
 
 
-def badge(result: Result | None) -> str:
-    """The badge's HTML; kept out of the search index."""
-    if result is None:
-        status, text, title = "not-run", "아직 실행 안 됨", "이 예제는 아직 테스트되지 않았습니다"
-    else:
-        status = result.status
-        ran = f"{result.date} · Docker {result.server}"
-        text, title = {
-            "passed": (f"✓ 통과 · {ran}", "실제 도커 엔진에서 실행해 출력까지 확인했습니다"),
-            "failed": (f"✗ 실패 · {ran}", "마지막 테스트에서 실패했습니다"),
-            "skipped": (f"건너뜀: {result.reason or '이유 없음'}", f"{ran}에 건너뛰었습니다"),
-            "synopsis": (f"문법 확인됨 · {ran}", "명령과 옵션이 docker --help에 있는지 봤습니다"),
-        }[status]
+def korean_reason(reason: str | None) -> str:
+    """A skip reason as the reader sees it."""
+    if not reason:
+        return "이유가 적혀 있지 않습니다"
+    for prefix, korean in SKIP_REASONS.items():
+        if reason.startswith(prefix):
+            return korean
+    return reason
+
+
+def _line(status: str, text: str, title: str, folded: str = "") -> str:
     return (
         f'<div class="test-badge test-badge--{status}" title="{html.escape(title)}" '
-        f"data-search-exclude>{html.escape(text)}</div>"
+        f'data-search-exclude><span class="test-badge__text">{html.escape(text)}</span>'
+        f"{folded}</div>"
+    )
+
+
+def badge(result: Result | None) -> str:
+    """The badge's HTML: one line, kept out of the search index."""
+    if result is None:
+        return _line("not-run", "아직 실행 안 됨", "이 예제는 아직 테스트하지 않았습니다")
+    engine = ", ".join(result.engines)
+    if result.status == "passed":
+        return _line(
+            "passed",
+            f"✓ 도커 엔진 {engine}에서 통과 · {result.date}",
+            "실제 도커 엔진에서 실행해 출력까지 페이지와 같은지 확인했습니다",
+        )
+    if result.status == "synopsis":
+        return _line(
+            "synopsis",
+            f"✓ 명령 형식 확인 · 도커 클라이언트 {result.client} · {result.date}",
+            "명령과 옵션이 docker --help에 있는지 확인했습니다",
+        )
+    if result.status == "skipped":
+        return _line(
+            "skipped",
+            f"건너뜀 · {korean_reason(result.reason)} · {result.date}",
+            "이 예제는 마지막 테스트에서 실행하지 않았습니다",
+        )
+    story = "\n".join(part for part in (result.reason, result.details) if part)
+    folded = (
+        '<details class="test-badge__diff"><summary>차이 보기</summary>'
+        f"<pre>{html.escape(story)}</pre></details>"
+    )
+    return _line(
+        "failed",
+        f"✗ 도커 엔진 {engine}에서 실패 · {result.date}",
+        "마지막 테스트에서 페이지와 다른 결과가 나왔습니다",
+        folded,
     )
 
 
@@ -83,14 +153,13 @@ def badged(page_html: str, source: str, page: str, results: Results) -> str:
     return "".join(out)
 
 
-ROOT = Path(__file__).resolve().parents[1]  # the repository: report paths are relative to it
 _results: Results = {}
 
 
 def on_config(config: Any, **_: Any) -> None:
     """Read the report once per build."""
     global _results
-    _results = load_report(ROOT / REPORT)
+    _results = load_report(report_path())
 
 
 def on_page_content(html_text: str, page: Any, **_: Any) -> str:

@@ -41,10 +41,20 @@ def test_record_has_the_report_fields() -> None:
         "kind": "transcript",
         "status": "skipped",
         "reason": "도커 허브 계정이 필요합니다",
+        "details": None,
         "duration": 0.123,
     }
     with pytest.raises(ValueError, match="unknown status 'ok'"):
         record(block("docs/a.md", 1), "ok", root=ROOT)
+
+
+def test_a_failure_keeps_its_details() -> None:
+    """The diff of a failed block travels in the report: the site shows it under the block."""
+    details = "  $ echo hello\n-goodbye\n+hello"
+    result = record(
+        block("docs/a.md", 3), "failed", reason="docs/a.md:4: output differs", details=details
+    )
+    assert (result["reason"], result["details"]) == ("docs/a.md:4: output differs", details)
 
 
 def test_page_name_outside_the_root_is_kept() -> None:

@@ -91,9 +91,11 @@ def write_report(path: Path, blocks: list[dict[str, object]]) -> Path:
     return path
 
 
-def block(line: int, status: str, reason: str | None = None) -> dict[str, object]:
+def block(
+    line: int, status: str, reason: str | None = None, details: str | None = None
+) -> dict[str, object]:
     return {"page": PAGE, "line": line, "language": "shell", "kind": "transcript",
-            "status": status, "reason": reason, "duration": 0.1}  # fmt: skip
+            "status": status, "reason": reason, "details": details, "duration": 0.1}  # fmt: skip
 
 
 def badges(page_html: str) -> list[str]:
@@ -117,14 +119,70 @@ def test_every_tested_block_gets_its_own_badge_in_order(tmp_path: Path) -> None:
     # line 24 (python) is not in the report: not run yet
     assert badges(page_html) == ["passed", "failed", "skipped", "not-run", "synopsis", "passed"]
     assert "인터넷이 필요합니다" in page_html
-    assert "✓ 통과 · 2025-11-27 · Docker 20.10.24+dfsg1" in page_html
+    assert "✓ 도커 엔진 20.10.24+dfsg1에서 통과 · 2025-11-27" in page_html
+    assert "✓ 명령 형식 확인 · 도커 클라이언트 28.2.2 · 2025-11-27" in page_html
     # each badge sits right before its block, and the search index leaves it out
-    assert (
-        len(
-            re.findall(r"data-search-exclude></div>|data-search-exclude>[^<]*</div><div", page_html)
+    assert len(re.findall(r"data-search-exclude>.*?</div><div", page_html)) == 6
+
+
+def test_a_failed_block_carries_its_diff_folded(tmp_path: Path) -> None:
+    details = "  $ docker ps\n-CONTAINER ID\n+CONTAINER  ID <&>"
+    results = test_badges.load_report(
+        write_report(
+            tmp_path / "r.json",
+            [block(3, "failed", "docs/sample.md:4: output differs from the page", details)],
         )
-        == 6
     )
+    page_html = test_badges.badged(render(SOURCE), SOURCE, PAGE, results)
+    folded = re.search(r'<details class="test-badge__diff">(.*?)</details>', page_html, re.S)
+    assert folded is not None and "<summary>차이 보기</summary>" in folded.group(1)
+    assert (
+        "output differs from the page\n  $ docker ps\n-CONTAINER ID\n+CONTAINER  ID &lt;&amp;&gt;"
+        in (folded.group(1))
+    )
+    assert "✗ 도커 엔진 20.10.24+dfsg1에서 실패 · 2025-11-27" in page_html
+
+
+@pytest.mark.parametrize(
+    ("reason", "shown"),
+    [
+        (
+            "needs network: the lab has no internet",
+            "인터넷 필요 (실험실은 오프라인)",
+        ),
+        (
+            "needs network: Docker Hub is unreachable",
+            "인터넷 필요 (도커 허브에 닿지 않음)",
+        ),
+        ("도커 허브 계정이 필요합니다", "도커 허브 계정이 필요합니다"),  # a page's own reason
+        (None, "이유가 적혀 있지 않습니다"),
+    ],
+)
+def test_skip_reasons_are_shown_in_korean(reason: str | None, shown: str) -> None:
+    assert test_badges.korean_reason(reason) == shown
+
+
+def test_the_harness_skip_reasons_all_have_korean_words() -> None:
+    """Every reason docharness/evaluator.py gives `pytest.skip` is translated."""
+    evaluator = (Path(__file__).resolve().parents[1] / "docharness" / "evaluator.py").read_text()
+    assert 'pytest.skip(f"needs network: {where}")' in evaluator
+    wheres = re.findall(r'"(the lab has no internet|Docker Hub is unreachable)"', evaluator)
+    assert len(wheres) == 2
+    for where in wheres:
+        assert re.search("[가-힣]", test_badges.korean_reason(f"needs network: {where}"))
+
+
+def test_engine_versions_are_read_in_one_place() -> None:
+    report = {"docker": {"client": "28.2.2", "server": "28.5.1"}}
+    assert test_badges.engines(report, {"page": PAGE, "line": 3}) == ("28.5.1",)
+    assert test_badges.engines({}, {}) == ("?",)
+
+
+def test_the_report_folder_can_be_moved(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DOCHARNESS_REPORT_DIR", str(tmp_path))
+    assert test_badges.report_path() == tmp_path / "test-report.json"
+    monkeypatch.delenv("DOCHARNESS_REPORT_DIR")
+    assert test_badges.report_path() == test_badges.ROOT / "report" / "test-report.json"
 
 
 def test_same_text_twice_matches_by_line(tmp_path: Path) -> None:

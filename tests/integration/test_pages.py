@@ -48,6 +48,14 @@ def test_wrong_page_fails_naming_the_line(run_page: Any, page: str) -> None:
     assert "failed" in statuses
 
 
+def test_report_keeps_the_failing_diff(run_page: Any) -> None:
+    """The site shows a failed block's diff from the report: the record carries it."""
+    result = run_page("wrong_output.md")
+    failed = [block for block in result.report["blocks"] if block["status"] == "failed"]
+    assert failed[0]["reason"].endswith("output differs from the page")
+    assert "-goodbye" in failed[0]["details"] and "+hello" in failed[0]["details"]
+
+
 @pytest.mark.parametrize("page", ["hang.md", "endless_python.md"])
 def test_hang_is_cut_and_the_run_goes_on(run_page: Any, page: str) -> None:
     result = run_page(page)

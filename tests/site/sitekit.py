@@ -31,13 +31,18 @@ CHROMIUM_ARGS = [
 ]
 
 
-def build(site_dir: Path, *extra: str, site_url: str | None = None) -> None:
+def build(
+    site_dir: Path, *extra: str, site_url: str | None = None, report_dir: Path | None = None
+) -> None:
     """`mkdocs build` of the repository's site into ``site_dir``; raises with MkDocs' output.
 
     ``site_url`` is where the site will be served: Material's instant navigation follows only
-    links under the sitemap's host and port.
+    links under the sitemap's host and port. ``report_dir`` holds the test report the badges
+    show (the repository's report/ by default).
     """
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    if report_dir:
+        env["DOCHARNESS_REPORT_DIR"] = str(report_dir)
     if site_url:
         env["DOCS_SITE_URL"] = site_url
     done = subprocess.run(

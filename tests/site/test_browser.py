@@ -144,4 +144,4 @@ def test_test_badges_are_shown(base_url: str, page: Any) -> None:
     page.goto(base_url + "image-commands/", wait_until="networkidle")
     badges = page.locator(".test-badge")
     assert badges.count() >= 5
-    assert re.search(r"통과|실패|건너뜀|문법 확인됨|아직 실행 안 됨", badges.first.inner_text())
+    assert re.search(r"통과|실패|건너뜀|명령 형식 확인|아직 실행 안 됨", badges.first.inner_text())

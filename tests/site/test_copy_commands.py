@@ -62,3 +62,25 @@ def test_data_copy_lands_on_each_transcripts_pre_only() -> None:
     found = [html.unescape(text) for text in re.findall(r'<pre data-copy="([^"]*)"', out)]
     assert found == ["docker ps", 'echo "<a & b>"']
     assert out.count("<pre") == page_html.count("<pre")
+
+
+def test_blocks_without_commands_get_no_copy_button() -> None:
+    source = (
+        "```shell\n$ docker ps\nCONTAINER ID\n```\n\n"
+        "```shell\ndocker image tag 원본이미지[:태그] 참조이미지[:태그]\n```\n\n"
+        "```text\ndocker run = [pull] + create + start + [command]\n```\n\n"
+        "```\nCONTAINER ID   IMAGE\n```\n\n"
+        "```python\nimport docker\n```\n"
+    )
+    page_html = markdown.markdown(source, extensions=["pymdownx.superfences", "pymdownx.highlight"])
+    out = copy_commands.with_copy_text(PAGE, source, page_html)
+    pres = re.findall(r"<pre\b[^>]*>", out)
+    assert len(pres) == 5
+    assert 'data-copy="docker ps"' in pres[0] and "no-copy" not in pres[0]
+    assert all('class="no-copy"' in pre for pre in pres[1:4])  # synopsis, notation, output
+    assert "no-copy" not in pres[4]  # code keeps its button
+
+
+def test_a_class_already_on_pre_is_kept() -> None:
+    assert copy_commands._with_class('<pre class="a">', "no-copy") == '<pre class="a no-copy">'
+    assert copy_commands._with_class("<pre>", "no-copy") == '<pre class="no-copy">'

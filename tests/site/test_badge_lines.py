@@ -1,0 +1,135 @@
+"""Test badges in chromium: one quiet line per block, Korean labels, a failure's diff folded.
+
+The site is built with a report made here from the pages' real blocks (every status appears);
+screenshots go to artifacts/screenshots/badges/.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sitekit
+
+sys.path.insert(0, str(sitekit.ROOT))
+from docharness.fences import parse_page  # noqa: E402
+from docharness.model import BlockKind  # noqa: E402
+from docharness.report import build_report, record  # noqa: E402
+
+pytestmark = pytest.mark.browser
+
+SCREENSHOTS = sitekit.ROOT / "artifacts" / "screenshots" / "badges"
+WIDTHS = {"phone": 390, "desktop": 1280}
+DIFF = "  $ docker image ls\n-REPOSITORY   TAG\n+REPOSITORY          TAG"
+# Versions and dates may be Latin; every word around them is Korean.
+VERSION_OR_DATE = re.compile(r"\d[\w.+~-]*|docker --help")
+
+
+def fake_report(folder: Path) -> Path:
+    """A report of every block of every page: the first transcript of image-commands.md failed,
+    the second skipped offline, the rest passed (or checked, for synopses)."""
+    records = []
+    for path in sorted((sitekit.ROOT / "docs").rglob("*.md")):
+        for block in parse_page(path, path.read_text(encoding="utf-8")):
+            status = "synopsis" if block.kind is BlockKind.SYNOPSIS else "passed"
+            records.append(record(block, status, root=sitekit.ROOT))
+    transcripts = [
+        r for r in records if r["page"] == "docs/image-commands.md" and r["kind"] == "transcript"
+    ]
+    transcripts[0].update(
+        status="failed", reason="docs/image-commands.md: output differs", details=DIFF
+    )
+    transcripts[1].update(status="skipped", reason="needs network: the lab has no internet")
+    report = build_report(
+        records,
+        docker={"client": "28.2.2", "server": "20.10.24+dfsg1"},
+        mode="lab",
+        created=datetime(2026, 12, 2, tzinfo=UTC),
+    )
+    (folder / "test-report.json").write_text(json.dumps(report, ensure_ascii=False), "utf-8")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def badged_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    report = fake_report(tmp_path_factory.mktemp("report"))
+    site = tmp_path_factory.mktemp("badged-site")
+    with sitekit.serve(site) as served:
+        sitekit.build(site, site_url=served.url, report_dir=report)
+        yield served.url
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[Any]:
+    if not Path(sitekit.CHROMIUM).exists():
+        pytest.fail(f"{sitekit.CHROMIUM} is missing: apt-get install chromium")
+    with sitekit.browser() as browser:
+        yield browser
+
+
+@pytest.fixture(params=WIDTHS)
+def page(chromium: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
+    context = chromium.new_context(viewport={"width": WIDTHS[request.param], "height": 900})
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
+def test_each_badge_is_one_korean_line(badged_url: str, page: Any) -> None:
+    page.goto(badged_url + "image-commands/", wait_until="networkidle")
+    badges = page.locator(".test-badge")
+    assert badges.count() >= 10
+    for index in range(badges.count()):
+        text = badges.nth(index).locator(".test-badge__text")
+        lines = text.evaluate("e => e.getClientRects().length")
+        assert lines == 1, f"badge {index + 1} takes {lines} lines: {text.inner_text()!r}"
+        words = VERSION_OR_DATE.sub("", badges.nth(index).inner_text())
+        assert not re.search("[A-Za-z]", words), f"badge {index + 1} is not Korean: {words!r}"
+    texts = badges.all_inner_texts()
+    assert any(t.startswith("✓ 도커 엔진 20.10.24+dfsg1에서 통과 · 2026-12-02") for t in texts)
+    assert any("건너뜀 · 인터넷 필요" in t for t in texts)
+    width = page.viewport_size["width"]
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"image-commands-{width}.png"), full_page=True)
+
+
+def test_a_failed_block_shows_its_diff_when_asked(badged_url: str, page: Any) -> None:
+    page.goto(badged_url + "image-commands/", wait_until="networkidle")
+    failed = page.locator(".test-badge--failed")
+    assert failed.count() == 1
+    diff = failed.locator(".test-badge__diff pre")
+    assert not diff.is_visible()  # folded
+    failed.locator("summary").click()
+    assert diff.is_visible()
+    assert "+REPOSITORY          TAG" in diff.inner_text()
+    # the failed line sits right above its block
+    block = failed.locator("xpath=following-sibling::*[1]")
+    assert "highlight" in (block.get_attribute("class") or "")
+    width = page.viewport_size["width"]
+    failed.screenshot(path=str(SCREENSHOTS / f"failed-diff-{width}.png"))
+
+
+def test_pseudo_notation_has_no_badge_and_no_copy_button(badged_url: str, page: Any) -> None:
+    page.goto(badged_url + "container-commands/", wait_until="networkidle")
+    notation = page.locator("div.highlight", has_text="docker run = [pull] + create + start")
+    assert notation.count() == 1
+    before = notation.locator("xpath=preceding-sibling::*[1]")
+    assert "test-badge" not in (before.get_attribute("class") or "")
+    notation.hover()
+    assert notation.locator("button.md-clipboard, .md-code__button").count() == 0
+
+
+@pytest.mark.parametrize("synopsis", ["docker image save [옵션]", "docker image rm [옵션]"])
+def test_every_synopsis_has_a_badge(badged_url: str, page: Any, synopsis: str) -> None:
+    page.goto(badged_url + "image-commands/", wait_until="networkidle")
+    block = page.locator("div.highlight", has_text=synopsis)
+    before = block.locator("xpath=preceding-sibling::*[1]")
+    assert "test-badge--synopsis" in (before.get_attribute("class") or "")
+    assert before.inner_text().startswith("✓ 명령 형식 확인 · 도커 클라이언트 28.2.2")
