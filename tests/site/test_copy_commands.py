@@ -37,13 +37,56 @@ def test_continuation_lines_stay_with_their_command() -> None:
 
 
 def test_container_session_commands_are_copied_without_prompts() -> None:
+    source = "$ docker exec -it web bash\nroot@328d830cc003:/# ls /etc/nginx\nconf.d\n"
+    found = copy_commands.terminals(PAGE, source, 2)
+    assert [(t.label, t.commands) for t in found] == [
+        ("호스트", "docker exec -it web bash"),
+        ("컨테이너 안", "ls /etc/nginx"),
+    ]
+    assert copied(source) == "docker exec -it web bash"  # the block's own button: the first
+
+
+def test_terminals_are_kept_apart() -> None:
+    """Host, a container session, another terminal, and a second container: four pastes."""
     source = (
+        "$ echo $$\n"
+        "1842\n"
         "$ docker run -it centos:8 bash\n"
         "[root@cdc1bef7f247 /]# echo $$\n"
         "1\n"
+        "\n"
+        "# 다른 터미널에서 실행 중인 PID 조회\n"
+        "$ ps -ef | grep 1842\n"
+        "/proc/1842 $ ls -l\n"
+        "$ docker run -it ubuntu:14.04 bash\n"
         "root@328d830cc003:/# exit\n"
+        "$ docker ps\n"
     )
-    assert copied(source) == "docker run -it centos:8 bash\necho $$\nexit"
+    found = copy_commands.terminals(PAGE, source, 2)
+    assert [(t.label, t.commands) for t in found] == [
+        ("호스트", "echo $$\ndocker run -it centos:8 bash"),
+        ("컨테이너 안", "echo $$"),
+        ("다른 터미널", "ps -ef | grep 1842\nls -l\ndocker run -it ubuntu:14.04 bash"),
+        ("컨테이너 안", "exit"),
+        ("호스트", "docker ps"),  # the session was left with exit: the same terminal again
+    ]
+
+
+def test_a_container_left_running_means_another_terminal() -> None:
+    source = "$ docker run -it centos:8 bash\n[root@c /]# sleep 1\n$ docker ps\n"
+    labels = [t.label for t in copy_commands.terminals(PAGE, source, 2)]
+    assert labels == ["호스트", "컨테이너 안", "다른 터미널"]
+
+
+def test_several_terminals_get_a_row_of_buttons_after_their_block() -> None:
+    source = "```shell\n$ docker exec -it web bash\nroot@c:/# ls\nconf.d\n```\n\nafter\n"
+    page_html = markdown.markdown(source, extensions=["pymdownx.superfences", "pymdownx.highlight"])
+    out = copy_commands.with_copy_text(PAGE, source, page_html)
+    assert 'data-copy="docker exec -it web bash"' in out
+    row = re.search(r'</pre></div><div class="terminal-copy"[^>]*>(.*?)</div>', out)
+    assert row is not None, out
+    buttons = re.findall(r'data-clipboard-text="([^"]*)"[^>]*>([^<]*)</button>', row.group(1))
+    assert buttons == [("docker exec -it web bash", "① 호스트"), ("ls", "② 컨테이너 안")]
 
 
 def test_synopsis_copies_as_written() -> None:

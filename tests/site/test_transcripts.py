@@ -1,0 +1,133 @@
+"""Transcripts in chromium: they look like a terminal and copy one terminal at a time.
+
+Screenshots (light and dark) go to artifacts/screenshots/transcripts/.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sitekit
+
+sys.path.insert(0, str(sitekit.ROOT))
+from docharness.fences import SHELL_LANGUAGES, find_fences, language_of  # noqa: E402
+from docharness.transcript import has_host_prompt  # noqa: E402
+
+pytestmark = pytest.mark.browser
+
+SCREENSHOTS = sitekit.ROOT / "artifacts" / "screenshots" / "transcripts"
+WIDTHS = {"phone": 390, "desktop": 1280}
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[Any]:
+    if not Path(sitekit.CHROMIUM).exists():
+        pytest.fail(f"{sitekit.CHROMIUM} is missing: apt-get install chromium")
+    with sitekit.browser() as browser:
+        yield browser
+
+
+@pytest.fixture(params=[("phone", "light"), ("desktop", "dark")], ids=lambda p: "-".join(p))
+def page(chromium: Any, base_url: str, request: pytest.FixtureRequest) -> Iterator[Any]:
+    width, scheme = request.param
+    context = chromium.new_context(
+        viewport={"width": WIDTHS[width], "height": 900}, color_scheme=scheme
+    )
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=base_url.rstrip("/"))
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
+def test_output_is_plain_and_commands_stand_out(base_url: str, page: Any) -> None:
+    page.goto(base_url + "image-commands/", wait_until="networkidle")
+    status = page.locator(".highlight .go", has_text="Image is up to date for").first
+    assert status.count() == 1, "an output line is split into coloured tokens"
+    code_colour = status.evaluate("e => getComputedStyle(e.closest('code')).color")
+    colours = page.eval_on_selector_all(
+        ".highlight .go", "spans => [...new Set(spans.map(s => getComputedStyle(s).color))]"
+    )
+    assert colours == [code_colour]
+    program = page.locator(".highlight .gp + .nf", has_text="docker").first
+    assert program.evaluate("e => getComputedStyle(e).fontWeight") == "700"
+    prompt = page.locator(".highlight .gp").first
+    assert prompt.evaluate("e => getComputedStyle(e).userSelect") == "none"
+    width = page.viewport_size["width"]
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    status.evaluate("e => e.closest('pre').scrollIntoView()")
+    page.screenshot(path=str(SCREENSHOTS / f"image-commands-{width}.png"))
+
+
+def expected_buttons(path: str) -> list[bool]:
+    """From the page's Markdown, block by block: should it have a copy button?
+
+    Transcripts (a host prompt) and code in a programming language do; synopses, notation and
+    output do not.
+    """
+    source = sitekit.ROOT / "docs" / (path.rstrip("/") or "index")
+    source = source.with_suffix(".md")
+    expected = []
+    for fence in find_fences(source, source.read_text(encoding="utf-8")):
+        language = language_of(fence.info)
+        if language in SHELL_LANGUAGES:
+            expected.append(has_host_prompt("\n".join(fence.body)))
+        else:
+            expected.append(language not in {"", "text"})
+    return expected
+
+
+def test_copy_buttons_only_where_there_are_commands(
+    site_dir: Path, base_url: str, page: Any
+) -> None:
+    problems = []
+    for path in sitekit.pages(site_dir):
+        page.goto(base_url + path, wait_until="networkidle")
+        shown = page.eval_on_selector_all(
+            "div.highlight pre",
+            "pres => pres.map(p => p.querySelector('button[data-md-type=copy]') !== null)",
+        )
+        texts = page.eval_on_selector_all(
+            "div.highlight pre", "pres => pres.map(p => p.innerText.split('\\n')[0])"
+        )
+        expected = expected_buttons(path)
+        assert len(shown) == len(expected), f"/{path}: {len(shown)} blocks, {len(expected)} fences"
+        problems += [
+            f"/{path}: {text!r}: copy button {'missing' if want else 'shown'}"
+            for text, has, want in zip(texts, shown, expected, strict=True)
+            if has != want
+        ]
+    assert not problems, "\n".join(problems)
+
+
+def test_each_terminal_copies_its_own_commands(base_url: str, page: Any) -> None:
+    page.goto(base_url + "container-commands/", wait_until="networkidle")
+    row = page.locator(".terminal-copy").first
+    block = row.locator("xpath=preceding-sibling::*[1]")
+    assert "ps -ef | grep 1842" in block.inner_text()
+    copies = []
+    buttons = row.locator("button")
+    for index in range(buttons.count()):
+        buttons.nth(index).click()
+        copies.append(
+            (buttons.nth(index).inner_text(), page.evaluate("navigator.clipboard.readText()"))
+        )
+    assert copies == [
+        ("① 호스트", "echo $$\ndocker run -it centos:8 bash"),
+        ("② 컨테이너 안", "echo $$"),
+        (
+            "③ 다른 터미널",
+            "ps -ef | grep 1842\ncd /proc/1842\nls -l\n"
+            "sudo ls -l /proc/1/ns\nsudo ls -l /proc/1842/ns",
+        ),
+    ]
+    block.hover()
+    block.locator("button[data-md-type=copy]").click()
+    assert page.evaluate("navigator.clipboard.readText()") == copies[0][1]
+    width = page.viewport_size["width"]
+    row.scroll_into_view_if_needed()
+    page.screenshot(path=str(SCREENSHOTS / f"terminals-{width}.png"))
