@@ -129,12 +129,15 @@ def test_lightbox_is_not_linked_into_pages(site: Path) -> None:
     assert (site / "assets" / "stylesheets" / "glightbox.min.css").is_file()
 
 
-@pytest.mark.parametrize("name", ["img.png", "img_1.png", "img_2.png"])
-def test_image_is_rendered_and_served(site: Path, name: str) -> None:
-    source = ROOT / "images" / name
-    assert source.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    assert (site / "images" / name).read_bytes() == source.read_bytes()
-    assert (ROOT / "images" / "src" / name.replace(".png", ".svg")).is_file()
+@pytest.mark.parametrize("name", ["img", "img_1", "img_2", "docker-run"])
+def test_drawings_are_served_as_svg_and_kept_as_png(site: Path, name: str) -> None:
+    """GitHub shows the PNG the Markdown links; the site serves the SVG it was drawn from."""
+    source = ROOT / "images" / "src" / f"{name}.svg"
+    assert (ROOT / "images" / f"{name}.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert (site / "images" / f"{name}.svg").read_bytes() == source.read_bytes()
+    pages = [html.read_text("utf-8") for html in site.rglob("index.html")]
+    assert any(f'images/{name}.svg"' in text for text in pages)
+    assert not any(f'src="../images/{name}.png"' in text for text in pages)
 
 
 def test_every_image_loads_and_has_korean_alt_text(site: Path) -> None:
