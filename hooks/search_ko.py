@@ -4,8 +4,12 @@ Material's search matches the query as a word prefix, so `이미지` finds `이�
 inside a word (`제스트` in `다이제스트`) finds nothing. After the search plugin has written
 `search/search_index.json`, every section gets an extra field `ko` listing its Hangul words
 without particles (`이미지를` -> `이미지`) and every suffix of at least two syllables of them;
-a prefix query then matches any part of a word. The query side (particles typed by the reader,
-`이미지를` -> `이미지`) is `assets/javascripts/search-ko.js`, which uses the same particle list.
+a prefix query then matches any part of a word. Synonyms (search_synonyms.json, next to this
+hook) join Korean words to the Docker words they stand for: a section that shows `docker login`
+or `-p` also gets `로그인` or `포트포워딩` and `publish` in that field. The query side
+(particles typed by the reader, `이미지를` -> `이미지`; `로그인` -> `로그인 login`) is
+`assets/javascripts/search-ko.js`, which uses the same particle list and gets the same
+synonym table written into it by this hook.
 """
 
 from __future__ import annotations
@@ -13,10 +17,15 @@ from __future__ import annotations
 import html
 import json
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from mkdocs.plugins import event_priority
+
+SYNONYMS_FILE = Path(__file__).with_name("search_synonyms.json")
+QUERY_SCRIPT = Path("assets") / "javascripts" / "search-ko.js"
+SYNONYMS_SLOT = "const SYNONYMS = []"
 
 # Longest first; a particle is only removed when at least two syllables stay.
 PARTICLES = sorted(
@@ -54,13 +63,64 @@ def extra_terms(text: str) -> list[str]:
     return list(terms)
 
 
-def augment(index: dict[str, Any]) -> None:
+@dataclass(frozen=True)
+class Synonym:
+    """A Docker word (`publish`), the Korean words for it, and how a page writes it."""
+
+    en: str
+    ko: tuple[str, ...]
+    forms: tuple[re.Pattern[str], ...]  # `-p`, `--publish` as whole tokens
+
+
+def load_synonyms(path: Path = SYNONYMS_FILE) -> list[Synonym]:
+    """The synonym table; raises ValueError naming the file for a malformed entry."""
+    table = json.loads(path.read_text(encoding="utf-8"))
+    synonyms = []
+    for number, entry in enumerate(table, 1):
+        try:
+            forms = entry.get("forms", [entry["en"]])
+            synonyms.append(
+                Synonym(
+                    entry["en"],
+                    tuple(entry["ko"]),
+                    tuple(
+                        re.compile(rf"(?<![\w-]){re.escape(form)}(?![\w-])", re.IGNORECASE)
+                        for form in forms
+                    ),
+                )
+            )
+        except (KeyError, TypeError, AttributeError) as error:
+            raise ValueError(f"{path}: entry {number} needs en, ko (and forms): {error}") from error
+    return synonyms
+
+
+def synonym_terms(text: str, synonyms: list[Synonym]) -> list[str]:
+    """The Docker and Korean words of every synonym whose written form appears in ``text``."""
+    plain = html.unescape(TAG.sub(" ", text))
+    terms: dict[str, None] = {}
+    for synonym in synonyms:
+        if any(form.search(plain) for form in synonym.forms):
+            terms.update(dict.fromkeys((synonym.en, *synonym.ko)))
+    return list(terms)
+
+
+def augment(index: dict[str, Any], synonyms: list[Synonym] | None = None) -> None:
     """Add the `ko` field to the index's config and documents, in place."""
     index["config"]["fields"][FIELD] = {"boost": 1.0}
     for doc in index["docs"]:
-        terms = extra_terms(f"{doc.get('title', '')} {doc.get('text', '')}")
+        text = f"{doc.get('title', '')} {doc.get('text', '')}"
+        terms = extra_terms(text) + synonym_terms(text, synonyms or [])
         if terms:
-            doc[FIELD] = " ".join(terms)
+            doc[FIELD] = " ".join(dict.fromkeys(terms))
+
+
+def write_query_table(script: Path, path: Path = SYNONYMS_FILE) -> None:
+    """Put the synonym table into the built search-ko.js (its empty SYNONYMS slot)."""
+    code = script.read_text(encoding="utf-8")
+    if code.count(SYNONYMS_SLOT) != 1:
+        raise ValueError(f"{script}: expected one `{SYNONYMS_SLOT}` to fill")
+    table = json.dumps(json.loads(path.read_text(encoding="utf-8")), ensure_ascii=False)
+    script.write_text(code.replace(SYNONYMS_SLOT, f"const SYNONYMS = {table}"), "utf-8")
 
 
 @event_priority(-100)  # after the search plugin has written the index
@@ -69,5 +129,6 @@ def on_post_build(config: Any, **_: Any) -> None:
     if not path.exists():  # search plugin disabled
         return
     index = json.loads(path.read_text(encoding="utf-8"))
-    augment(index)
+    augment(index, load_synonyms())
     path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), "utf-8")
+    write_query_table(Path(config.site_dir) / QUERY_SCRIPT)

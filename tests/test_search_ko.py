@@ -1,5 +1,6 @@
 """Unit tests of hooks/search_ko.py (index side of the Korean search)."""
 
+import json
 import re
 import subprocess
 import sys
@@ -63,3 +64,47 @@ def test_query_side_strips_particles_in_node() -> None:
     )
     out = subprocess.run(["node", "-e", code], capture_output=True, text=True, check=True)
     assert out.stdout == "이미지 docker 태그* 추가"
+
+
+def test_synonyms_are_found_by_their_written_forms() -> None:
+    synonyms = search_ko.load_synonyms()
+    terms = search_ko.synonym_terms("<code>docker run -d -p 8080:80 nginx</code>", synonyms)
+    assert {"publish", "포트포워딩", "detach", "백그라운드"} <= set(terms)
+    # whole tokens only: --publish-all is not --publish, "tagged" is not "tag"
+    assert search_ko.synonym_terms("--publish-all tagged", synonyms) == []
+    assert "로그인" in search_ko.synonym_terms("$ docker login", synonyms)
+
+
+def test_augment_adds_synonyms_to_the_korean_field() -> None:
+    index = {
+        "config": {"fields": {}},
+        "docs": [{"location": "a/#docker-login", "title": "docker login", "text": ""}],
+    }
+    search_ko.augment(index, search_ko.load_synonyms())
+    assert {"login", "로그인"} <= set(index["docs"][0]["ko"].split())
+
+
+def test_a_malformed_synonym_entry_names_the_file(tmp_path: Path) -> None:
+    table = tmp_path / "synonyms.json"
+    table.write_text('[{"en": "login", "ko": ["로그인"]}, {"ko": ["태그"]}]', encoding="utf-8")
+    with pytest.raises(ValueError, match=r"synonyms.json: entry 2 needs en"):
+        search_ko.load_synonyms(table)
+
+
+def test_the_table_is_written_into_the_query_script(tmp_path: Path) -> None:
+    script = tmp_path / "search-ko.js"
+    source = ROOT / "docs" / "assets" / "javascripts" / "search-ko.js"
+    script.write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
+    search_ko.write_query_table(script)
+    code = (
+        f"const {{ koreanQuery, SYNONYMS }} = require({str(script)!r});"
+        "process.stdout.write(JSON.stringify([SYNONYMS.length, koreanQuery('로그인을 해서'),"
+        " koreanQuery('docker run -p 포트 포워딩')]))"
+    )
+    out = subprocess.run(["node", "-e", code], capture_output=True, text=True, check=True)
+    count, login, publish = json.loads(out.stdout)
+    assert count == len(search_ko.load_synonyms())
+    assert login == "로그인 해서 login"
+    assert publish == "docker run publish 포트 포워딩"
+    with pytest.raises(ValueError, match="expected one"):
+        search_ko.write_query_table(script)  # already filled

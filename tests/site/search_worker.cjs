@@ -1,10 +1,11 @@
 // Run Material's own search worker, as shipped in a built site, on a list of queries.
 //
-//   node search_worker.cjs <site dir> <queries.json> [--plain]
+//   node search_worker.cjs <site dir> <queries.json> [--plain] [--ranked]
 //
 // The worker script runs in a VM context with the few Web Worker globals it uses (self,
 // addEventListener, postMessage, importScripts). Each query goes through the site's
-// search-ko.js first, as in the browser. Prints {query: [page locations, best first]}.
+// search-ko.js first, as in the browser. Prints {query: [page locations, as Material lists them]};
+// --ranked prints every section found instead (`page/#anchor`), highest score first.
 // --plain leaves out our Korean additions (the `ko` index field and search-ko.js): Material alone.
 "use strict"
 
@@ -13,8 +14,9 @@ const path = require("path")
 const vm = require("vm")
 
 async function main() {
-  const [site, queriesFile, mode] = process.argv.slice(2)
-  const plain = mode === "--plain"
+  const [site, queriesFile, ...flags] = process.argv.slice(2)
+  const plain = flags.includes("--plain")
+  const ranked = flags.includes("--ranked")
   const workers = path.join(site, "assets", "javascripts", "workers")
   const script = fs.readdirSync(workers).find(name => /^search\..*\.min\.js$/.test(name))
   const koreanQuery = plain
@@ -52,7 +54,9 @@ async function main() {
   const results = {}
   for (const query of JSON.parse(fs.readFileSync(queriesFile, "utf8"))) {
     const { data } = await send({ type: 2, data: koreanQuery(query) })
-    results[query] = data.items.map(group => group[0].location.split("#")[0])
+    results[query] = ranked
+      ? data.items.flat().sort((a, b) => b.score - a.score).map(doc => doc.location)
+      : data.items.map(group => group[0].location.split("#")[0])
   }
   process.stdout.write(JSON.stringify(results))
 }

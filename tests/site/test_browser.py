@@ -145,3 +145,18 @@ def test_test_badges_are_shown(base_url: str, page: Any) -> None:
     badges = page.locator(".test-badge")
     assert badges.count() >= 5
     assert re.search(r"통과|실패|건너뜀|명령 형식 확인|아직 실행 안 됨", badges.first.inner_text())
+
+
+def test_korean_synonym_finds_the_docker_command(base_url: str, page: Any) -> None:
+    """`로그인` (no English in it) lists the `docker login` section first, in the browser."""
+    page.goto(base_url, wait_until="networkidle")
+    query = page.locator("input[data-md-component=search-query]")
+    query.click()
+    query.fill("로그인")
+    query.press("End")
+    first = page.locator(".md-search-result__item").first
+    first.wait_for(timeout=10_000)
+    links = first.locator("a").evaluate_all("links => links.map(a => a.href)")
+    assert "/image-commands/" in links[0]
+    assert "#docker-login" in next(link for link in links if "#" in link)
+    page.screenshot(path=str(SCREENSHOTS / "search-login.png"))

@@ -31,14 +31,60 @@ QUERIES = {
 }
 
 
-def search(site_dir: Path, folder: Path, *mode: str) -> dict[str, list[str]]:
-    """Every query of QUERIES through the site's search worker: query -> pages found."""
+# query -> the section that must rank first: Korean words for Docker's (the synonym table,
+# hooks/search_synonyms.json), particles, and the issue's own misses (로그인, 태그,
+# 포트포워딩, docker run -p).
+FIRST = {
+    "로그인": "image-commands/#docker-login",
+    "태그": "image-commands/#docker-image-tag",
+    "태그를": "image-commands/#docker-image-tag",
+    "이미지 태그": "image-commands/#docker-image-tag",
+    "포트포워딩": "run-cadvisor/#cadvisor-실행-명령어-형식",  # lists --publish, -p
+    "포트 포워딩": "run-nginx/",
+    "docker run -p": "container-commands/#docker-run-명령어-옵션",
+    "내려받기": "image-commands/#도커-이미지-내려받기-docker-pull",
+    "다운로드": "image-commands/#도커-이미지-내려받기-docker-pull",
+    "이미지 내려받기": "image-commands/#도커-이미지-내려받기-docker-pull",
+    "업로드": "image-commands/#docker-login",  # the section that pushes
+    "푸시": "image-commands/#docker-login",
+    "로그": "run-nginx/#접속-로그-확인하기-docker-logs",
+    "nginx 로그": "run-nginx/#접속-로그-확인하기-docker-logs",
+    "접속": "run-mysql/#컨테이너-안의-mysql-클라이언트로-접속하기",
+    "불러오기": "image-commands/#docker-image-save--docker-image-load-예제",
+    "파일로 저장": "image-commands/#도커-이미지를-파일로-관리할-필요가-있는-경우",
+    "압축": "image-commands/#gzip-옵션을-사용한-tar-파일-용량-줄이기",
+    "tar 파일": "image-commands/#gzip-옵션을-사용한-tar-파일-용량-줄이기",
+    "세부정보": "image-commands/#도커-이미지-세부-정보-조회-docker-image",
+    "히스토리": "image-commands/#도커-이미지-세부-정보-조회-docker-image",
+    "검색": "image-commands/#도커-이미지-세부-정보-조회-docker-image",  # docker search httpd
+    "모니터링": "run-cadvisor/",
+    "사용량": "run-cadvisor/#cadvisor가-보여-주는-정보-docker-stats",
+    "다이제스트를": "image-commands/#다이제스트digest",
+    "네임드 볼륨": "volumes/#네임드-볼륨과-docker-volume-명령어",
+    "볼륨 공유": "volumes/#다른-컨테이너의-볼륨-공유하기---volumes-from",
+    "읽기 전용": "volumes/#읽기-전용-마운트",
+    "바인드 마운트": "run-nginx/#바인드-마운트로-웹-페이지-제공하기",
+    "가상환경": "run-python/#바인드-마운트한-디렉터리에-가상-환경venv-만들기",
+    "pip 설치": "run-python/#컨테이너-안에서-pip-사용하기",
+    "데이터베이스 만들기": "run-mysql/#데이터베이스와-사용자를-함께-만들기",
+    "비밀번호 없이": "run-mysql/#비밀번호-옵션-없이-실행하면",
+    "생성": "container-commands/#docker-run-대신-수동으로-컨테이너-제어해보기",
+    "프로세스": "container-commands/#컨테이너는-프로세스다",
+    "유니언 파일 시스템": "image-commands/#왜-도커-유니언-파일-시스템-구조를-사용하는가",
+}
+
+
+def search(
+    site_dir: Path, folder: Path, *mode: str, queries: list[str] | None = None
+) -> dict[str, list[str]]:
+    """Queries (QUERIES by default) through the site's search worker: query -> pages found
+    (or sections, best first, with --ranked)."""
     if shutil.which("node") is None:
         pytest.fail("node is needed to run Material's search worker")
-    queries = folder / "queries.json"
-    queries.write_text(json.dumps(list(QUERIES), ensure_ascii=False), encoding="utf-8")
+    listed = folder / "queries.json"
+    listed.write_text(json.dumps(queries or list(QUERIES), ensure_ascii=False), encoding="utf-8")
     done = subprocess.run(
-        ["node", str(WORKER), str(site_dir), str(queries), *mode],
+        ["node", str(WORKER), str(site_dir), str(listed), *mode],
         capture_output=True,
         text=True,
         timeout=60,
@@ -63,3 +109,26 @@ def test_material_alone_misses_some(site_dir: Path, tmp_path: Path) -> None:
     plain = search(site_dir, tmp_path, "--plain")
     missed = {query for query, page in QUERIES.items() if page not in plain[query]}
     assert {"태그를", "제스트"} <= missed
+
+
+@pytest.fixture(scope="module")
+def ranked(site_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[str]]:
+    return search(site_dir, tmp_path_factory.mktemp("ranked"), "--ranked", queries=list(FIRST))
+
+
+def test_the_table_has_at_least_30_queries() -> None:
+    assert len(FIRST) >= 30
+
+
+@pytest.mark.parametrize(("query", "section"), FIRST.items())
+def test_query_ranks_its_section_first(
+    ranked: dict[str, list[str]], query: str, section: str
+) -> None:
+    assert ranked[query][:1] == [section], f"{query!r} ranked {ranked[query][:3]}"
+
+
+def test_material_alone_ranks_the_issues_queries_wrong(site_dir: Path, tmp_path: Path) -> None:
+    """Without synonyms and particles, the queries the issue names do not rank their section."""
+    named = ["로그인", "포트포워딩", "docker run -p", "압축", "가상환경"]
+    plain = search(site_dir, tmp_path, "--plain", "--ranked", queries=named)
+    assert [query for query in named if plain[query][:1] == [FIRST[query]]] == []

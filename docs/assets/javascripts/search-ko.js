@@ -1,8 +1,11 @@
 /*
  * Korean search, query side: drop the particle of each Hangul word of the query
- * (`이미지를` -> `이미지`) before Material's search worker sees it. The index side
- * (words without particles, parts of compounds) is hooks/search_ko.py; PARTICLES is the
- * same list (tests/test_search_ko.py checks it).
+ * (`이미지를` -> `이미지`) before Material's search worker sees it, and add the Docker word
+ * of each Korean word of the synonym table (`로그인` -> `로그인 login`); an option of the
+ * table (`-p`) becomes its word (`publish`), since lunr reads a leading `-` as "must not
+ * contain". The index side (words without particles, parts of compounds, the same
+ * synonyms) is hooks/search_ko.py; PARTICLES is the same list (tests/test_search_ko.py
+ * checks it) and SYNONYMS is hooks/search_synonyms.json, written here by the build.
  */
 ;(function () {
   "use strict"
@@ -14,6 +17,7 @@
     "나", "랑", "이랑", "마저", "조차", "밖에", "로서", "으로서", "로써", "으로써", "이라고",
     "라고", "이란", "란", "이라는", "라는", "이에요", "예요"
   ].sort((a, b) => b.length - a.length)
+  const SYNONYMS = [] // the build writes hooks/search_synonyms.json here
   const MIN_SYLLABLES = 2
   const SEARCH_QUERY = 2 // Material's SearchMessageType.QUERY
 
@@ -24,8 +28,31 @@
     return word
   }
 
-  function koreanQuery(query) {
-    return query.replace(/[가-힣]+/g, stripParticle)
+  // Korean word or option -> the Docker word it stands for.
+  function synonymMap(synonyms) {
+    const map = new Map()
+    for (const entry of synonyms) {
+      for (const word of entry.ko) map.set(word, entry.en)
+      for (const form of entry.forms || []) if (form.startsWith("-")) map.set(form, entry.en)
+    }
+    return map
+  }
+
+  function koreanQuery(query, synonyms = SYNONYMS) {
+    const map = synonymMap(synonyms)
+    const words = []
+    const added = []
+    for (const token of query.replace(/[가-힣]+/g, stripParticle).split(/\s+/)) {
+      if (!token) continue
+      const docker = map.get(token.toLowerCase())
+      if (docker !== undefined && token.startsWith("-")) {
+        words.push(docker)
+        continue
+      }
+      words.push(token)
+      if (docker !== undefined && !added.includes(docker)) added.push(docker)
+    }
+    return [...words, ...added.filter((word) => !words.includes(word))].join(" ")
   }
 
   // Material talks to its worker with postMessage; the prototype also covers a worker
@@ -40,5 +67,5 @@
   }
 
   if (typeof module !== "undefined")
-    module.exports = { koreanQuery, PARTICLES }
+    module.exports = { koreanQuery, PARTICLES, SYNONYMS }
 })()
