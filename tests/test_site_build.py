@@ -161,3 +161,43 @@ def test_pages_link_images_the_github_way() -> None:
         for target in re.findall(r"!\[[^\]]*\]\(([^)]+)\)", (DOCS / page).read_text("utf-8")):
             assert target.startswith("../images/"), target
             assert (DOCS / target).resolve().is_file(), target
+
+
+# The home page's own words from before it was laid out for a learner: moved, not rewritten.
+AUTHOR_SENTENCES = [
+    "이 사이트는 도커(Docker) CLI를 공부하며 정리한 한국어 노트를 웹 문서로 옮긴 것입니다.",
+    "이미지를 내려받고 관리하는 명령어부터 컨테이너를 만들고 실행하는 명령어까지"
+    " 예제와 함께 설명합니다.",
+    "노트에 있는 모든 셸 예제와 Python 예제는 실제 도커 엔진(Docker Engine)에서"
+    " 그대로 실행하여 검증합니다.",
+    "각 코드 블록 옆에는 마지막 테스트 결과가 표시됩니다.",
+    "`docker run` 한 번은 다음 단계를 차례로 수행한 것과 같습니다.",
+]
+
+
+@pytest.mark.parametrize("sentence", AUTHOR_SENTENCES)
+def test_the_home_page_keeps_its_words(sentence: str) -> None:
+    home = re.sub(r"\s*\n\s*", " ", (DOCS / "index.md").read_text("utf-8"))
+    assert sentence in home
+
+
+def test_the_home_page_starts_with_its_title() -> None:
+    assert (DOCS / "index.md").read_text("utf-8").startswith("# 도커 명령어 활용\n")
+
+
+def test_the_term_list_has_every_glossary_term(site: Path) -> None:
+    glossary = (DOCS / "contributing" / "glossary.md").read_text("utf-8")
+    rows = re.findall(r"^\| ([^|]+?) \| ([^|]+?) \|", glossary, re.MULTILINE)[2:]
+    assert len(rows) >= 20
+    terms = _page_html(site, "terms.md")
+    for korean, english in rows:
+        assert f"<td>{korean}</td>" in terms, korean
+        assert re.sub(r"`([^`]+)`", r"<code>\1</code>", english) in terms, english
+
+
+def test_contributor_pages_are_built_but_not_in_the_nav(site: Path) -> None:
+    home = _page_html(site, "index.md")
+    nav = home[home.index('class="md-nav md-nav--primary"') : home.index("</nav>")]
+    assert "contributing/" not in nav
+    assert 'href="contributing/glossary/"' in home  # the footer
+    assert (site / "contributing" / "glossary" / "index.html").is_file()

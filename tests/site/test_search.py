@@ -39,7 +39,7 @@ FIRST = {
     "태그": "image-commands/#docker-image-tag",
     "태그를": "image-commands/#docker-image-tag",
     "이미지 태그": "image-commands/#docker-image-tag",
-    "포트포워딩": "run-cadvisor/#cadvisor-실행-명령어-형식",  # lists --publish, -p
+    "포트포워딩": "terms/",  # the term list: the word is 포트 게시, publish (`-p`)
     "포트 포워딩": "run-nginx/",
     "docker run -p": "container-commands/#docker-run-명령어-옵션",
     "내려받기": "image-commands/#도커-이미지-내려받기-docker-pull",

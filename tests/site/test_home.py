@@ -1,0 +1,78 @@
+"""The home page for a learner, in chromium: title first, a start path, the footer's
+contributor links, edit links and last-updated dates. Screenshots (phone and desktop, light
+and dark) go to artifacts/screenshots/home/.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sitekit
+
+pytestmark = pytest.mark.browser
+
+SCREENSHOTS = sitekit.ROOT / "artifacts" / "screenshots" / "home"
+VIEWS = [(390, "light"), (390, "dark"), (1280, "light"), (1280, "dark")]
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[Any]:
+    if not Path(sitekit.CHROMIUM).exists():
+        pytest.fail(f"{sitekit.CHROMIUM} is missing: apt-get install chromium")
+    with sitekit.browser() as browser:
+        yield browser
+
+
+@pytest.fixture(params=VIEWS, ids=[f"{w}-{s}" for w, s in VIEWS])
+def page(chromium: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
+    width, scheme = request.param
+    context = chromium.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
+def test_home_starts_with_its_title_and_a_path(base_url: str, page: Any) -> None:
+    page.goto(base_url, wait_until="networkidle")
+    article = page.locator("article.md-content__inner")
+    first = article.evaluate(
+        "a => [...a.children].find(e => e.innerText.trim() && !e.matches('a.md-content__button'))"
+        ".localName"
+    )
+    assert first == "h1"
+    assert page.locator("article h1").inner_text().startswith("도커 명령어 활용")
+    headings = [h.rstrip("¶") for h in page.locator("article h2").all_inner_texts()]
+    assert headings[:3] == ["시작하기 전에", "어디서부터 읽을까", "명령어 한눈에 보기"]
+    steps = page.locator("article ol").first.locator(":scope > li")
+    assert steps.count() >= 4
+    width, scheme = (
+        page.viewport_size["width"],
+        page.evaluate("document.body.getAttribute('data-md-color-scheme')"),
+    )
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"home-{width}-{scheme}.png"), full_page=True)
+
+
+def test_contributor_pages_are_in_the_footer_not_the_nav(base_url: str, page: Any) -> None:
+    page.goto(base_url + "image-commands/", wait_until="networkidle")
+    nav = page.locator("nav.md-nav--primary a[href*='contributing/']")
+    assert nav.count() == 0
+    footer = page.locator("footer .contributor-links a", has_text="용어집과 문체 지침")
+    footer.click()
+    page.wait_for_url("**/contributing/glossary/")
+    assert page.locator("article h1").inner_text().rstrip("¶") == "용어집과 문체 지침"
+
+
+def test_a_chapter_has_an_edit_link_and_its_last_update(base_url: str, page: Any) -> None:
+    page.goto(base_url + "volumes/", wait_until="networkidle")
+    edit = page.locator("article a[rel=edit]")
+    assert edit.get_attribute("href", timeout=5_000) == (
+        "https://github.com/yhkim951107/docker-commands-ko/edit/main/docs/volumes.md"
+    )
+    updated = page.locator("aside.md-source-file .md-source-file__fact").first
+    assert updated.is_visible()
+    assert updated.inner_text().strip()[:2] == "20"  # YYYY-MM-DD
