@@ -50,12 +50,11 @@ FIRST = {
     "로그": "run-nginx/#접속-로그-확인하기-docker-logs",
     "nginx 로그": "run-nginx/#접속-로그-확인하기-docker-logs",
     "접속": "run-mysql/#컨테이너-안의-mysql-클라이언트로-접속하기",
-    "불러오기": "image-commands/#docker-image-save--docker-image-load-예제",
+    "불러오기": "image-commands/#docker-import는-docker-image-load가-아닙니다",
     "파일로 저장": "image-commands/#도커-이미지를-파일로-관리할-필요가-있는-경우",
     "압축": "image-commands/#gzip-옵션을-사용한-tar-파일-용량-줄이기",
     "tar 파일": "image-commands/#gzip-옵션을-사용한-tar-파일-용량-줄이기",
     "세부정보": "image-commands/#도커-이미지-세부-정보-조회-docker-image",
-    "히스토리": "image-commands/#도커-이미지-세부-정보-조회-docker-image",
     "검색": "image-commands/#도커-이미지-세부-정보-조회-docker-image",  # docker search httpd
     "모니터링": "run-cadvisor/",
     "사용량": "run-cadvisor/#cadvisor가-보여-주는-정보-docker-stats",
