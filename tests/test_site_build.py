@@ -197,7 +197,9 @@ def test_the_term_list_has_every_glossary_term(site: Path) -> None:
 
 def test_contributor_pages_are_built_but_not_in_the_nav(site: Path) -> None:
     home = _page_html(site, "index.md")
-    nav = home[home.index('class="md-nav md-nav--primary"') : home.index("</nav>")]
+    start = home.index('class="md-sidebar md-sidebar--primary"')
+    nav = home[start : home.index('class="md-sidebar md-sidebar--secondary"', start)]
+    assert 'href="errata/"' in nav  # the readers' nav is all there
     assert "contributing/" not in nav
     assert 'href="contributing/glossary/"' in home  # the footer
     assert (site / "contributing" / "glossary" / "index.html").is_file()
