@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import shutil
 import subprocess
 import time
@@ -21,14 +22,40 @@ import docker
 from docker.errors import APIError, BuildError
 
 from lab import ca, daemons, network, registries
+from lab.facts import FACTS
 from lab.paths import BUILDER, CATALOGUE, LAB_DIR, MIRROR, PYPI, RECIPES
 
-BASE_TAR = LAB_DIR / "base" / "bookworm.tar"
-BASE_IMAGE = "lab/base:bookworm"
 STAMPS = LAB_DIR / "stamps"
+
+
+@dataclass(frozen=True)
+class Base:
+    """A minbase rootfs made by mmdebstrap, imported as ``lab/base:<suite>``."""
+
+    arg: str  # the build argument a Dockerfile declares to start from it
+    suite: str
+    # sid's Release file on the mirror is older than its Valid-Until, so apt must not check it.
+    options: tuple[str, ...] = ()
+
+    @property
+    def image(self) -> str:
+        return f"lab/base:{self.suite}"
+
+    @property
+    def tar(self) -> Path:
+        return LAB_DIR / "base" / f"{self.suite}.tar"
+
+
+BASES = (
+    Base("BASE", "bookworm"),
+    Base("BASE_SID", "sid", ('--aptopt=Acquire::Check-Valid-Until "false"',)),
+)
 # Every recipe gets these; a recipe uses those it declares with ARG (the proxy's address depends
 # on the lab's instance number).
-BUILD_ARGS = {"BASE": BASE_IMAGE, "PIP_PROXY": f"http://{PYPI[0]}:{PYPI[1]}"}
+BUILD_ARGS = {
+    **{base.arg: base.image for base in BASES},
+    "PIP_PROXY": f"http://{PYPI[0]}:{PYPI[1]}",
+}
 PARALLEL = 3
 
 
@@ -42,12 +69,20 @@ class Recipe:
         lines = (self.folder / "tags").read_text().splitlines()
         return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
 
+    def bases(self) -> list[Base]:
+        """The bases its Dockerfile declares (``ARG BASE`` / ``ARG BASE_SID``)."""
+        declared = re.findall(r"^ARG\s+(\w+)", (self.folder / "Dockerfile").read_text(), re.M)
+        return [base for base in BASES if base.arg in declared]
+
     def digest(self) -> str:
-        """A hash of the recipe's files, its build arguments and the lab CA it trusts."""
+        """A hash of the recipe's files, its build arguments and the lab CA it trusts.
+
+        The facts file is left out: it describes the image and is not part of the build.
+        """
         sha = hashlib.sha256(ca.CA_CERT.read_bytes() if ca.CA_CERT.exists() else b"")
         sha.update(json.dumps(BUILD_ARGS, sort_keys=True).encode())
         for path in sorted(self.folder.rglob("*")):
-            if path.is_file() and path.name != "trust-bundle.crt":
+            if path.is_file() and path.name not in ("trust-bundle.crt", FACTS):
                 sha.update(str(path.relative_to(self.folder)).encode() + path.read_bytes())
         return sha.hexdigest()
 
@@ -87,20 +122,22 @@ def stale(recipe: Recipe) -> bool:
     return not all(in_registry(tag) for tag in recipe.tags)
 
 
-def ensure_base_tar() -> None:
-    if BASE_TAR.exists():
+def ensure_base_tar(base: Base) -> None:
+    if base.tar.exists():
         return
-    BASE_TAR.parent.mkdir(parents=True, exist_ok=True)
+    base.tar.parent.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
-    partial = BASE_TAR.with_name(
-        "partial-" + BASE_TAR.name
+    partial = base.tar.with_name(
+        "partial-" + base.tar.name
     )  # mmdebstrap picks the format by suffix
     subprocess.run(
-        ["mmdebstrap", "--variant=minbase", "--quiet", "bookworm", str(partial)], check=True
+        ["mmdebstrap", "--variant=minbase", "--quiet", *base.options, base.suite, str(partial)],
+        check=True,
     )
-    partial.rename(BASE_TAR)
+    partial.rename(base.tar)
     print(
-        f"lab: base  mmdebstrap minbase bookworm  {time.monotonic() - started:5.1f} s", flush=True
+        f"lab: base  mmdebstrap minbase {base.suite:<8}  {time.monotonic() - started:5.1f} s",
+        flush=True,
     )
 
 
@@ -109,13 +146,16 @@ def build_all() -> None:
     todo = [r for r in recipes() if stale(r)]
     if not todo:
         return
-    ensure_base_tar()
+    needed = [base for base in BASES if any(base in recipe.bases() for recipe in todo)]
+    for base in needed:
+        ensure_base_tar(base)
     if not daemons.ping(BUILDER):
         network.ensure_bridge(BUILDER)
         daemons.start(BUILDER, fresh=False)
     try:
         client = daemons.client(BUILDER, timeout=900)
-        _import_base(client)
+        for base in needed:
+            _import_base(client, base)
         with registries.seeding() as seed, ThreadPoolExecutor(PARALLEL) as pool:
             built = pool.map(lambda r: _build_one(client, r, seed), todo)
             failures = [f for f in built if f]
@@ -127,12 +167,12 @@ def build_all() -> None:
         raise SystemExit("\n\n".join(failures))
 
 
-def _import_base(client: docker.DockerClient) -> None:
+def _import_base(client: docker.DockerClient, base: Base) -> None:
     try:
-        client.images.get(BASE_IMAGE)
+        client.images.get(base.image)
     except docker.errors.ImageNotFound:
-        with BASE_TAR.open("rb") as tar:
-            client.api.import_image_from_data(tar, repository="lab/base", tag="bookworm")
+        with base.tar.open("rb") as tar:
+            client.api.import_image_from_data(tar, repository="lab/base", tag=base.suite)
 
 
 def _build_one(client: docker.DockerClient, recipe: Recipe, seed: tuple[str, int]) -> str | None:
