@@ -21,9 +21,11 @@ import pexpect
 _ANSI = re.compile(r"\x1b(?:\[[0-9;?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[()][A-Z0-9]|[=>])")
 # Escape sequences bash may print right before its prompt (bracketed paste, colours).
 _ESCAPES = r"(?:\x1b\[[0-9;?]*[A-Za-z])*"
-# The two prompt shapes of the notes: `root@328d830cc003:/# ` and `[root@cdc1bef7f247 /]# `.
+# The prompt shapes of the pages: `root@328d830cc003:/# `, `[root@cdc1bef7f247 /]# ` and bash's
+# own default (`bash-5.1# `, where no bashrc sets one, as in the Oracle Linux based mysql image).
 DEBIAN_PROMPT = _ESCAPES + r"[a-z_][a-z0-9_-]*@[\w.-]+:[^\r\n]*?[#$] "
 REDHAT_PROMPT = _ESCAPES + r"\[[a-z_][a-z0-9_-]*@[\w.-]+ [^\]\r\n]*\][#$] "
+BASH_PROMPT = _ESCAPES + r"bash-\d+(?:\.\d+)*[#$] "
 
 _FLAG_WORDS = ("run", "exec", "start")  # `create -it` only prepares a terminal: not interactive
 
@@ -41,7 +43,10 @@ def clean(text: str) -> str:
 
 def prompt_pattern(page_prompt: str) -> str:
     """A regex for the prompts of a session, from the shape of the page's container prompt."""
-    return REDHAT_PROMPT if page_prompt.lstrip().startswith("[") else DEBIAN_PROMPT
+    shape = page_prompt.lstrip()
+    if shape.startswith("["):
+        return REDHAT_PROMPT
+    return BASH_PROMPT if shape.startswith("bash-") else DEBIAN_PROMPT
 
 
 # Options of run/exec/start that take a separate value (`--name web`), so the value is not

@@ -1,8 +1,9 @@
 """Split a shell transcript into steps: prompt, command, expected output.
 
-The notes are the spec: `$ `, `~ $ `, `/proc/1842 $ ` are host prompts, `root@id:/# ` and
-`[root@id /]# ` container prompts; `#` lines are comments; a trailing `\\` continues a command;
-output runs from a command to the next prompt, comment or blank line; `...` matches any lines.
+The notes are the spec: `$ `, `~ $ `, `/proc/1842 $ ` are host prompts, `root@id:/# `,
+`[root@id /]# ` and bash's own default `bash-5.1# ` container prompts; `#` lines are comments;
+a trailing `\\` continues a command; output runs from a command to the next prompt, comment or
+blank line; `...` matches any lines.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from docharness.model import CodeBlock, ExpectedLine, HarnessError, Step
 
 HOST_PROMPT = re.compile(r"^(?:[~/]\S*[ ])?\$ (?=\S)")
 CONTAINER_PROMPT = re.compile(
-    r"^(?:[\w.-]+@[\w.-]+:[^\s#$]*|\[[\w.-]+@[\w.-]+ [^\]]*\])[#$] (?=\S)"
+    r"^(?:[\w.-]+@[\w.-]+:[^\s#$]*|\[[\w.-]+@[\w.-]+ [^\]]*\]|bash-\d+(?:\.\d+)*)[#$] (?=\S)"
 )
 _HEREDOC = re.compile(r"<<(-?)\s*(['\"]?)([A-Za-z_]\w*)\2")
 

@@ -42,6 +42,8 @@ def test_prompt_shapes() -> None:
 
     assert re.fullmatch(prompt_pattern("[root@cdc1bef7f247 /]# "), "[root@0123456789ab /]# ")
     assert re.fullmatch(prompt_pattern("root@328d830cc003:/# "), "\x1b[?2004hroot@0a1b:/tmp# ")
+    assert re.fullmatch(prompt_pattern("bash-5.1# "), "\x1b[?2004hbash-5.3# ")
+    assert not re.fullmatch(prompt_pattern("bash-5.1# "), "root@0a1b:/# ")
 
 
 def test_a_real_session(tmp_path: Path, docker_host: str, debian_image: str) -> None:

@@ -126,6 +126,14 @@ def test_prompts() -> None:
     assert not has_host_prompt("root@328d830cc003:/# exit\n")
 
 
+def test_bash_default_prompt_is_a_container_prompt() -> None:
+    steps = parse_steps(PAGE, "$ docker exec -it db bash\nbash-5.3# exit\nexit\n", 1)
+    assert [(s.prompt, s.command, s.in_container) for s in steps] == [
+        ("$ ", "docker exec -it db bash", False),
+        ("bash-5.3# ", "exit", True),
+    ]
+
+
 def test_parse_transcript_uses_the_line_after_the_fence() -> None:
     block = CodeBlock(PAGE, 40, 43, "shell", "shell", "$ echo $$\n1842\n", BlockKind.TRANSCRIPT)
     assert parse_transcript(block) == [Step("$ ", "echo $$", 41, [ExpectedLine("1842", 42)])]
