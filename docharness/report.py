@@ -10,6 +10,7 @@ import json
 import os
 from collections import Counter
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -150,3 +151,27 @@ def _write_json(path: Path, data: object) -> None:
     partial = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     partial.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     partial.replace(path)
+
+
+@dataclass(frozen=True)
+class Run:
+    """What a report says about the run as a whole: the Docker it ran against and when."""
+
+    client: str
+    server: str
+    mode: str  # "lab" (the lab's daemons and stand-in images) or "own" (the reader's Docker)
+    created: str
+
+
+def read_run(path: Path) -> Run | None:
+    """The run described by the report at ``path``; None when there is no report yet."""
+    if not path.exists():
+        return None
+    data = json.loads(path.read_text(encoding="utf-8"))
+    docker = data.get("docker") or {}
+    return Run(
+        client=str(docker.get("client", "unknown")),
+        server=str(docker.get("server", "unknown")),
+        mode=str(data.get("mode", "unknown")),
+        created=str(data.get("created", "")),
+    )

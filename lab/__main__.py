@@ -1,4 +1,5 @@
-"""``python -m lab up|down|status``: what ``make lab`` and ``make lab-down`` run."""
+"""``python -m lab up|down|status|docs``: what ``make lab`` and ``make lab-down`` run; ``docs``
+rewrites the stand-in tables of README.md and lab/IMAGES.md from the recipes' facts files."""
 
 from __future__ import annotations
 
@@ -17,7 +18,8 @@ try:
 except ValueError as error:
     raise SystemExit(f"lab: {error}") from None
 
-from lab import build, claims, daemons, network, procs, pushed, registries  # noqa: E402
+from lab import build, claims, daemons, network, procs, pushed, registries, tables  # noqa: E402
+from lab.facts import FactsError  # noqa: E402
 from lab.paths import (  # noqa: E402
     BUILDER,
     EXEC_ROOT,
@@ -142,8 +144,17 @@ def _require_free_port(name: str, addr: tuple[str, int]) -> None:
             ) from None
 
 
+def docs() -> None:
+    try:
+        changed = tables.write()
+    except (FactsError, tables.TableError) as error:
+        raise SystemExit(f"lab: {error}") from None
+    for path in changed:
+        print(f"lab: rewrote the stand-in table of {path.relative_to(paths.REPO)}")
+
+
 def main(argv: list[str]) -> None:
-    commands = {"up": up, "down": down, "status": status}
+    commands = {"up": up, "down": down, "status": status, "docs": docs}
     if len(argv) != 1 or argv[0] not in commands:
         raise SystemExit(f"usage: python -m lab {'|'.join(commands)}")
     commands[argv[0]]()

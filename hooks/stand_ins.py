@@ -1,0 +1,103 @@
+"""MkDocs hook: a box under the title of every page that pulls or runs an image, saying which
+engine its outputs came from and which stand-ins it used, with the differences that matter there.
+
+The engine is read from the harness's report; the stand-ins and differences from the recipes'
+facts files (lab/disclosure.py decides which apply to a page). The box links to the reader's page
+on the test environment.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+from typing import Any
+
+from mkdocs.utils import get_relative_url
+
+from docharness.report import Run, read_run
+from lab.disclosure import Used, check
+from lab.facts import Facts, load_all
+
+ROOT = Path(__file__).resolve().parents[1]
+REPORT = ROOT / "report" / "test-report.json"
+GUIDE = "test-environment.md"
+_CODE = re.compile(r"`([^`]+)`")
+_H1_END = re.compile(r"</h1>")
+# Where the guide page lists every stand-in (Markdown keeps the comment in the HTML).
+TABLE_MARK = "<!-- stand-ins: table -->"
+
+_run: Run | None = None
+_facts: list[Facts] = []
+
+
+def box(run: Run | None, used: list[Used], guide_url: str) -> str:
+    """The box's HTML; kept out of the search index like the badges."""
+    if run is None:
+        engine = "아직 테스트 보고서가 없어서 어느 엔진인지 적을 수 없습니다."
+    elif run.mode == "own":
+        engine = (
+            f"이 페이지의 출력은 Docker Engine {run.server}에서 나왔습니다. "
+            "이미지는 진짜 레지스트리에서 내려받았습니다."
+        )
+    else:
+        engine = (
+            f"이 페이지의 출력은 실험실의 Docker Engine {run.server}에서 나왔습니다. "
+            "Docker Hub 대신 실험실의 레지스트리가 아래 대역 이미지를 내어 줍니다."
+        )
+    items = []
+    for use in used:
+        differences = "".join(f"<li>{_inline(d.ko)}</li>" for d in use.differences)
+        listed = f"<ul>{differences}</ul>" if differences else ""
+        name = f"<code>{html.escape(use.reference)}</code>"
+        items.append(f"<li>{name}: {_inline(use.facts.inside_ko)}{listed}</li>")
+    return (
+        '<div class="admonition info stand-ins" data-search-exclude>'
+        '<p class="admonition-title">이 페이지를 테스트한 환경</p>'
+        f"<p>{html.escape(engine)}</p><ul>{''.join(items)}</ul>"
+        f'<p><a href="{html.escape(guide_url)}">테스트 환경</a>에서 자세히 설명합니다.</p></div>'
+    )
+
+
+def table(every: list[Facts]) -> str:
+    """Every image of the facts files, what is inside and every difference, in Korean."""
+    rows = []
+    for facts in every:
+        tags = ", ".join(f"<code>{html.escape(tag)}</code>" for tag in facts.tags)
+        differences = "".join(f"<li>{_inline(d.ko)}</li>" for d in facts.differences)
+        rows.append(
+            f"<tr><td>{tags}</td><td>{_inline(facts.inside_ko)}</td>"
+            f"<td><ul>{differences}</ul></td></tr>"
+        )
+    return (
+        "<table><thead><tr><th>이미지(태그)</th><th>안에 있는 것</th><th>공식 이미지와 다른 점</th>"
+        f"</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    )
+
+
+def _inline(text: str) -> str:
+    """Facts text is plain with `code` spans."""
+    return _CODE.sub(lambda m: f"<code>{m[1]}</code>", html.escape(text, quote=False))
+
+
+def on_config(config: Any, **_: Any) -> None:
+    """Read the report and the facts once per build."""
+    global _run, _facts
+    _run = read_run(REPORT)
+    _facts = load_all()
+
+
+def on_page_content(html_text: str, page: Any, files: Any, **_: Any) -> str:
+    path = Path(page.file.abs_src_path)
+    used, errors = check(path, page.file.content_string, _facts)
+    if errors:
+        # The same check runs in tests/test_disclosure.py; the build stops on it too.
+        raise ValueError("\n".join(errors))
+    if page.file.src_uri == GUIDE:
+        html_text = html_text.replace(TABLE_MARK, table(_facts))
+    if not used:
+        return html_text
+    shown = box(_run, used, get_relative_url(files.get_file_from_path(GUIDE).url, page.url))
+    if _H1_END.search(html_text) is None:
+        return shown + html_text
+    return _H1_END.sub(lambda m: m[0] + shown, html_text, count=1)
