@@ -178,3 +178,28 @@ def test_what_runs_pushed_is_forgotten_and_the_seeded_images_stay(
     assert pushed.forget(root) == ["x/y/z", "yhkim951107/web"]
     assert pushed.repositories(root) == ["google-samples/hello-app", "library/debian"]
     assert "library/debian" in pushed.repositories()  # the lab's real storage
+
+
+def test_mysql_9_7_is_real_mysql_with_upstreams_rules(docker: Docker) -> None:
+    env = ["-e", "MYSQL_ROOT_PASSWORD=secret", "-e", "MYSQL_DATABASE=shop"]
+    env += ["-e", "MYSQL_USER=shopuser", "-e", "MYSQL_PASSWORD=shoppass"]
+    docker("run", "-d", "--name", "db97", *env, "mysql:9.7", check=True)
+    deadline = time.monotonic() + 150
+    while "port: 3306" not in (logs := docker("logs", "db97")).stdout + logs.stderr:
+        assert time.monotonic() < deadline, logs.stdout + logs.stderr
+        time.sleep(1)
+    log = logs.stdout + logs.stderr
+    assert "[Entrypoint]: Giving user shopuser access to schema shop" in log
+    assert "X Plugin ready for connections. Bind-address: '::' port: 33060" in log
+    sql = "SELECT VERSION(), (SELECT COUNT(*) > 0 FROM mysql.time_zone_name)"
+    query = docker("exec", "db97", "mysql", "-uroot", "-psecret", "-N", "-e", sql)
+    assert query.returncode == 0, query.stderr
+    assert query.stdout.split() == ["9.7.4-2", "1"]  # the real server, time zones loaded
+    # The real client's warning, which the MariaDB stand-in never printed.
+    assert query.stderr == (
+        "mysql: [Warning] Using a password on the command line interface can be insecure.\n"
+    )
+    shop = docker("exec", "db97", "mysql", "-ushopuser", "-pshoppass", "-N", "-e", "SHOW DATABASES")
+    assert "shop" in shop.stdout.split()
+    owner = docker("exec", "db97", "sh", "-c", "id -u mysql; grep ^Uid /proc/1/status")
+    assert owner.stdout.split()[:3] == ["999", "Uid:", "999"]  # mysqld runs as mysql
