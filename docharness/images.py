@@ -1,9 +1,9 @@
 """Which images a page pulls or runs: from its transcripts' `docker pull/run/create` commands and
 its Python blocks' `images.pull(...)` / `containers.run(...)` / `containers.create(...)` calls.
 
-An image the page itself made (the target of an earlier `docker tag` or `docker push`) is not
-counted. References are normalised as Docker does (no tag means `:latest`, `docker.io/library/`
-dropped); a digest reference keeps its repository with `@digest`.
+An image the page itself made (named by its `docker tag`, `push`, `import`, `commit` or
+`build -t`) is not counted. References are normalised as Docker does (no tag means `:latest`,
+`docker.io/library/` dropped); a digest reference keeps its repository with `@digest`.
 """
 
 from __future__ import annotations
@@ -99,6 +99,8 @@ _FLAGS = frozenset(
 )
 _SHORT_FLAGS = frozenset("dit")  # may be combined, as in -it or -dit
 _SEPARATORS = frozenset({"|", "||", "&&", ";", "&"})
+_REDIRECT = re.compile(r"\d?(?:<|>>?)|&>")  # `< file`, `2> file`
+_REDIRECT_ATTACHED = re.compile(r"\d?(?:<|>>?)\S|&>\S")  # `2>/dev/null`, `>out.tar`
 _PYTHON = re.compile(
     r"\.(?:images\.pull|containers\.(?:run|create))\(\s*(?P<quote>['\"])(?P<ref>[^'\"]+)(?P=quote)"
 )
@@ -153,18 +155,28 @@ def _from_command(
         verb = simple[1:3] if simple[1] in ("image", "container") else simple[1:2]
         rest = simple[1 + len(verb) :]
         action = verb[-1]
-        if action in ("tag", "push") and rest:
+        if action in ("tag", "push", "import", "commit") and rest:
             made.add(normalise(rest[-1]))
+        elif action == "build":
+            made.update(
+                normalise(v) for o, v in zip(rest, rest[1:], strict=False) if o in ("-t", "--tag")
+            )
         elif action in ("pull", "run", "create") and verb != ["image", "create"]:
             uses.append(ImageUse(normalise(_image_argument(path, line, rest)), line))
 
 
 def _simple_commands(words: list[str]) -> list[list[str]]:
+    """The words of each command between separators, redirections and their targets left out."""
     commands: list[list[str]] = [[]]
+    skip = False
     for word in words:
-        if word in _SEPARATORS:
+        if skip:
+            skip = False
+        elif word in _SEPARATORS:
             commands.append([])
-        else:
+        elif _REDIRECT.fullmatch(word):
+            skip = True  # its target is the next word
+        elif not _REDIRECT_ATTACHED.match(word):
             commands[-1].append(word)
     return commands
 

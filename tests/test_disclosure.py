@@ -83,6 +83,8 @@ def test_images_are_found_in_commands_and_python_calls() -> None:
         "$ docker image pull docker.io/library/debian\n"
         "$ docker tag httpd:latest me/httpd:2.0 && docker push me/httpd:2.0\n"
         "$ docker pull me/httpd:2.0\n"
+        "$ docker import - flat:1 < x.tar && docker run flat:1\n"
+        "$ docker build -t mine . && docker run --rm mine\n"
         "$ docker create -it --name c centos:8 # comment\n"
         "```\n\n"
         "```python\nclient.containers.run(\n    'node:18', detach=True)\n```\n"
@@ -91,8 +93,8 @@ def test_images_are_found_in_commands_and_python_calls() -> None:
     assert [(u.reference, u.line) for u in uses] == [
         ("ubuntu:14.04", 2),
         ("debian:latest", 3),
-        ("centos:8", 6),
-        ("node:18", 10),
+        ("centos:8", 8),
+        ("node:18", 12),
     ]
 
 
