@@ -47,9 +47,12 @@ def box(run: Run | None, used: list[Used], guide_url: str) -> str:
         )
     items = []
     for use in used:
+        name = f"<code>{html.escape(use.reference)}</code>"
+        if run is not None and run.mode == "own":
+            items.append(f"<li>{name}</li>")  # the real image: the stand-in's facts do not apply
+            continue
         differences = "".join(f"<li>{_inline(d.ko)}</li>" for d in use.differences)
         listed = f"<ul>{differences}</ul>" if differences else ""
-        name = f"<code>{html.escape(use.reference)}</code>"
         items.append(f"<li>{name}: {_inline(use.facts.inside_ko)}{listed}</li>")
     return (
         '<div class="admonition info stand-ins" data-search-exclude>'

@@ -130,3 +130,5 @@ def test_box_names_the_engine_the_stand_ins_and_links_the_guide() -> None:
     assert "<code>mysql:9.7</code>" in html and "<code>bash-5.3#</code>" in html
     assert 'href="../test-environment/"' in html
     assert "어느 엔진인지 적을 수 없습니다" in stand_ins.box(None, used, "x")
+    own = stand_ins.box(Run("28.5.2", "28.5.2", "own", ""), used, "x")
+    assert "진짜 레지스트리" in own and "bash-5.3#" not in own  # real images: no stand-in facts
