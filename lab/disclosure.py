@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from docharness.fences import find_fences
 from docharness.images import ImageUse, normalise, page_images
 from lab.facts import Difference, Facts
 
@@ -68,8 +69,12 @@ def _chosen(
     chosen: dict[str, tuple[Difference, ...]] = {}
     errors: list[str] = []
     used = {use.reference for use in uses}
+    # A comment inside a fence is the fence's text (an example), not a choice.
+    inside = {n for f in find_fences(path, text) for n in range(f.line + 1, f.end_line)}
     for match in _COMMENT.finditer(text):
         line = text.count("\n", 0, match.start()) + 1
+        if line in inside:
+            continue
         words = match["body"].split()
         if not words:
             errors.append(f"{path}:{line}: stand-in comment without an image")

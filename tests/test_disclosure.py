@@ -70,6 +70,11 @@ def test_a_named_difference_that_the_facts_no_longer_have_fails() -> None:
     assert [d.id for d in used[0].differences] == ["bash-prompt"]
 
 
+def test_a_stand_in_comment_inside_a_fence_is_an_example() -> None:
+    text = "```text\n<!-- stand-in: mysql:9.7 no-such-id -->\n```\n"
+    assert check(PAGE, text, load_all()) == ([], [])
+
+
 def test_a_stand_in_comment_for_an_image_the_page_does_not_use_fails() -> None:
     text = "<!-- stand-in: node:18 npm -->\n\n```shell\n$ docker pull mysql:9.7\n```\n"
     _, errors = check(PAGE, text, load_all())
