@@ -276,7 +276,11 @@ class _Transcript:
     def typed(self, step: Step, command: str, label: str) -> None:
         session = next((s for s in reversed(self.sessions) if s.alive), None)
         if session is None:
-            self.fail(step, f"{label}a container prompt, but no interactive session is open")
+            self.fail(
+                step,
+                f"{label}a container prompt, but no interactive session is open "
+                "(start one in this block: `docker run -it …`, `docker exec -it …`)",
+            )
         prompt = [ExpectedLine(step.prompt.rstrip(), step.line)]
         mismatch = match(prompt, [session.prompt.rstrip()], self.bindings)
         if mismatch is not None:

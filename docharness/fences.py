@@ -16,7 +16,7 @@ from sybil.typing import Evaluator
 
 from docharness.directives import parse_directives
 from docharness.model import BlockKind, CodeBlock, HarnessError
-from docharness.transcript import has_host_prompt, parse_transcript
+from docharness.transcript import has_prompt, parse_transcript
 
 SHELL_LANGUAGES = frozenset({"shell", "console", "bash", "sh"})
 PYTHON_LANGUAGES = {"python": "python", "py": "python"}
@@ -93,7 +93,7 @@ def _block(path: Path, fence: Fence) -> CodeBlock | None:
     language = language_of(fence.info)
     source = "\n".join(fence.body) + "\n" if fence.body else ""
     if language in SHELL_LANGUAGES:
-        kind = BlockKind.TRANSCRIPT if has_host_prompt(source) else BlockKind.SYNOPSIS
+        kind = BlockKind.TRANSCRIPT if has_prompt(source) else BlockKind.SYNOPSIS
     elif language in PYTHON_LANGUAGES:
         language, kind = PYTHON_LANGUAGES[language], BlockKind.PYTHON
     else:

@@ -21,11 +21,13 @@ import pexpect
 _ANSI = re.compile(r"\x1b(?:\[[0-9;?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[()][A-Z0-9]|[=>])")
 # Escape sequences bash may print right before its prompt (bracketed paste, colours).
 _ESCAPES = r"(?:\x1b\[[0-9;?]*[A-Za-z])*"
-# The prompt shapes of the pages: `root@328d830cc003:/# `, `[root@cdc1bef7f247 /]# ` and bash's
-# own default (`bash-5.1# `, where no bashrc sets one, as in the Oracle Linux based mysql image).
+# The prompt shapes of the notes: `root@328d830cc003:/# ` and `[root@cdc1bef7f247 /]# `.
 DEBIAN_PROMPT = _ESCAPES + r"[a-z_][a-z0-9_-]*@[\w.-]+:[^\r\n]*?[#$] "
 REDHAT_PROMPT = _ESCAPES + r"\[[a-z_][a-z0-9_-]*@[\w.-]+ [^\]\r\n]*\][#$] "
-BASH_PROMPT = _ESCAPES + r"bash-\d+(?:\.\d+)*[#$] "
+# Busybox's and alpine's `/ # `, and bash's own default where no bashrc sets one (`bash-5.1# `,
+# as in the Oracle Linux based mysql image).
+BUSYBOX_PROMPT = r"(?<![^\r\n])" + _ESCAPES + r"[/~][^\s#$]* [#$] "  # at a line's start
+VERSIONED_PROMPT = _ESCAPES + r"(?:ba)?sh-\d+(?:\.\d+)*[#$] "
 
 _FLAG_WORDS = ("run", "exec", "start")  # `create -it` only prepares a terminal: not interactive
 
@@ -43,10 +45,14 @@ def clean(text: str) -> str:
 
 def prompt_pattern(page_prompt: str) -> str:
     """A regex for the prompts of a session, from the shape of the page's container prompt."""
-    shape = page_prompt.lstrip()
-    if shape.startswith("["):
+    shown = page_prompt.lstrip()
+    if shown.startswith("["):
         return REDHAT_PROMPT
-    return BASH_PROMPT if shape.startswith("bash-") else DEBIAN_PROMPT
+    if shown.startswith(("/", "~")):
+        return BUSYBOX_PROMPT
+    if re.match(r"(?:ba)?sh-\d", shown):
+        return VERSIONED_PROMPT
+    return DEBIAN_PROMPT
 
 
 # Options of run/exec/start that take a separate value (`--name web`), so the value is not

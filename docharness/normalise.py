@@ -222,7 +222,8 @@ def match(
 ) -> Mismatch | None:
     """Compare a command's expected output with its real output; None when they match.
 
-    Blank real lines are ignored (a transcript cannot show them: a blank line ends output).
+    Blank lines are ignored on both sides (a transcript's blank lines are layout: it may
+    show or leave out the ones a command prints).
     On a match, the new bindings are added to ``bindings``.
     """
     real = [line.rstrip() for line in actual if line.strip()]

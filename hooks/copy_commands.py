@@ -24,7 +24,7 @@ from code_blocks import rendered
 
 from docharness.fences import SHELL_LANGUAGES
 from docharness.model import HarnessError
-from docharness.transcript import has_host_prompt, parse_steps
+from docharness.transcript import has_prompt, parse_steps
 
 log = logging.getLogger("mkdocs.hooks.copy_commands")
 
@@ -58,7 +58,7 @@ def terminals(path: Path, source: str, first_line: int) -> list[Terminal]:
     between two containers), and where a comment says "다른 터미널". Host commands after a
     container session that was not left with `exit` are typed into another terminal.
     """
-    if not has_host_prompt(source):
+    if not has_prompt(source):
         return []
     lines = source.split("\n")
     found: list[tuple[str, str, list[str]]] = []  # (label, prompt key, commands)

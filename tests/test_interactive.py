@@ -44,6 +44,11 @@ def test_prompt_shapes() -> None:
     assert re.fullmatch(prompt_pattern("root@328d830cc003:/# "), "\x1b[?2004hroot@0a1b:/tmp# ")
     assert re.fullmatch(prompt_pattern("bash-5.1# "), "\x1b[?2004hbash-5.3# ")
     assert not re.fullmatch(prompt_pattern("bash-5.1# "), "root@0a1b:/# ")
+    assert re.fullmatch(prompt_pattern("bash-4.4# "), "\x1b[?2004hbash-5.2# ")
+    assert re.fullmatch(prompt_pattern("sh-5.2# "), "sh-5.2# ")
+    busybox = re.compile(prompt_pattern("/ # "))
+    assert busybox.search("ls\r\nbin\r\n/app # ").group(0) == "/app # "
+    assert busybox.search("echo 1 / 2 # half\r\n") is None  # not at a line's start
 
 
 def test_a_real_session(tmp_path: Path, docker_host: str, debian_image: str) -> None:

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from docharness.model import BlockKind, CodeBlock, ExpectedLine, HarnessError, Step
-from docharness.transcript import has_host_prompt, parse_steps, parse_transcript
+from docharness.transcript import has_prompt, parse_steps, parse_transcript
 
 PAGE = Path("docs/container-commands.md")
 
@@ -108,7 +108,7 @@ def test_the_notes_broken_comment_is_caught() -> None:
     ("text", "message"),
     [
         ("hello\n$ true\n", "before the first command"),
-        ("$ echo a\n\nb\n", "after a blank line"),
+        ("# c\n\ntext\n$ true\n", "text after a comment"),
         ("$ docker run \\\n", "continues past its block"),
         ("$ cat <<EOF\nx\n", "here-document EOF not ended"),
     ],
@@ -119,11 +119,12 @@ def test_malformed_transcripts(text: str, message: str) -> None:
 
 
 def test_prompts() -> None:
-    assert has_host_prompt("# c\n/proc/1842 $ ls -l\n")
-    assert has_host_prompt("~/work $ ls\n")
-    assert not has_host_prompt("docker run = [pull] + create + start + [command]\n")
-    assert not has_host_prompt("$\n$ \nprice $ 5\n")
-    assert not has_host_prompt("root@328d830cc003:/# exit\n")
+    assert has_prompt("# c\n/proc/1842 $ ls -l\n")
+    assert has_prompt("~/work $ ls\n")
+    assert not has_prompt("docker run = [pull] + create + start + [command]\n")
+    assert not has_prompt("$\n$ \nprice $ 5\n")
+    assert has_prompt("root@328d830cc003:/# exit\n")  # a block of container prompts only
+    assert not has_prompt("# apt-get update\n#1 DONE 0.0s\n")
 
 
 def test_bash_default_prompt_is_a_container_prompt() -> None:
@@ -137,3 +138,165 @@ def test_bash_default_prompt_is_a_container_prompt() -> None:
 def test_parse_transcript_uses_the_line_after_the_fence() -> None:
     block = CodeBlock(PAGE, 40, 43, "shell", "shell", "$ echo $$\n1842\n", BlockKind.TRANSCRIPT)
     assert parse_transcript(block) == [Step("$ ", "echo $$", 41, [ExpectedLine("1842", 42)])]
+
+
+# ---- syntax as Docker's own pages and other tutorials write it ----------------------------
+
+
+def commands(text: str) -> list[tuple[str, int, list[str]]]:
+    """(command, line, expected texts) of each step of ``text`` read from line 1."""
+    return [(s.command, s.line, [e.text for e in s.expected]) for s in parse_steps(PAGE, text, 1)]
+
+
+def test_blank_line_between_command_and_output_and_inside_output() -> None:
+    text = (
+        "$ docker ps\n"
+        "\n"
+        "CONTAINER ID   IMAGE\n"
+        "\n"
+        "$ docker info\n"
+        "Client:\n"
+        " Version:    27.5.1\n"
+        "\n"
+        "Server:\n"
+        " Containers: 0\n"
+        "\n"
+    )
+    assert commands(text) == [
+        ("docker ps", 1, ["CONTAINER ID   IMAGE"]),
+        ("docker info", 5, ["Client:", " Version:    27.5.1", "Server:", " Containers: 0"]),
+    ]
+    assert parse_steps(PAGE, text, 1)[1].expected[2] == ExpectedLine("Server:", 9)
+
+
+def test_ps2_continuations_of_a_compound_command_and_an_open_quote() -> None:
+    text = (
+        "$ for name in a b; do\n"
+        '>   echo "$name"\n'
+        "> done\n"
+        "a\n"
+        "b\n"
+        "$ echo 'one\n"
+        ">\n"
+        "> two'\n"
+        "one\n"
+        "\n"
+        "two\n"
+        "$ docker run --rm \\\n"
+        ">   debian:latest true\n"
+    )
+    assert commands(text) == [
+        ('for name in a b; do\n  echo "$name"\ndone', 1, ["a", "b"]),
+        ("echo 'one\n\ntwo'", 6, ["one", "two"]),
+        ("docker run --rm \\\n  debian:latest true", 12, []),
+    ]
+
+
+def test_a_gt_line_after_a_complete_command_is_output() -> None:
+    assert commands("$ printf '> quoted\\n'\n> quoted\n") == [
+        ("printf '> quoted\\n'", 1, ["> quoted"])
+    ]
+
+
+@pytest.mark.parametrize(
+    ("opening", "closing"),
+    [
+        ("<<EOF", "EOF"),
+        ("<<'EOF'", "EOF"),
+        ('<<"EOF"', "EOF"),
+        ("<<\\EOF", "EOF"),
+        ("<<END-OF", "END-OF"),
+        ("<< EOF", "EOF"),
+        ("<<-EOF", "\tEOF"),
+    ],
+)
+def test_heredoc_forms(opening: str, closing: str) -> None:
+    text = f"$ cat {opening}\nEOF-not-yet\n\n{closing}\nEOF-not-yet\n$ true\n"
+    assert commands(text) == [
+        (f"cat {opening}\nEOF-not-yet\n\n{closing}", 1, ["EOF-not-yet"]),
+        ("true", 6, []),
+    ]
+
+
+def test_heredoc_typed_at_ps2_prompts_and_a_here_string() -> None:
+    text = "$ cat > app.py <<'EOF'\n> print('hi')\n>\n> EOF\n$ tr a-z A-Z <<< hello\nHELLO\n"
+    assert commands(text) == [
+        ("cat > app.py <<'EOF'\nprint('hi')\n\nEOF", 1, []),
+        ("tr a-z A-Z <<< hello", 5, ["HELLO"]),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("prompt", "in_container"),
+    [
+        ("/ # ", True),
+        ("/app # ", True),
+        ("bash-5.2# ", True),
+        ("sh-5.2# ", True),
+        ("root@328d830cc003:/# ", True),
+        ("node@328d830cc003:/app$ ", True),
+        ("[root@cdc1bef7f247 /]# ", True),
+        ("yonghwan@desktop:~$ ", False),
+        ("user@host-1.lan:~/work$ ", False),
+        ("[user@host ~]$ ", False),
+        ("~ $ ", False),
+    ],
+)
+def test_prompts_of_hosts_and_containers(prompt: str, in_container: bool) -> None:
+    steps = parse_steps(PAGE, f"{prompt}ls\nbin\n", 1)
+    assert steps == [Step(prompt, "ls", 1, [ExpectedLine("bin", 2)], in_container)]
+
+
+def test_hash_lines_that_are_output() -> None:
+    text = (
+        "# the build\n"
+        "$ docker build .\n"
+        "#1 [internal] load build definition\n"
+        "#1 DONE 0.0s\n"
+        "\n"
+        "#2 [internal] load .dockerignore\n"
+        "$ cat Dockerfile\n"
+        "FROM debian\n"
+        "# the packages\n"
+        "RUN apt-get update\n"
+        "# not output: the next command follows\n"
+        "\n"
+        "# nor this one\n"
+        "$ true\n"
+        "# a comment at the end\n"
+    )
+    assert commands(text) == [
+        (
+            "docker build .",
+            2,
+            [
+                "#1 [internal] load build definition",
+                "#1 DONE 0.0s",
+                "#2 [internal] load .dockerignore",
+            ],
+        ),
+        ("cat Dockerfile", 7, ["FROM debian", "# the packages", "RUN apt-get update"]),
+        ("true", 14, []),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "message"),
+    [
+        # Comment, or output after a blank line? (The notes' wrapped comment is the first.)
+        ("$ ls\nx\n\n# a comment that\nwraps\n$ true\n", 5, "text after a comment"),
+        ("$ cat f\nx\n# output\n\ny\n", 5, "write it with no blank line next to it"),
+        # A compound command without its PS2 lines.
+        ("$ for i in 1 2; do\n  echo $i\ndone\n", 1, "not complete at the end of this line"),
+        ("$ echo 'a\nb'\n", 1, "not complete at the end of this line"),
+        # PS2 on some continuation lines only.
+        ("$ cat <<EOF\n> a\nEOF\n", 3, "without the `> ` prompt"),
+        ("$ cat <<EOF\n> a\n", 2, "here-document EOF not ended"),
+    ],
+)
+def test_ambiguous_transcripts_name_the_line_and_the_fix(
+    text: str, line: int, message: str
+) -> None:
+    with pytest.raises(HarnessError, match=message) as caught:
+        parse_steps(PAGE, text, 1)
+    assert caught.value.line == line

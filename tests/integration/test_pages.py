@@ -35,6 +35,10 @@ WRONG = {
     "failing_python.md": ["failing_python.md:8: AssertionError"],
     "hang.md": ["pages/hang.md:5: timed out after 2 s: sleep 30"],
     "endless_python.md": ["pages/endless_python.md:4: Python block timed out after 2 s"],
+    "container_only.md": [
+        "pages/container_only.md:6: a container prompt, but no interactive session is open",
+        "/ # ls -d /etc",
+    ],
 }
 
 
@@ -71,7 +75,7 @@ def test_failed_page_is_cleaned_up(run_page: Any, docker_host: str) -> None:
     assert "container-test1" not in names
 
 
-@pytest.mark.parametrize("page", ["right_basic.md", "right_interactive.md"])
+@pytest.mark.parametrize("page", ["right_basic.md", "right_interactive.md", "right_syntax.md"])
 def test_right_page_passes(run_page: Any, page: str) -> None:
     result = run_page(page)
     assert result.status == 0, result.output
@@ -97,3 +101,13 @@ def test_a_long_wrong_output_gives_a_short_diff_and_the_whole_output(run_page: A
     saved = result.artifacts / "outputs" / "tests__integration__pages__big_output.md-6.txt"
     assert f"full output: {saved}" in result.output
     assert saved.read_text().split("\n")[:-1] == [f"line {n}" for n in range(1, 100_001)]
+
+
+def test_an_ambiguous_transcript_fails_collection_naming_the_line_and_the_fix(
+    run_page: Any,
+) -> None:
+    result = run_page("ambiguous_comment.md")
+    assert result.status not in (0, 1), result.output  # a collection error, nothing ran
+    assert "pages/ambiguous_comment.md:8: text after a comment is neither" in result.output
+    assert "write it with no blank line next to it" in result.output
+    assert not result.report.get("blocks"), result.report
