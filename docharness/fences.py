@@ -1,7 +1,8 @@
 """Find a page's fenced code blocks, classify them, and hand them to Sybil as regions.
 
 Sybil's own Markdown lexer only collects fences whose info string is exactly the language, and
-we also want fences nested in list items and content tabs, so we scan lines ourselves.
+we also want fences nested in list items, content tabs and blockquotes, so we scan lines
+ourselves.
 """
 
 from __future__ import annotations
@@ -16,12 +17,17 @@ from sybil.typing import Evaluator
 
 from docharness.directives import parse_directives
 from docharness.model import BlockKind, CodeBlock, HarnessError
-from docharness.transcript import has_prompt, parse_transcript
+from docharness.transcript import HOST_PROMPT, has_prompt, parse_transcript
 
-SHELL_LANGUAGES = frozenset({"shell", "console", "bash", "sh"})
+# Every name Markdown renderers (Pygments, GitHub) give a shell session or script.
+SHELL_LANGUAGES = frozenset(
+    {"shell", "console", "bash", "sh", "shell-session", "shellsession", "terminal", "zsh"}
+)
 PYTHON_LANGUAGES = {"python": "python", "py": "python"}
+ENCODING = "utf-8-sig"  # UTF-8; a byte order mark is dropped, not taken as text
 
 _OPEN = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
+_QUOTE = re.compile(r"[ \t]*>[ \t]?")  # one blockquote marker (in a list item: indented)
 
 
 @dataclass(frozen=True)
@@ -33,40 +39,102 @@ class Fence:
     indent: str
     info: str
     body: list[str]
+    quotes: int = 0  # how many blockquotes (`> `) it stands in
+
+
+def read_page(path: Path) -> str:
+    """A page's text. A UTF-8 byte order mark is dropped; another encoding is a HarnessError.
+
+    Sybil would raise a bare UnicodeDecodeError, and a kept mark would hide the first fence.
+    """
+    data = path.read_bytes()
+    try:
+        return data.decode(ENCODING)
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        what = f"not UTF-8 text ({error.reason} at byte {error.start}): save the page as UTF-8"
+        raise HarnessError(path, line, what) from None
 
 
 def find_fences(path: Path, text: str) -> list[Fence]:
-    """Every fenced block of the page, any language, in order.
+    """Every fenced block of the page, any language, in order, with its real lines.
 
+    Fences in list items and content tabs (indented) and in blockquotes (`> `) count.
     Raises HarnessError for a fence that is never closed.
+
+    ```python
+    from pathlib import Path
+
+    page = "Note:\n\n> ```console\n> $ docker ps\n> ```\n"
+    [fence] = find_fences(Path("page.md"), page)
+    assert (fence.line, fence.end_line, fence.info) == (3, 5, "console")
+    assert fence.body == ["$ docker ps"]
+    ```
     """
     lines = text.split("\n")
     fences: list[Fence] = []
     index = 0
     while index < len(lines):
-        opening = _OPEN.match(lines[index])
+        quotes, rest = _unquote(lines[index])
+        opening = _OPEN.match(rest)
         if opening is None or (opening["fence"][0] == "`" and "`" in opening["info"]):
             index += 1
             continue
         fence, indent = opening["fence"], opening["indent"]
         close = re.compile(rf"^[ \t]*{re.escape(fence[0])}{{{len(fence)},}}[ \t]*$")
-        end = next((i for i in range(index + 1, len(lines)) if close.match(lines[i])), None)
+        inner = [_unquote(line, quotes)[1] for line in lines[index + 1 :]]
+        end = next((i for i, line in enumerate(inner) if close.match(line)), None)
         if end is None:
             raise HarnessError(path, index + 1, f"unclosed {fence} fence opened here")
-        body = [_dedent(line, indent) for line in lines[index + 1 : end]]
-        fences.append(Fence(index + 1, end + 1, indent, opening["info"].strip(), body))
-        index = end + 1
+        body = [_dedent(line, indent) for line in inner[:end]]
+        info = opening["info"].strip()
+        fences.append(Fence(index + 1, index + end + 2, indent, info, body, quotes))
+        index += end + 2
     return fences
 
 
+def _unquote(line: str, most: int | None = None) -> tuple[int, str]:
+    """Strip up to ``most`` blockquote markers (all by default): (markers stripped, rest)."""
+    count = 0
+    while most is None or count < most:
+        marker = _QUOTE.match(line)
+        if marker is None:
+            break
+        line, count = line[marker.end() :], count + 1
+    return count, line
+
+
+def prefix(fence_line: str) -> str:
+    """What stands before an opening fence's backticks: indentation and `> ` markers."""
+    rest = _unquote(fence_line)[1]
+    return fence_line[: len(fence_line) - len(rest)] + rest[: len(rest) - len(rest.lstrip())]
+
+
+def untested_transcripts(fences: list[Fence]) -> list[Fence]:
+    """Fences of another language (or none) whose lines have prompts: they do not run.
+
+    A page showing `$ docker ps` in a ``text`` fence is probably a transcript mislabelled.
+    """
+    tested = SHELL_LANGUAGES | PYTHON_LANGUAGES.keys()
+    return [
+        fence
+        for fence in fences
+        if language_of(fence.info) not in tested
+        and any(HOST_PROMPT.match(line) for line in fence.body)
+    ]
+
+
 def language_of(info: str) -> str:
-    """The language named by an info string: `bash title="x"` -> bash, `{ .console }` -> console."""
+    """The language named by an info string.
+
+    `bash title="x"` -> bash, `{ .console }` -> console, `console?prompt=$` -> console.
+    """
     info = info.strip()
     if info.startswith("{"):
         classes = re.findall(r"\.([\w+-]+)", info.strip("{}"))
         return classes[0].lower() if classes else ""
     first = info.split(maxsplit=1)[0] if info else ""
-    return first.split("{", 1)[0].lower()
+    return re.split(r"[{?]", first, maxsplit=1)[0].lower()
 
 
 def parse_page(path: Path, text: str) -> list[CodeBlock]:

@@ -33,7 +33,14 @@ from docharness.evaluator import (
     claims_evaluator,
     evaluator_for,
 )
-from docharness.fences import PageParser, find_fences
+from docharness.fences import (
+    ENCODING,
+    PageParser,
+    find_fences,
+    language_of,
+    read_page,
+    untested_transcripts,
+)
 from docharness.fences import parse_page as parse_blocks
 from docharness.model import BlockKind, CodeBlock, HarnessError
 from docharness.report import build_report, page_record, record, summarise, write_report
@@ -69,6 +76,7 @@ SYBIL = Sybil(
     patterns=["*.md"],
     fixtures=[PAGE_FIXTURE],
     path=str(ROOT),
+    encoding=ENCODING,
 )
 
 
@@ -91,7 +99,7 @@ class PageItem(SybilItem):
 
 def publishes_host_ports(page: Path) -> bool:
     """Whether a code block of the page publishes host ports (`-p 8080:80`, ``ports=``)."""
-    fences = find_fences(page, page.read_text(encoding="utf-8"))
+    fences = find_fences(page, read_page(page))
     return any(PUBLISHES_PORT.search("\n".join(fence.body)) for fence in fences)
 
 
@@ -134,10 +142,8 @@ class BrokenPage(pytest.Item):
         return self.path, self.error.line - 1, f"{_relative(self.path)}: cannot be run"
 
 
-def unreadable(path: Path, error: UnicodeDecodeError) -> HarnessError:
-    """A HarnessError at the line of the first byte that is not UTF-8."""
-    line = path.read_bytes()[: error.start].count(b"\n") + 1
-    return HarnessError(path, line, f"not UTF-8 text ({error.reason} at byte {error.start})")
+class UntestedTranscript(UserWarning):
+    """A fence that is not run although it shows prompts (a transcript mislabelled?)."""
 
 
 class PageFile(SybilFile):
@@ -145,14 +151,20 @@ class PageFile(SybilFile):
 
     def collect(self) -> Iterator[PageItem | BrokenPage]:
         try:
+            text = read_page(self.path)  # another encoding: file:line, not Sybil's error
             parsed = [(sybil, sybil.parse(self.path)) for sybil in self.sybils]
             examples = [(sybil, list(document.examples())) for sybil, document in parsed]
         except HarnessError as error:
             yield BrokenPage.from_parent(self, name="page", error=error)
             return
-        except UnicodeDecodeError as error:
-            yield BrokenPage.from_parent(self, name="page", error=unreadable(self.path, error))
-            return
+        for fence in untested_transcripts(find_fences(self.path, text)):
+            named = f"a {language_of(fence.info)} fence" if fence.info else "a fence"
+            warnings.warn_explicit(
+                f"{named} shows `$ ` prompts but is not run; name its language console to run it",
+                UntestedTranscript,
+                _relative(self.path),  # the summary shows the page and line, not ours
+                fence.line,
+            )
         self.documents.extend(document for _, document in parsed)
         for sybil, found in examples:
             for example in found:
@@ -236,8 +248,8 @@ def _daemons_of_run(config: pytest.Config) -> list[daemons.Daemon]:
 def pytest_sessionstart(session: pytest.Session) -> None:
     """One clear error, before any example runs, when no daemon answers."""
     config = session.config
-    if hasattr(config, "workerinput") or not _runs_pages(config):
-        return
+    if hasattr(config, "workerinput") or config.option.collectonly or not _runs_pages(config):
+        return  # `--collect-only` runs nothing: it needs no daemon
     try:
         for found in _daemons_of_run(config):
             daemons.ping(found)
@@ -335,7 +347,7 @@ _DIFFS = pytest.StashKey[list[str]]()
 def update_pages(config: pytest.Config) -> None:
     """Write each updated page back; keep the diffs for the terminal summary."""
     for page in config.stash.get(_UPDATES, []):
-        old = page.path.read_text(encoding="utf-8")
+        old = read_page(page.path)
         blocks = parse_blocks(page.path, old)
         new = update_text(old, blocks, page.outputs, page.bindings)
         if new != old:

@@ -11,6 +11,7 @@ import difflib
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from docharness.fences import prefix
 from docharness.model import CodeBlock, ExpectedLine
 from docharness.normalise import ELLIPSIS, Bindings, is_ellipsis, match, match_line
 
@@ -29,8 +30,7 @@ def update_text(
     lines = text.split("\n")
     edits: list[tuple[int, int, list[str]]] = []  # 0-based [start, end) -> new lines
     for block in blocks:
-        fence = lines[block.line - 1]
-        indent = fence[: len(fence) - len(fence.lstrip())]
+        indent = prefix(lines[block.line - 1])  # a list's indentation, a blockquote's `> `
         for step in block.steps:
             if step.line not in outputs:
                 continue
@@ -39,7 +39,7 @@ def update_text(
                 start, end = step.expected[0].line - 1, step.expected[-1].line
             else:
                 start = end = step.line + step.command.count("\n")
-            edits.append((start, end, [indent + line if line else line for line in new]))
+            edits.append((start, end, [indent + line if line else indent.rstrip() for line in new]))
     for start, end, new in sorted(edits, reverse=True):
         lines[start:end] = new
     return "\n".join(lines)

@@ -5,7 +5,15 @@ from pathlib import Path
 import pytest
 from sybil import Document
 
-from docharness.fences import PageParser, find_fences, language_of, parse_page
+from docharness.fences import (
+    SHELL_LANGUAGES,
+    PageParser,
+    find_fences,
+    language_of,
+    parse_page,
+    read_page,
+    untested_transcripts,
+)
 from docharness.model import BlockKind, CodeBlock, Directive, HarnessError
 
 PAGE = Path("docs/image-commands.md")
@@ -75,6 +83,9 @@ def test_parse_page_collects_shell_and_python_blocks_only() -> None:
         ("{ .console }", "console"),
         ("{.sh .annotate}", "sh"),
         ("console{.x}", "console"),
+        ("console?prompt=$", "console"),
+        ("shell-session {.x}", "shell-session"),
+        ("ShellSession", "shellsession"),
         ("Python", "python"),
         ("", ""),
     ],
@@ -128,3 +139,91 @@ def test_the_real_notes_fail_on_the_broken_comment() -> None:
     with pytest.raises(HarnessError, match="text after a comment") as caught:
         parse_page(notes, notes.read_text(encoding="utf-8"))
     assert caught.value.line == 186
+
+
+# ---- no silent drops ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "info",
+    [
+        "console",
+        "console?prompt=$",
+        "shell-session",
+        "shellsession",
+        "terminal",
+        "zsh",
+        "sh",
+        "bash",
+        "shell",
+        "bash{.annotate}",
+        "{ .terminal }",
+        'zsh title="x"',
+    ],
+)
+def test_every_shell_session_alias_is_collected(info: str) -> None:
+    [block] = parse_page(PAGE, f"```{info}\n$ docker ps\n```\n")
+    assert block.kind is BlockKind.TRANSCRIPT
+    assert block.steps[0].command == "docker ps"
+    assert language_of(info) in SHELL_LANGUAGES
+
+
+BLOCKQUOTED = """> **Note**
+>
+> ```console
+> $ echo hi
+> hi
+>
+> > ```
+> ```
+
+1. Install:
+
+    > ```shell
+    > $ docker ps
+    > ```
+
+> - nested:
+>
+>     ```bash
+>     $ true
+>     ```
+"""
+
+
+def test_fences_in_blockquotes_and_list_items_keep_their_real_lines() -> None:
+    blocks = parse_page(PAGE, BLOCKQUOTED)
+    assert [(b.line, b.end_line, b.language) for b in blocks] == [
+        (3, 8, "console"),
+        (12, 14, "shell"),
+        (18, 20, "bash"),
+    ]
+    first = blocks[0]
+    assert first.source == "$ echo hi\nhi\n\n> ```\n"
+    assert [(e.text, e.line) for e in first.steps[0].expected] == [("hi", 5), ("> ```", 7)]
+    assert blocks[1].steps[0].line == 13
+    assert blocks[2].steps[0].command == "true"
+
+
+def test_a_byte_order_mark_is_dropped(tmp_path: Path) -> None:
+    page = tmp_path / "bom.md"
+    page.write_bytes("\ufeff```console\n$ echo 한\n한\n```\n".encode())
+    text = read_page(page)
+    assert text.startswith("```console")
+    assert [b.line for b in parse_page(page, text)] == [1]
+
+
+def test_another_encoding_is_an_error_naming_the_line(tmp_path: Path) -> None:
+    page = tmp_path / "latin1.md"
+    page.write_bytes("# Page\n\n```console\n$ echo café\n```\n".encode("latin-1"))
+    with pytest.raises(HarnessError, match=r"latin1.md:4: not UTF-8 text \(invalid contin"):
+        read_page(page)
+
+
+def test_fences_of_other_languages_with_prompts_are_found() -> None:
+    text = (
+        "```text\n$ docker ps\n```\n\n```\n$ docker images\n```\n\n"
+        "```yaml\nprice: $ 5\n```\n\n```console\n$ true\n```\n"
+    )
+    found = untested_transcripts(find_fences(PAGE, text))
+    assert [(f.line, f.info) for f in found] == [(1, "text"), (5, "")]

@@ -124,3 +124,61 @@ def test_a_partial_run_keeps_the_full_report(tmp_path: Path, docker_host: str) -
     assert partial["complete"] is False
     assert {b["page"] for b in partial["blocks"]} == {"tests/integration/pages/right_basic.md"}
     assert "(some pages only: test-report.json is kept)" in done.stdout
+
+
+# ---- collection, through pytest itself (pytester: no daemon is needed to collect) ----------
+
+
+def collect(pytester: pytest.Pytester, *args: str) -> pytest.RunResult:
+    """`pytest --collect-only` on pages outside the repository (so they must be named)."""
+    return pytester.runpytest_subprocess(
+        "-p",
+        "docharness.plugin",
+        "-p",
+        "no:xdist",
+        "-p",
+        "no:cacheprovider",
+        "--collect-only",
+        "-q",
+        *args,
+    )
+
+
+def collected(result: pytest.RunResult) -> list[str]:
+    return [line for line in result.outlines if ".md::" in line]
+
+
+def test_a_byte_order_mark_does_not_hide_a_block(pytester: pytest.Pytester) -> None:
+    page = "```console\n$ echo 한\n한\n```\n\n```console\n$ true\n```\n"
+    (pytester.path / "plain.md").write_text(page, encoding="utf-8")
+    (pytester.path / "bom.md").write_text("\ufeff" + page, encoding="utf-8")
+    assert len(collected(collect(pytester, "plain.md"))) == 2
+    assert len(collected(collect(pytester, "bom.md"))) == 2
+
+
+def test_a_page_in_another_encoding_is_one_item_and_the_others_collect(
+    pytester: pytest.Pytester,
+) -> None:
+    (pytester.path / "latin1.md").write_bytes(
+        "# Café\n\n```console\n$ true\n```\n".encode("latin-1")
+    )
+    (pytester.path / "fine.md").write_text("```console\n$ true\n```\n", encoding="utf-8")
+    result = collect(pytester, "latin1.md", "fine.md")
+    assert "UnicodeDecodeError" not in result.stdout.str()
+    # The page fails alone, as one item (its message: tests/test_broken_pages.py).
+    assert collected(result) == ["latin1.md::page", "fine.md::line:1,column:1"]
+
+
+def test_a_fence_of_another_language_with_prompts_is_reported(pytester: pytest.Pytester) -> None:
+    (pytester.path / "guide.md").write_text(
+        "```console\n$ true\n```\n\n```text\n$ docker ps\n```\n", encoding="utf-8"
+    )
+    result = collect(pytester, "guide.md")
+    result.stdout.fnmatch_lines(
+        [
+            "*warnings summary*",
+            "*guide.md:5: UntestedTranscript: a text fence shows `$ ` prompts but is not run; "
+            "name its language console to run it",
+        ]
+    )
+    assert len(collected(result)) == 1

@@ -148,3 +148,11 @@ def test_after_an_update_the_page_matches_its_run() -> None:
         "\n".join(e.text for e in blocks[0].steps[3].expected), ""
     )
     assert unified_diff(TEXT, TEXT, PAGE) == ""
+
+
+def test_output_in_a_blockquote_keeps_its_markers() -> None:
+    text = "> ```console\n> $ printf 'a\\n\\nb\\n'\n> x\n> ```\n"
+    blocks = parse_page(PAGE, text)
+    new = update_text(text, blocks, {2: ["a", "", "b"]}, Bindings())
+    assert new == "> ```console\n> $ printf 'a\\n\\nb\\n'\n> a\n> b\n> ```\n"
+    assert [b.steps[0].command for b in parse_page(PAGE, new)] == ["printf 'a\\n\\nb\\n'"]
