@@ -171,10 +171,21 @@ class PageFile(SybilFile):
                 yield PageItem.from_parent(self, sybil=sybil, example=example)
 
 
-def _named(config: pytest.Config) -> set[Path]:
-    """The files given on the command line (`pytest some/page.md`)."""
-    base = config.invocation_params.dir
-    return {(base / arg.split("::")[0]).resolve() for arg in config.args}
+_NAMED = pytest.StashKey[frozenset[Path]]()
+
+
+def _named(config: pytest.Config) -> frozenset[Path]:
+    """The files given on the command line (`pytest some/page.md`).
+
+    Resolved once per run: pytest asks for every file it visits, and resolving every
+    argument each time made naming N pages cost N x N resolutions.
+    """
+    named = config.stash.get(_NAMED, None)
+    if named is None:
+        base = config.invocation_params.dir
+        named = frozenset((base / arg.split("::")[0]).resolve() for arg in config.args)
+        config.stash[_NAMED] = named
+    return named
 
 
 def is_page(path: Path, config: pytest.Config) -> bool:
@@ -194,15 +205,28 @@ def is_page(path: Path, config: pytest.Config) -> bool:
     return relative.parts[0] == "docs"
 
 
+_PAGES = pytest.StashKey[dict[Path, bool]]()
+
+
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> PageFile | None:
     """Sybil's collection, for the files that are pages (a named one may lie outside the repo)."""
-    if not is_page(file_path, parent.config):
-        return None
-    path = file_path.resolve()
-    if path not in _named(parent.config) and not SYBIL.should_parse(path):
+    if file_path.suffix != ".md" or not _collects(file_path, parent.config):
         return None
     page: PageFile = PageFile.from_parent(parent, path=file_path, sybils=[SYBIL])
     return page
+
+
+def _collects(file_path: Path, config: pytest.Config) -> bool:
+    """Whether a file is a page Sybil parses, decided once per file and run.
+
+    pytest visits a folder's files again for each argument naming one of them.
+    """
+    known = config.stash.setdefault(_PAGES, {})
+    if file_path not in known:
+        path = file_path.resolve()
+        named = path in _named(config)
+        known[file_path] = is_page(path, config) and (named or SYBIL.should_parse(path))
+    return known[file_path]
 
 
 # ---- the daemon ---------------------------------------------------------------------------

@@ -182,3 +182,15 @@ def test_a_fence_of_another_language_with_prompts_is_reported(pytester: pytest.P
         ]
     )
     assert len(collected(result)) == 1
+
+
+def test_three_hundred_named_pages_are_each_collected_once(pytester: pytest.Pytester) -> None:
+    # Time is measured by hand (see the report), not here: this checks what the cache keeps.
+    names = []
+    for number in range(300):
+        name = f"page{number:03}.md"
+        (pytester.path / name).write_text(f"```console\n$ echo {number}\n{number}\n```\n")
+        names.append(name)
+    result = collect(pytester, *names)
+    assert sorted(collected(result)) == [f"{name}::line:1,column:1" for name in names]
+    result.stdout.fnmatch_lines(["300 tests collected*"])
