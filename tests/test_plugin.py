@@ -194,3 +194,20 @@ def test_three_hundred_named_pages_are_each_collected_once(pytester: pytest.Pyte
     result = collect(pytester, *names)
     assert sorted(collected(result)) == [f"{name}::line:1,column:1" for name in names]
     result.stdout.fnmatch_lines(["300 tests collected*"])
+
+
+def test_a_markdown_file_outside_docs_is_a_page_only_when_named(pytester: pytest.Pytester) -> None:
+    (pytester.path / "notes.md").write_text("```console\n$ true\n```\n", encoding="utf-8")
+    assert collected(collect(pytester)) == []
+    assert collected(collect(pytester, "notes.md")) == ["notes.md::line:1,column:1"]
+
+
+def test_a_malformed_page_is_one_collection_error_and_the_others_collect(
+    pytester: pytest.Pytester,
+) -> None:
+    (pytester.path / "broken.md").write_text("# Broken\n\n```console\n$ true\n", encoding="utf-8")
+    (pytester.path / "fine.md").write_text("```console\n$ true\n```\n", encoding="utf-8")
+    result = collect(pytester, "broken.md", "fine.md")
+    result.stdout.fnmatch_lines(["*broken.md:3: unclosed ``` fence opened here"])
+    assert "Traceback" not in result.stdout.str()
+    assert collected(result) == ["fine.md::line:1,column:1"]

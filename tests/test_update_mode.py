@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
+from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
+import pytest
 
 PAGE = """\
 # 갱신 예제
@@ -27,37 +25,33 @@ $ ls /nonexistent-dir
 """
 
 
-def run(page: Path, host: str, *extra: str) -> subprocess.CompletedProcess[str]:
-    env = {
-        **os.environ,
-        "DOCS_DOCKER_HOST": host,
-        "DOCHARNESS_REPORT": str(page.parent / "report.json"),
-    }
-    env.pop("PYTEST_XDIST_WORKER", None)
-    command = [sys.executable, "-m", "pytest", "-p", "docharness.plugin", "-p", "no:xdist"]
-    return subprocess.run(
-        [*command, "-q", *extra, str(page)],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+@pytest.fixture
+def run(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, docker_host: str) -> Any:
+    """Run pytest on a page, in a child process, against this worker's daemon."""
+    monkeypatch.setenv("DOCS_DOCKER_HOST", docker_host)
+    monkeypatch.setenv("DOCHARNESS_REPORT", str(pytester.path / "report.json"))
+    monkeypatch.delenv("PYTEST_XDIST_WORKER", raising=False)
+
+    def run(page: Path, *extra: str) -> pytest.RunResult:
+        plugins = ("-p", "docharness.plugin", "-p", "no:xdist", "-p", "no:cacheprovider")
+        return pytester.runpytest_subprocess(*plugins, "-q", *extra, str(page), timeout=300)
+
+    return run
 
 
 def test_update_writes_real_output_then_the_page_passes(
-    tmp_path: Path, docker_host: str, debian_image: str
+    pytester: pytest.Pytester, run: Any, debian_image: str
 ) -> None:
-    page = tmp_path / "page.md"
+    page = pytester.path / "page.md"
     page.write_text(PAGE.format(image=debian_image), encoding="utf-8")
 
-    failing = run(page, docker_host)
-    assert failing.returncode == 1, failing.stdout + failing.stderr
+    failing = run(page)
+    assert failing.ret == pytest.ExitCode.TESTS_FAILED, failing.outlines
 
-    updated = run(page, docker_host, "--update-docs")
-    assert updated.returncode == 0, updated.stdout + updated.stderr
-    assert "-goodbye\n+hello" in updated.stdout
-    assert "-windows\n+linux" in updated.stdout
+    updated = run(page, "--update-docs")
+    assert updated.ret == pytest.ExitCode.OK, updated.outlines
+    assert "-goodbye\n+hello" in updated.stdout.str()
+    assert "-windows\n+linux" in updated.stdout.str()
 
     text = page.read_text(encoding="utf-8")
     assert text.splitlines() == [
@@ -78,6 +72,5 @@ def test_update_writes_real_output_then_the_page_passes(
         "```",
     ]
 
-    again = run(page, docker_host)
-    assert again.returncode == 0, again.stdout + again.stderr
-    assert "1 passed" in again.stdout
+    again = run(page)
+    again.assert_outcomes(passed=1)
