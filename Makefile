@@ -11,7 +11,7 @@ export DOCS_DOCKER
 export NO_MKDOCS_2_WARNING := 1
 APT_PACKAGES := $(APT_SITE) $(if $(filter lab,$(DOCS_DOCKER)),$(APT_LAB))
 
-.PHONY: serve site site-assets test test-lab-lifecycle lab lab-down lab-status deps apt venv \
+.PHONY: serve site site-assets test docstrings test-lab-lifecycle lab lab-down lab-status deps apt venv \
 	bench bench-lab bench-output bench-site update-docs images lint screenshot clean
 
 ## Site
@@ -33,9 +33,15 @@ images:
 	images/render.sh
 
 ## Tests
-test: deps site-assets lab lint
+test: deps site-assets lab lint docstrings
 	$(PY) -m pytest -n $(PYTEST_WORKERS) --ignore=tests/lab_lifecycle
 	$(MAKE) test-lab-lifecycle
+
+# The examples in the Python packages' docstrings (pytest-markdown-docs). Pages are not its
+# business: they stay Sybil's (no *.md here), and the run above has no --markdown-docs.
+docstrings: venv
+	$(PY) -m pytest -p no:xdist -o pythonpath=hooks --markdown-docs --ignore-glob='*.md' \
+		--ignore=lab/recipes docharness hooks lab
 
 # Runs last and alone: it takes the lab down and up again.
 test-lab-lifecycle:

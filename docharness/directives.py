@@ -32,6 +32,16 @@ def parse_directives(
 
     ``code_lines`` are the 1-based lines inside fenced blocks: comments there are code, not
     directives. Raises HarnessError for a malformed, unknown or unattached directive.
+
+    ```python
+    from pathlib import Path
+
+    from docharness.directives import parse_directives
+    from docharness.model import Directive
+
+    page = "<!-- test: timeout 120 -->\\n\\n```console\\n$ docker pull mysql:5.7\\n```\\n"
+    assert parse_directives(Path("page.md"), page) == {3: [Directive("timeout", "120", 1)]}
+    ```
     """
     lines = text.split("\n")
     found: list[tuple[int, int, Directive]] = []  # (first line, last line, directive)

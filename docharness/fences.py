@@ -65,7 +65,9 @@ def find_fences(path: Path, text: str) -> list[Fence]:
     ```python
     from pathlib import Path
 
-    page = "Note:\n\n> ```console\n> $ docker ps\n> ```\n"
+    from docharness.fences import find_fences
+
+    page = "Note:\\n\\n> ```console\\n> $ docker ps\\n> ```\\n"
     [fence] = find_fences(Path("page.md"), page)
     assert (fence.line, fence.end_line, fence.info) == (3, 5, "console")
     assert fence.body == ["$ docker ps"]

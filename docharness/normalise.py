@@ -225,6 +225,17 @@ def match(
     Blank lines are ignored on both sides (a transcript's blank lines are layout: it may
     show or leave out the ones a command prints).
     On a match, the new bindings are added to ``bindings``.
+
+    ```python
+    from docharness.model import ExpectedLine
+    from docharness.normalise import Bindings, match
+
+    page = [ExpectedLine("328d830cc003   nginx   Up 2 seconds", 12)]
+    bindings = Bindings()
+    assert match(page, ["9f3c1e2d4b5a   nginx   Up 3 minutes"], bindings) is None
+    assert bindings.values == {"328d830cc003": "9f3c1e2d4b5a"}  # later lines must agree
+    assert match(page, ["0123456789ab   nginx   Up 3 minutes"], bindings).line == 12
+    ```
     """
     real = [line.rstrip() for line in actual if line.strip()]
     furthest = [0]

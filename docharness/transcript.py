@@ -69,6 +69,8 @@ def has_prompt(source: str) -> bool:
     """Whether any line of a shell fence starts with a prompt (so it is a transcript).
 
     ```python
+    from docharness.transcript import has_prompt
+
     assert has_prompt("/ # ls\\nbin dev etc\\n")
     assert not has_prompt("docker run [OPTIONS] IMAGE\\n")
     ```
@@ -93,6 +95,8 @@ def parse_steps(path: Path, source: str, first_line: int) -> list[Step]:
 
     ```python
     from pathlib import Path
+
+    from docharness.transcript import parse_steps
 
     text = "$ docker ps\\n\\nCONTAINER ID   IMAGE\\n# the next one\\n$ echo 'a\\n> b'\\na\\nb\\n"
     steps = parse_steps(Path("page.md"), text, 10)

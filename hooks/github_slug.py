@@ -134,7 +134,14 @@ _REMOVED = re.compile(
 
 
 def slug(value: str) -> str:
-    """The anchor GitHub gives a heading, before duplicates are numbered."""
+    """The anchor GitHub gives a heading, before duplicates are numbered.
+
+    ```python
+    from github_slug import slug
+
+    assert slug("도커 이미지 내려받기 (docker pull)") == "도커-이미지-내려받기-docker-pull"
+    ```
+    """
     return _REMOVED.sub("", value.lower()).replace(" ", "-")
 
 
@@ -149,7 +156,15 @@ class Slugger:
         self._occurrences.clear()
 
     def slug(self, value: str) -> str:
-        """A slug unique in this document: `echo`, `echo-1`, `echo-2`..."""
+        """A slug unique in this document: `echo`, `echo-1`, `echo-2`...
+
+        ```python
+        from github_slug import Slugger
+
+        slugger = Slugger()
+        assert [slugger.slug("Echo") for _ in range(3)] == ["echo", "echo-1", "echo-2"]
+        ```
+        """
         original = result = slug(value)
         while result in self._occurrences:
             self._occurrences[original] += 1
