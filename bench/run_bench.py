@@ -1,33 +1,51 @@
-"""`make bench`: the docs' commands as a plain bash script, then through the harness.
+"""`make bench`: the docs' commands as a plain bash script against the same commands through
+the harness, the same blocks on both sides.
 
-Per page: the wall time of a bash script running the page's commands (interactive ones fed
-their typed lines on stdin with `-t` dropped), then the harness's time for the page (from its
-JSON report). The daemon is restored after each raw page (not timed), so both runs start from
-the same state. Last line: `ratio X` = harness wall time / raw wall time, whole runs.
+Both sides run exactly the blocks the harness runs as transcripts: blocks it skips (a `skip`
+directive, `requires network` offline), Python blocks and synopses are left out of both. Per
+page and repetition the two sides take turns (which goes first alternates), at least three
+repetitions; the daemon is restored after each raw run (not timed). Printed: the median of
+each side per page, what the harness's own parts cost (pytest start and collection, the page
+shell, the daemon snapshot and cleanup, a pty session, the host-port lock), and last
+`ratio X` = the sum of the harness's medians / the sum of the raw medians.
 
-Usage: .venv/bin/python bench/run_bench.py [pages...]   (default: docs/**/*.md)
+Usage: .venv/bin/python bench/run_bench.py [--repeat N] [pages...]   (default: docs/**/*.md)
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import shlex
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from docharness import cleanup, daemon  # noqa: E402
-from docharness.fences import parse_page  # noqa: E402
+from docharness import cleanup, daemon, plugin  # noqa: E402
+from docharness.fences import parse_page, read_page  # noqa: E402
 from docharness.interactive import Session, is_interactive  # noqa: E402
-from docharness.model import BlockKind, Step  # noqa: E402
-from docharness.shell import page_environment  # noqa: E402
+from docharness.model import BlockKind, CodeBlock, Step  # noqa: E402
+from docharness.shell import PageShell, page_environment  # noqa: E402
 from docharness.transcript import parse_steps  # noqa: E402
+
+
+def runnable(page: Path, found: daemon.Daemon) -> list[CodeBlock]:
+    """The page's blocks both sides run: the transcripts the harness does not skip."""
+    blocks = []
+    for block in parse_page(page, read_page(page)):
+        needs = block.directive("requires")
+        offline = needs is not None and needs.value == "network" and not found.online
+        if block.kind is BlockKind.TRANSCRIPT and not block.directive("skip") and not offline:
+            blocks.append(block)
+    return blocks
 
 
 def _raw_command(step: Step, typed: list[str], login: daemon.Daemon) -> str:
@@ -45,12 +63,10 @@ def _raw_command(step: Step, typed: list[str], login: daemon.Daemon) -> str:
     return f"printf %s {shlex.quote(lines)} | {command}"
 
 
-def raw_script(page: Path, login: daemon.Daemon) -> str:
-    """A bash script with the page's commands, setup and teardown included."""
+def raw_script(page: Path, blocks: list[CodeBlock], login: daemon.Daemon) -> str:
+    """A bash script with the blocks' commands, setup and teardown included."""
     out = ["set +e"]
-    for block in parse_page(page, page.read_text(encoding="utf-8")):
-        if block.kind is not BlockKind.TRANSCRIPT or block.directive("skip"):
-            continue
+    for block in blocks:
         setup, teardown = block.directive("setup"), block.directive("teardown")
         steps = parse_steps(page, setup.value, setup.line + 1) if setup else []
         steps += block.steps
@@ -67,15 +83,15 @@ def raw_script(page: Path, login: daemon.Daemon) -> str:
     return "\n".join(out) + "\n"
 
 
-def run_raw(page: Path, found: daemon.Daemon) -> float:
-    """Seconds the page's script takes in a fresh folder; the daemon is restored afterwards."""
+def run_raw(page: Path, blocks: list[CodeBlock], found: daemon.Daemon) -> float:
+    """Seconds the blocks' script takes in a fresh folder; the daemon is restored afterwards."""
     api = cleanup.client_for(found.host)
     before = cleanup.snapshot(api)
     with tempfile.TemporaryDirectory(prefix="bench-") as folder:
         env = page_environment(Path(folder), found.host)
         started = time.monotonic()
         subprocess.run(
-            ["bash", "-c", raw_script(page, found)],
+            ["bash", "-c", raw_script(page, blocks, found)],
             cwd=folder,
             env=env,
             stdin=subprocess.DEVNULL,
@@ -89,14 +105,16 @@ def run_raw(page: Path, found: daemon.Daemon) -> float:
     return seconds
 
 
-def run_harness(pages: list[Path]) -> tuple[float, dict[str, float], dict[str, int]]:
-    """Wall seconds of one serial pytest run over the pages, seconds per page, outcomes."""
+def run_harness(page: Path, blocks: list[CodeBlock]) -> tuple[float, list[str]]:
+    """Wall seconds of a serial pytest run over exactly these blocks, and their outcomes."""
+    relative = page.relative_to(ROOT).as_posix()
+    ids = [f"{relative}::line:{block.line},column:1" for block in blocks]
     with tempfile.TemporaryDirectory(prefix="bench-report-") as folder:
         report = Path(folder) / "report.json"
         env = {**os.environ, "DOCHARNESS_REPORT": str(report)}
         started = time.monotonic()
         subprocess.run(
-            [sys.executable, "-m", "pytest", *map(str, pages), "-p", "no:xdist", "-q"],
+            [sys.executable, "-m", "pytest", *ids, "-p", "no:xdist", "-q"],
             cwd=ROOT,
             env=env,
             stdout=subprocess.DEVNULL,
@@ -104,59 +122,115 @@ def run_harness(pages: list[Path]) -> tuple[float, dict[str, float], dict[str, i
             timeout=3600,
         )
         wall = time.monotonic() - started
-        blocks = json.loads(report.read_text(encoding="utf-8"))["blocks"] if report.exists() else []
-    per_page: dict[str, float] = {}
-    outcomes: dict[str, int] = {}
-    for block in blocks:
-        per_page[block["page"]] = per_page.get(block["page"], 0.0) + block["duration"]
-        outcomes[block["status"]] = outcomes.get(block["status"], 0) + 1
-    return wall, per_page, outcomes
+        data = json.loads(report.read_text(encoding="utf-8")) if report.exists() else {}
+    return wall, [block["status"] for block in data.get("blocks", [])]
 
 
-def interactive_cost(found: daemon.Daemon, image: str) -> tuple[float, float]:
-    """Seconds of `docker run --rm IMAGE true` and of a pty session of IMAGE typed `exit`."""
+def _timed(action: Callable[[], object]) -> float:
+    started = time.monotonic()
+    action()
+    return time.monotonic() - started
+
+
+def parts(found: daemon.Daemon, page: Path, image: str) -> dict[str, float]:
+    """Seconds of the harness's own parts, each measured alone (once; median taken by caller)."""
+    costs: dict[str, float] = {}
+    costs["pytest start + collection"] = _timed(
+        lambda: subprocess.run(
+            [sys.executable, "-m", "pytest", str(page), "--collect-only", "-q", "-p", "no:xdist"],
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            check=True,
+        )
+    )
+    with tempfile.TemporaryDirectory(prefix="bench-shell-") as folder:
+
+        def shell() -> None:
+            started = PageShell(Path(folder), found.host)
+            started.run("true", 60)
+            started.close()
+
+        costs["page shell start, one command, close"] = _timed(shell)
+    api = cleanup.client_for(found.host)
+    costs["daemon snapshot + cleanup"] = _timed(lambda: cleanup.restore(api, cleanup.snapshot(api)))
+    api.close()
+
+    def port_turn() -> None:
+        with plugin.host_ports_turn(page):
+            pass
+
+    costs["host-port lock (no other worker)"] = _timed(port_turn)
     env = page_environment(Path(tempfile.gettempdir()), found.host)
-    # Pulled first, untimed: the figures compare starting a container, not fetching it.
-    subprocess.run(["docker", "pull", "-q", image], env=env, check=True, stdout=subprocess.DEVNULL)
-    started = time.monotonic()
-    subprocess.run(
-        ["docker", "run", "--rm", "--network", "none", image, "true"], env=env, check=True
+    plain = _timed(
+        lambda: subprocess.run(
+            ["docker", "run", "--rm", "--network", "none", image, "true"], env=env, check=True
+        )
     )
-    plain = time.monotonic() - started
-    started = time.monotonic()
-    session = Session(
-        f"docker run -it --rm --network none {image} bash",
-        Path(tempfile.gettempdir()),
-        env,
-        page_prompt="root@0:/# ",
-    )
-    session.start()
-    session.type("exit")
-    session.close()
-    return plain, time.monotonic() - started
+
+    def session() -> None:
+        opened = Session(
+            f"docker run -it --rm --network none {image} bash",
+            Path(tempfile.gettempdir()),
+            env,
+            page_prompt="root@0:/# ",
+        )
+        opened.start()
+        opened.type("exit")
+        opened.close()
+
+    costs[f"pty session of {image} beyond docker run --rm"] = _timed(session) - plain
+    return costs
 
 
 def main() -> None:
-    pages = [Path(p).resolve() for p in sys.argv[1:]] or sorted((ROOT / "docs").rglob("*.md"))
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--repeat", type=int, default=3, help="repetitions per page (>= 3)")
+    parser.add_argument("pages", nargs="*", type=Path)
+    args = parser.parse_args()
+    if args.repeat < 3:
+        parser.error("--repeat must be at least 3: one run per side is noise")
+    pages = [p.resolve() for p in args.pages] or sorted((ROOT / "docs").rglob("*.md"))
     found = daemon.select(ROOT)
     daemon.ping(found)
-    raw: dict[str, float] = {}
-    for page in pages:
-        raw[page.relative_to(ROOT).as_posix()] = run_raw(page, found)
-    harness_wall, harness, outcomes = run_harness(pages)
-    raw_wall = sum(raw.values())
-    print(f"{'page':40} {'raw s':>8} {'harness s':>10}")
-    for name, seconds in raw.items():
-        print(f"{name:40} {seconds:8.2f} {harness.get(name, 0.0):10.2f}")
-    print(f"{'total (wall)':40} {raw_wall:8.2f} {harness_wall:10.2f}")
-    print("harness blocks: " + ", ".join(f"{n} {k}" for k, n in sorted(outcomes.items())))
     image = os.environ.get("BENCH_IMAGE", "debian:latest")
-    plain, session = interactive_cost(found, image)
-    print(
-        f"interactive session of {image}: {session:.2f} s vs docker run --rm {plain:.2f} s "
-        f"(+{session - plain:.2f} s)"
-    )
-    print(f"ratio {harness_wall / raw_wall:.2f}")
+    # Pulled first, untimed: the figures compare running containers, not fetching images.
+    env = page_environment(Path(tempfile.gettempdir()), found.host)
+    subprocess.run(["docker", "pull", "-q", image], env=env, check=True, stdout=subprocess.DEVNULL)
+
+    print(f"{'page':34} {'blocks':>6} {'raw s':>8} {'harness s':>10} {'extra s':>8}  outcomes")
+    raw_total = harness_total = 0.0
+    for page in pages:
+        blocks = runnable(page, found)
+        name = page.relative_to(ROOT).as_posix()
+        if not blocks:
+            print(f"{name:34} {0:6}  (nothing both sides run)")
+            continue
+        raw: list[float] = []
+        harness: list[float] = []
+        outcomes: set[str] = set()
+        for repetition in range(args.repeat):
+            # Alternate which side goes first: a warm cache must not favour one side.
+            if repetition % 2 == 0:
+                raw.append(run_raw(page, blocks, found))
+            seconds, statuses = run_harness(page, blocks)
+            harness.append(seconds)
+            outcomes.update(statuses)
+            if repetition % 2 == 1:
+                raw.append(run_raw(page, blocks, found))
+        raw_median, harness_median = statistics.median(raw), statistics.median(harness)
+        raw_total += raw_median
+        harness_total += harness_median
+        print(
+            f"{name:34} {len(blocks):6} {raw_median:8.2f} {harness_median:10.2f} "
+            f"{harness_median - raw_median:8.2f}  {', '.join(sorted(outcomes))}"
+        )
+    print(f"{'total of medians':34} {'':6} {raw_total:8.2f} {harness_total:10.2f}")
+
+    measured = [parts(found, pages[0], image) for _ in range(args.repeat)]
+    print("where the harness's extra time goes (medians, each part measured alone):")
+    for part in measured[0]:
+        print(f"  {part:45} {statistics.median(m[part] for m in measured):6.2f} s")
+    print(f"ratio {harness_total / raw_total:.2f}")
 
 
 if __name__ == "__main__":
