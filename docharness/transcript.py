@@ -160,7 +160,7 @@ class _Parser:
             end += 1
         if end == len(self.lines) or _prompt(self.lines[end]):
             return end
-        blank = any(not line.strip() for line in self.lines[index - 1 : end])
+        blank = any(not line.strip() for line in self.lines[max(index - 1, 0) : end])
         if not self.found or blank:
             raise HarnessError(self.path, self.number(end), _AFTER["comment"])
         expected = self.found[-1].expected
