@@ -5,7 +5,13 @@ from pathlib import Path
 import pytest
 
 from docharness.model import BlockKind, CodeBlock, ExpectedLine, HarnessError, Step
-from docharness.transcript import has_prompt, parse_steps, parse_transcript
+from docharness.transcript import (
+    CONTAINER_PROMPT,
+    HOST_PROMPT,
+    has_prompt,
+    parse_steps,
+    parse_transcript,
+)
 
 PAGE = Path("docs/container-commands.md")
 
@@ -245,6 +251,9 @@ def test_heredoc_typed_at_ps2_prompts_and_a_here_string() -> None:
 def test_prompts_of_hosts_and_containers(prompt: str, in_container: bool) -> None:
     steps = parse_steps(PAGE, f"{prompt}ls\nbin\n", 1)
     assert steps == [Step(prompt, "ls", 1, [ExpectedLine("bin", 2)], in_container)]
+    # The two patterns never both match (the site's copy button and its test use them).
+    assert (HOST_PROMPT.match(f"{prompt}ls") is None) is in_container
+    assert (CONTAINER_PROMPT.match(f"{prompt}ls") is None) is not in_container
 
 
 def test_hash_lines_that_are_output() -> None:
