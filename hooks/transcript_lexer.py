@@ -20,7 +20,7 @@ from pygments.lexers.shell import BashLexer
 from pygments.token import Comment, Generic, Name, Text, _TokenType
 
 from docharness.fences import SHELL_LANGUAGES
-from docharness.transcript import CONTAINER_PROMPT, HOST_PROMPT, has_host_prompt
+from docharness.transcript import CONTAINER_PROMPT, HOST_PROMPT, has_prompt
 
 PROGRAM = re.compile(r"\s*(?:sudo\s+)?([\w./-]+)")
 
@@ -33,7 +33,7 @@ class TranscriptLexer(Lexer):
 
     def get_tokens_unprocessed(self, text: str) -> Iterator[tuple[int, _TokenType, str]]:
         bash = BashLexer(**self.options)
-        if not has_host_prompt(text):
+        if not has_prompt(text):
             yield from bash.get_tokens_unprocessed(text)
             return
         position = 0

@@ -15,7 +15,7 @@ import sitekit
 
 sys.path.insert(0, str(sitekit.ROOT))
 from docharness.fences import SHELL_LANGUAGES, find_fences, language_of  # noqa: E402
-from docharness.transcript import has_host_prompt  # noqa: E402
+from docharness.transcript import has_prompt  # noqa: E402
 
 pytestmark = pytest.mark.browser
 
@@ -75,7 +75,7 @@ def expected_buttons(path: str) -> list[bool]:
     for fence in find_fences(source, source.read_text(encoding="utf-8")):
         language = language_of(fence.info)
         if language in SHELL_LANGUAGES:
-            expected.append(has_host_prompt("\n".join(fence.body)))
+            expected.append(has_prompt("\n".join(fence.body)))
         else:
             expected.append(language not in {"", "text"})
     return expected
