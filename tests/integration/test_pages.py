@@ -103,11 +103,11 @@ def test_a_long_wrong_output_gives_a_short_diff_and_the_whole_output(run_page: A
     assert saved.read_text().split("\n")[:-1] == [f"line {n}" for n in range(1, 100_001)]
 
 
-def test_an_ambiguous_transcript_fails_collection_naming_the_line_and_the_fix(
+def test_an_ambiguous_transcript_fails_its_page_naming_the_line_and_the_fix(
     run_page: Any,
 ) -> None:
     result = run_page("ambiguous_comment.md")
-    assert result.status not in (0, 1), result.output  # a collection error, nothing ran
+    assert result.status == 1, result.output  # the page fails alone, as one item
     assert "pages/ambiguous_comment.md:8: text after a comment is neither" in result.output
     assert "write it with no blank line next to it" in result.output
-    assert not result.report.get("blocks"), result.report
+    assert [block["status"] for block in result.report["blocks"]] == ["failed"]
