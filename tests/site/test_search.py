@@ -39,8 +39,9 @@ FIRST = {
     "태그": "image-commands/#docker-image-tag",
     "태그를": "image-commands/#docker-image-tag",
     "이미지 태그": "image-commands/#docker-image-tag",
-    "포트포워딩": "terms/",  # the term list: the word is 포트 게시, publish (`-p`)
-    "포트 포워딩": "run-nginx/",
+    # The networks chapter teaches 포트 게시 (publish, `-p`), what readers call 포트포워딩.
+    "포트포워딩": "networks/#포트-게시--p와--p",
+    "포트 포워딩": "networks/#포트-게시--p와--p",
     "docker run -p": "container-commands/#docker-run-명령어-옵션",
     "내려받기": "image-commands/#도커-이미지-내려받기-docker-pull",
     "다운로드": "image-commands/#도커-이미지-내려받기-docker-pull",
@@ -48,16 +49,17 @@ FIRST = {
     "업로드": "image-commands/#docker-login",  # the section that pushes
     "푸시": "image-commands/#docker-login",
     "로그": "run-nginx/#접속-로그-확인하기-docker-logs",
-    "nginx 로그": "run-nginx/#접속-로그-확인하기-docker-logs",
+    # With the 컨테이너 다루기 logs section in the index, the nginx page as a whole ranks first.
+    "nginx 로그": "run-nginx/",
     "접속": "run-mysql/#컨테이너-안의-mysql-클라이언트로-접속하기",
     "불러오기": "image-commands/#docker-import는-docker-image-load가-아닙니다",
-    "파일로 저장": "image-commands/#도커-이미지를-파일로-관리할-필요가-있는-경우",
+    "파일로 저장": "image-commands/#docker-image-save-명령어-형식",
     "압축": "image-commands/#gzip-옵션을-사용한-tar-파일-용량-줄이기",
     "tar 파일": "image-commands/#gzip-옵션을-사용한-tar-파일-용량-줄이기",
-    "세부정보": "image-commands/#도커-이미지-세부-정보-조회-docker-image",
+    "세부정보": "container-lifecycle/#컨테이너-세부-정보-보기-docker-inspect",
     "검색": "image-commands/#도커-이미지-세부-정보-조회-docker-image",  # docker search httpd
     "모니터링": "run-cadvisor/",
-    "사용량": "run-cadvisor/#cadvisor가-보여-주는-정보-docker-stats",
+    "사용량": "container-lifecycle/#자원-사용량-보기-docker-stats",
     "다이제스트를": "image-commands/#다이제스트digest",
     "네임드 볼륨": "volumes/#네임드-볼륨과-docker-volume-명령어",
     "볼륨 공유": "volumes/#다른-컨테이너의-볼륨-공유하기---volumes-from",
@@ -67,7 +69,7 @@ FIRST = {
     "pip 설치": "run-python/#컨테이너-안에서-pip-사용하기",
     "데이터베이스 만들기": "run-mysql/#데이터베이스와-사용자를-함께-만들기",
     "비밀번호 없이": "run-mysql/#비밀번호-옵션-없이-실행하면",
-    "생성": "container-commands/#docker-run-대신-수동으로-컨테이너-제어해보기",
+    "생성": "networks/#사용자-정의-브리지-네트워크-docker-network-create",  # 생성 is create
     "프로세스": "container-commands/#컨테이너는-프로세스다",
     "유니언 파일 시스템": "image-commands/#왜-도커-유니언-파일-시스템-구조를-사용하는가",
 }
