@@ -103,6 +103,12 @@ def test_images_are_found_in_commands_and_python_calls() -> None:
     ]
 
 
+def test_valued_options_of_the_new_chapters_are_not_images() -> None:
+    """`--link web1` and `--memory-swap 64m` take a value: neither is the image."""
+    text = "```shell\n$ docker run --rm --link web1 -m 64m --memory-swap 64m python:3 python\n```\n"
+    assert [(u.reference, u.line) for u in page_images(PAGE, text)] == [("python:3", 2)]
+
+
 def test_an_unknown_option_is_an_error_not_a_guess() -> None:
     with pytest.raises(HarnessError, match=r"page.md:2: unknown docker option '--frobnicate'"):
         page_images(PAGE, "```shell\n$ docker run --frobnicate x debian\n```\n")
