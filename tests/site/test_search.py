@@ -49,8 +49,7 @@ FIRST = {
     "업로드": "image-commands/#docker-login",  # the section that pushes
     "푸시": "image-commands/#docker-login",
     "로그": "run-nginx/#접속-로그-확인하기-docker-logs",
-    # With the 컨테이너 다루기 logs section in the index, the nginx page as a whole ranks first.
-    "nginx 로그": "run-nginx/",
+    "nginx 로그": "run-nginx/#접속-로그-확인하기-docker-logs",
     "접속": "run-mysql/#컨테이너-안의-mysql-클라이언트로-접속하기",
     "불러오기": "image-commands/#docker-import는-docker-image-load가-아닙니다",
     "파일로 저장": "image-commands/#docker-image-save-명령어-형식",
