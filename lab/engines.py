@@ -1,0 +1,184 @@
+"""The Docker Engines the lab can run, each from a Debian release's packages, and their cache.
+
+An engine is a minbase rootfs made by mmdebstrap with the release's ``docker.io`` and friends.
+Rootfs trees live in a machine-wide cache (``LAB_CACHE``; for root ``/var/cache/doclab``) so a
+fresh clone on a used machine starts warm; ``make lab-down`` keeps it, ``make lab-clean`` removes
+it. A tree's folder is named by what decides its contents (release, packages, apt options, the
+layout below); the package versions it got are kept beside it in ``manifest.json``.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+# The mirror's sid Release file outlives its Valid-Until; the packages are what they are.
+APT_OPTIONS = ('Acquire::Check-Valid-Until "false"',)
+COMMON = ("docker.io", "containerd", "runc", "iptables", "ca-certificates")
+PLUGINS = ("docker-buildx", "docker-compose")  # CLI plugins, in releases that package them
+# Folders the launcher mounts on (lab/namespace.py): made once here, in the cached tree.
+MOUNT_POINTS = ("var/lib/docker", "opt/containerd")
+LAYOUT = "1"  # bump when the tree's preparation changes: the cache key changes with it
+VERSIONED = ("docker.io", "docker-cli", "containerd", "runc", "docker-buildx", "docker-compose")
+
+
+def _default_cache() -> Path:
+    if os.geteuid() == 0:
+        return Path("/var/cache/doclab")
+    return Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "doclab"
+
+
+CACHE = Path(os.environ.get("LAB_CACHE") or _default_cache())
+
+
+class EngineUnavailable(Exception):
+    """An engine's rootfs could not be made: the message names the engine and the release."""
+
+
+@dataclass(frozen=True)
+class Engine:
+    """One engine: a name the lab and the report use, and the Debian release it comes from."""
+
+    name: str
+    release: str
+    packages: tuple[str, ...]
+    version_prefix: str  # what `docker version` must report, e.g. "28.5."
+
+    @property
+    def key(self) -> str:
+        wanted = {"release": self.release, "packages": self.packages, "apt": APT_OPTIONS}
+        text = json.dumps({**wanted, "layout": LAYOUT}, sort_keys=True)
+        return hashlib.sha256(text.encode()).hexdigest()[:12]
+
+    @property
+    def folder(self) -> Path:
+        return CACHE / "engines" / f"{self.release}-{self.key}"
+
+    @property
+    def rootfs(self) -> Path:
+        return self.folder / "rootfs"
+
+    @property
+    def manifest(self) -> Path:
+        return self.folder / "manifest.json"
+
+    @property
+    def docker(self) -> Path:
+        """The release's own CLI: it runs on the host (sid's needs glibc 2.34 at most)."""
+        return self.rootfs / "usr" / "bin" / "docker"
+
+    @property
+    def plugins(self) -> Path:
+        """The release's CLI plugins (buildx, compose), where Debian installs them."""
+        return self.rootfs / "usr" / "libexec" / "docker" / "cli-plugins"
+
+    @property
+    def cli_bin(self) -> Path:
+        """A folder holding only ``docker``: put first on PATH, it hides the host's."""
+        return self.folder / "bin"
+
+
+ENGINES = {
+    "sid": Engine(
+        "sid", "sid", (*COMMON, "docker-cli", "docker-buildx", "docker-compose"), "28.5."
+    ),
+    "trixie": Engine("trixie", "trixie", (*COMMON, "docker-buildx", "docker-compose"), "26.1."),
+    "bookworm": Engine("bookworm", "bookworm", COMMON, "20.10."),
+}
+DEFAULT = "sid"
+
+
+def selected(env: dict[str, str] | None = None) -> Engine:
+    """The engine of this lab: ``LAB_ENGINE`` (sid, trixie, bookworm), sid by default."""
+    name = (os.environ if env is None else env).get("LAB_ENGINE") or DEFAULT
+    if name not in ENGINES:
+        raise EngineUnavailable(f"lab: LAB_ENGINE={name}: choose one of {', '.join(ENGINES)}")
+    return ENGINES[name]
+
+
+def ensure(engine: Engine) -> dict[str, str]:
+    """Make the engine's rootfs unless the cache has it; return its package versions."""
+    with _locked(engine):
+        if not engine.manifest.exists():
+            _build(engine)
+        versions: dict[str, str] = json.loads(engine.manifest.read_text())["versions"]
+        return versions
+
+
+@contextmanager
+def _locked(engine: Engine) -> Iterator[None]:
+    """One builder per tree: a second checkout waits for the first, then finds it made."""
+    engine.folder.parent.mkdir(parents=True, exist_ok=True)
+    with open(engine.folder.parent / f"{engine.folder.name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
+def _build(engine: Engine) -> None:
+    started = time.monotonic()
+    shutil.rmtree(engine.folder, ignore_errors=True)  # a half-made tree of an interrupted run
+    partial = engine.folder.with_name(engine.folder.name + ".partial")
+    shutil.rmtree(partial, ignore_errors=True)
+    partial.mkdir(parents=True)
+    argv = [
+        "mmdebstrap",
+        "--variant=minbase",
+        "--quiet",
+        *(f"--aptopt={option}" for option in APT_OPTIONS),
+        f"--include={','.join(engine.packages)}",
+        engine.release,
+        str(partial / "rootfs"),
+    ]
+    done = subprocess.run(argv, capture_output=True, text=True)
+    if done.returncode != 0:
+        shutil.rmtree(partial, ignore_errors=True)
+        last = (done.stderr.strip().splitlines() or ["mmdebstrap failed"])[-1]
+        raise EngineUnavailable(
+            f"lab: engine {engine.name}: cannot fetch Debian {engine.release} "
+            f"({', '.join(engine.packages)}): {last}"
+        )
+    for folder in MOUNT_POINTS:
+        (partial / "rootfs" / folder).mkdir(parents=True, exist_ok=True)
+    (partial / "bin").mkdir()
+    (partial / "bin" / "docker").symlink_to("../rootfs/usr/bin/docker")
+    versions = _versions(partial / "rootfs")
+    manifest = {"release": engine.release, "packages": engine.packages, "versions": versions}
+    (partial / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
+    partial.rename(engine.folder)
+    print(
+        f"lab: engine {engine.name}  mmdebstrap {engine.release} docker.io "
+        f"{versions.get('docker.io', '?')}  {time.monotonic() - started:5.1f} s",
+        flush=True,
+    )
+
+
+def _versions(rootfs: Path) -> dict[str, str]:
+    """The installed versions of the packages that make the engine and its CLI."""
+    done = subprocess.run(
+        [
+            "dpkg-query",
+            f"--admindir={rootfs / 'var/lib/dpkg'}",
+            "-W",
+            "-f",
+            "${Package} ${Version}\\n",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    pairs = (line.split(" ", 1) for line in done.stdout.splitlines())
+    return {name: version for name, version in pairs if name in VERSIONED}
+
+
+def clean() -> None:
+    """Remove every cached engine (``make lab-clean``)."""
+    shutil.rmtree(CACHE / "engines", ignore_errors=True)
