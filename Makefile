@@ -11,7 +11,7 @@ export DOCS_DOCKER
 export NO_MKDOCS_2_WARNING := 1
 APT_PACKAGES := $(APT_SITE) $(if $(filter lab,$(DOCS_DOCKER)),$(APT_LAB))
 
-.PHONY: serve site site-assets test docstrings test-lab-lifecycle lab lab-down lab-status deps apt venv \
+.PHONY: serve site site-assets test docstrings test-lab-lifecycle lab lab-down lab-clean lab-status deps apt venv \
 	bench bench-lab bench-output bench-site update-docs images lint screenshot clean
 
 ## Site
@@ -63,6 +63,11 @@ endif
 
 lab-down:
 	@if [ -x $(PY) ]; then $(PY) -m lab down; else echo "lab: nothing to stop"; fi
+
+# lab-down keeps the machine-wide engine cache (LAB_CACHE, /var/cache/doclab for root); this
+# removes it too.
+lab-clean:
+	@if [ -x $(PY) ]; then $(PY) -m lab clean; else echo "lab: nothing to stop"; fi
 
 lab-status: venv
 	$(PY) -m lab status

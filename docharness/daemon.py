@@ -9,6 +9,9 @@ Three ways to choose it, first match wins:
 * otherwise the lab: ``lab.json`` in ``LAB_DIR`` (default ``.cache/lab``), written by
   ``make lab``; xdist worker ``gwN``
   uses ``daemons[N % len(daemons)]``, a serial run ``daemons[0]``.
+
+A lab names its engine's CLI in ``lab.json`` (``cli``): pages use that ``docker`` and its
+plugins, never another ``docker`` on PATH.
 """
 
 from __future__ import annotations
@@ -28,6 +31,15 @@ START_HINT = "start the lab with `make lab` (or set DOCS_DOCKER=own to use your 
 
 
 @dataclass(frozen=True)
+class Client:
+    """The lab engine's own CLI: a folder holding only ``docker`` (first on PATH) and the
+    release's CLI plugins (``docker buildx``, ``docker compose``)."""
+
+    bin: Path
+    plugins: Path
+
+
+@dataclass(frozen=True)
 class Daemon:
     """The daemon of this run (or of this xdist worker) and how to log in to its registry."""
 
@@ -36,6 +48,7 @@ class Daemon:
     username: str | None = None
     password: str | None = None
     online: bool = False  # may blocks marked `requires network` run?
+    client: Client | None = None  # None: the `docker` on PATH (your own Docker)
 
 
 class DaemonError(Exception):
@@ -60,6 +73,13 @@ def lab_file(root: Path, env: Mapping[str, str]) -> Path:
     return Path(env.get("LAB_DIR") or root / ".cache" / "lab") / LAB_FILE
 
 
+def _lab_client(lab: Mapping[str, object]) -> Client | None:
+    cli = lab.get("cli")
+    if not isinstance(cli, dict):
+        return None
+    return Client(Path(cli["bin"]), Path(cli["plugins"]))
+
+
 def _read_lab(path: Path) -> dict[str, object] | None:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
@@ -78,7 +98,7 @@ def select(root: Path, env: Mapping[str, str] | None = None) -> Daemon:
     if explicit:
         lab = _read_lab(state) or {}
         username, password = _lab_login(lab)
-        return Daemon(explicit, "lab", username, password, online=False)
+        return Daemon(explicit, "lab", username, password, online=False, client=_lab_client(lab))
     if env.get("DOCS_DOCKER") == "own":
         return Daemon(
             env.get("DOCKER_HOST") or DEFAULT_SOCKET,
@@ -96,7 +116,7 @@ def select(root: Path, env: Mapping[str, str] | None = None) -> Daemon:
         raise DaemonError(f"{state} lists no daemons; {START_HINT}")
     username, password = _lab_login(lab)
     host = str(daemons[worker_index(env) % len(daemons)])
-    return Daemon(host, "lab", username, password, online=False)
+    return Daemon(host, "lab", username, password, online=False, client=_lab_client(lab))
 
 
 def ping(daemon: Daemon, timeout: float = 5.0) -> None:

@@ -73,7 +73,9 @@ class PageRun:
     _finished: bool = False
 
     def __post_init__(self) -> None:
-        self.shell = PageShell(self.workdir, self.daemon.host, _hidden(self.daemon))
+        self.shell = PageShell(
+            self.workdir, self.daemon.host, _hidden(self.daemon), self.daemon.client
+        )
         _unfinished.add(self)
 
     def __hash__(self) -> int:
@@ -108,8 +110,9 @@ class PageRun:
 
     @contextlib.contextmanager
     def python_environment(self) -> Iterator[None]:
-        """os.environ and cwd as a reader's: `docker.from_env()` reaches the page's daemon."""
-        saved = {k: os.environ.get(k) for k in ("DOCKER_HOST", "DOCKER_CONFIG", "HOME")}
+        """os.environ and cwd as a reader's: `docker.from_env()` reaches the page's daemon,
+        `subprocess.run(["docker", ...])` runs the page shell's `docker`."""
+        saved = {k: os.environ.get(k) for k in ("DOCKER_HOST", "DOCKER_CONFIG", "HOME", "PATH")}
         cwd = os.getcwd()
         os.environ.update({k: self.shell.env[k] for k in saved})
         os.chdir(self.workdir)

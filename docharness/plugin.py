@@ -449,10 +449,12 @@ def _relative(path: Path) -> str:
         return str(path)
 
 
-def _client_version() -> str:
+def _client_version(client: daemons.Client | None) -> str:
+    """The version of the CLI the pages ran: the lab engine's own, else `docker` on PATH."""
+    program = str(client.bin / "docker") if client is not None else "docker"
     try:
         done = subprocess.run(
-            ["docker", "version", "--format", "{{.Client.Version}}"],
+            [program, "version", "--format", "{{.Client.Version}}"],
             capture_output=True,
             text=True,
             timeout=10,
@@ -465,12 +467,14 @@ def _client_version() -> str:
 
 def _write(records: list[dict[str, Any]], complete: bool, path: Path) -> None:
     """The run's report: every block's outcome, the Docker versions, the date."""
+    client = None
     try:
         found = daemons.select(ROOT)
+        client = found.client
         server, mode = daemons.server_version(found), str(found.mode)
     except Exception:  # the report is written even when the daemon went away
         server, mode = "unknown", os.environ.get("DOCS_DOCKER", "lab")
-    docker = {"client": _client_version(), "server": server}
+    docker = {"client": _client_version(client), "server": server}
     write_report(build_report(records, docker=docker, mode=mode, complete=complete), path)
 
 

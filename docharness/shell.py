@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from docharness.boundary import View, mount_script
+from docharness.daemon import Client
 
 DEFAULT_TIMEOUT = 60.0
 
@@ -101,10 +102,15 @@ class Result:
         return self.output.splitlines()
 
 
-def page_environment(workdir: Path, docker_host: str) -> dict[str, str]:
-    """A small, predictable environment: the page's folder is HOME and holds DOCKER_CONFIG."""
+def page_environment(
+    workdir: Path, docker_host: str, client: Client | None = None
+) -> dict[str, str]:
+    """A small, predictable environment: the page's folder is HOME and holds DOCKER_CONFIG;
+    the lab engine's ``docker`` comes first on PATH."""
     env = {name: os.environ[name] for name in PASSTHROUGH if name in os.environ}
     env.setdefault("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin")
+    if client is not None:
+        env["PATH"] = f"{client.bin}:{env['PATH']}"
     env.update(
         HOME=str(workdir),  # `cd ~` and `~ $ ` prompts stay inside the page's folder
         USER=os.environ.get("USER", "root"),
@@ -189,10 +195,17 @@ def _die_with_parent() -> None:
 class PageShell:
     """A bash process kept for the page; started on first use."""
 
-    def __init__(self, workdir: Path, docker_host: str, hidden: Sequence[Path] = ()) -> None:
+    def __init__(
+        self,
+        workdir: Path,
+        docker_host: str,
+        hidden: Sequence[Path] = (),
+        client: Client | None = None,
+    ) -> None:
         self.workdir = workdir
         self.view = View(workdir, tuple(hidden))
-        self.env = page_environment(workdir, docker_host)
+        self.client = client
+        self.env = page_environment(workdir, docker_host, client)
         self._proc: subprocess.Popen[bytes] | None = None
         self._token = ""
         self._pending = b""
@@ -209,6 +222,7 @@ class PageShell:
         if self._proc is not None and self._proc.poll() is None:
             return self._proc
         (self.workdir / ".docker").mkdir(parents=True, exist_ok=True)
+        self._link_plugins()
         self._token = "__docharness_" + secrets.token_hex(8)
         self._pending = b""
         self._proc = proc = subprocess.Popen(
@@ -231,6 +245,13 @@ class PageShell:
             raise RuntimeError(f"the page shell did not start: {output.strip()}")
         self._pid, self._host_pid = pid, _host_pid(proc.pid, pid)
         return proc
+
+    def _link_plugins(self) -> None:
+        """The engine's plugins in DOCKER_CONFIG/cli-plugins: the CLI looks there first, so
+        `docker compose` is the release's even where the host has another."""
+        link = self.workdir / ".docker" / "cli-plugins"
+        if self.client is not None and not link.is_symlink():
+            link.symlink_to(self.client.plugins, target_is_directory=True)
 
     def run(self, command: str, timeout: float = DEFAULT_TIMEOUT) -> Result:
         """Run ``command`` in the shell; raise CommandTimeout after ``timeout`` seconds."""

@@ -18,7 +18,17 @@ try:
 except ValueError as error:
     raise SystemExit(f"lab: {error}") from None
 
-from lab import build, claims, daemons, network, procs, pushed, registries, tables  # noqa: E402
+from lab import (  # noqa: E402
+    build,
+    claims,
+    daemons,
+    engines,
+    network,
+    procs,
+    pushed,
+    registries,
+    tables,
+)
 from lab.facts import FactsError  # noqa: E402
 from lab.paths import (  # noqa: E402
     BUILDER,
@@ -40,6 +50,11 @@ def up() -> None:
         claims.claim()
     except claims.ClaimedElsewhere as error:
         raise SystemExit(str(error)) from None
+    try:
+        engine = engines.selected()
+        versions = engines.ensure(engine)
+    except engines.EngineUnavailable as error:
+        raise SystemExit(str(error)) from None
     specs = page_daemons()
     if not STATE_FILE.exists() or not all(daemons.ping(d) for d in specs):
         network.check_subnets_free([*specs, BUILDER])
@@ -57,9 +72,13 @@ def up() -> None:
         if not daemons.ping(daemon):
             if procs.running_pid(daemon.name) is not None:
                 daemons.stop(daemon)  # alive but not answering: start it again
-            daemons.start(daemon, fresh=True)
-            print(f"lab: dockerd {daemon.name} on unix://{daemon.socket}", flush=True)
-    _write_state(specs)
+            daemons.start(daemon, fresh=True, engine=engine)
+            print(
+                f"lab: dockerd {daemon.name} ({engine.name}, docker.io "
+                f"{versions.get('docker.io', '?')}) on unix://{daemon.socket}",
+                flush=True,
+            )
+    _write_state(specs, engine, versions)
     print(f"lab: ready in {time.monotonic() - started:.1f} s ({STATE_FILE})", flush=True)
 
 
@@ -100,11 +119,21 @@ def status() -> None:
         print(f"{name:<8} {'running, pid ' + str(pid) if pid else 'stopped'}")
 
 
-def _write_state(specs: list[DaemonSpec]) -> None:
+def clean() -> None:
+    """``make lab-clean``: the lab down, then the machine-wide engine cache removed."""
+    down()
+    engines.clean()
+    print(f"lab: removed the engine cache {engines.CACHE / 'engines'}", flush=True)
+
+
+def _write_state(specs: list[DaemonSpec], engine: engines.Engine, versions: dict[str, str]) -> None:
     state = {
         "daemons": [f"unix://{d.socket}" for d in specs],
         "login": registries.login(),
         "cadvisor": False,
+        # The engine's own CLI and plugins: the page shell puts them before the host's.
+        "engine": {"name": engine.name, "release": engine.release, "packages": versions},
+        "cli": {"bin": str(engine.cli_bin), "plugins": str(engine.plugins)},
     }
     STATE_FILE.touch(mode=0o600)
     STATE_FILE.write_text(json.dumps(state, indent=2))
@@ -154,7 +183,7 @@ def docs() -> None:
 
 
 def main(argv: list[str]) -> None:
-    commands = {"up": up, "down": down, "status": status, "docs": docs}
+    commands = {"up": up, "down": down, "status": status, "docs": docs, "clean": clean}
     if len(argv) != 1 or argv[0] not in commands:
         raise SystemExit(f"usage: python -m lab {'|'.join(commands)}")
     commands[argv[0]]()

@@ -1,8 +1,11 @@
-"""The lab's dockerds: Debian's docker.io, each in a mount namespace of its own.
+"""The lab's dockerds, each in a mount namespace of its own.
 
-In that namespace a bind-mounted hosts file points Docker Hub's and gcr.io's names at the lab
-registries on loopback; the host's ``/etc/hosts`` is never written. The daemons trust the lab CA
-through ``SSL_CERT_FILE`` (Go's TLS reads it), so no system trust store is touched either.
+The page daemons run the lab's engine (``lab.engines``: sid's docker.io by default) inside its
+Debian tree (``lab.namespace``); the builder runs the host's docker.io. In each namespace a
+bind-mounted hosts file points Docker Hub's and gcr.io's names at the lab registries on
+loopback; the host's ``/etc/hosts`` is never written. The daemons trust the lab CA (an engine
+sees the trust bundle as its system roots, the host's dockerd reads ``SSL_CERT_FILE``), so no
+system trust store is touched either.
 """
 
 from __future__ import annotations
@@ -14,7 +17,8 @@ from pathlib import Path
 
 import docker
 
-from lab import ca, procs, reap
+from lab import ca, namespace, procs, reap
+from lab.engines import Engine
 from lab.paths import HOSTS, LAB_DIR, MIRROR, DaemonSpec
 
 HOSTS_FILE = LAB_DIR / "config" / "hosts"
@@ -27,11 +31,8 @@ def _write_hosts() -> None:
     HOSTS_FILE.write_text("\n".join(lines) + "\n")
 
 
-def _config(daemon: DaemonSpec) -> Path:
-    config = {
-        "data-root": str(daemon.data_root),
-        "exec-root": str(daemon.exec_root),
-        "pidfile": str(daemon.run_dir / "dockerd.pid"),
+def _config(daemon: DaemonSpec, engine: Engine | None) -> Path:
+    config: dict[str, object] = {
         "hosts": [f"unix://{daemon.socket}"],
         "iptables": False,
         "ip-forward": False,
@@ -40,15 +41,25 @@ def _config(daemon: DaemonSpec) -> Path:
         "registry-mirrors": [f"http://{MIRROR[0]}:{MIRROR[1]}"],
         "storage-driver": "overlay2",
         "log-level": "warn",
-        "features": {"buildkit": False},
     }
-    path = LAB_DIR / "config" / f"{daemon.name}.json"
+    if engine is None:  # the host's dockerd: its folders are the lab's; the legacy builder
+        config |= {
+            "data-root": str(daemon.data_root),
+            "exec-root": str(daemon.exec_root),
+            "pidfile": str(daemon.run_dir / "dockerd.pid"),
+            "features": {"buildkit": False},
+        }
+    else:  # an engine's folders are its namespace's defaults; -p binds loopback only
+        config["ip"] = "127.0.0.1"
+    # In the run folder: an engine reads it after pivot_root, where that folder is shared.
+    path = daemon.run_dir / "daemon.json"
     path.write_text(json.dumps(config, indent=2))
     return path
 
 
-def start(daemon: DaemonSpec, fresh: bool) -> None:
-    """Start ``daemon``; with ``fresh`` its data-root starts empty (no image loaded)."""
+def start(daemon: DaemonSpec, fresh: bool, engine: Engine | None = None) -> None:
+    """Start ``daemon`` from ``engine``'s tree (None: the host's dockerd); with ``fresh`` its
+    data-root starts empty (no image loaded)."""
     reap.leftovers(daemon)  # a dead predecessor's containers: while its data-root lists them
     if fresh and daemon.data_root.exists():
         shutil.rmtree(daemon.data_root)
@@ -61,6 +72,20 @@ def start(daemon: DaemonSpec, fresh: bool) -> None:
     for folder in (daemon.run_dir, daemon.data_root, daemon.exec_root):
         folder.mkdir(parents=True, exist_ok=True)
     _write_hosts()
+    if engine is not None:
+        launch = namespace.Launch(
+            name=daemon.name,
+            rootfs=engine.rootfs,
+            top=daemon.exec_root,
+            data_root=daemon.data_root,
+            hosts=HOSTS_FILE,
+            bundle=ca.TRUST_BUNDLE,
+            config=_config(daemon, engine),
+            shared=(daemon.run_dir,),
+        )
+        namespace.start(launch)
+        wait_ready(daemon)
+        return
     # unshare execs sh which execs dockerd: the PID we keep is dockerd's.
     script = 'mount --bind "$1" /etc/hosts && exec dockerd --config-file "$2"'
     argv = [
@@ -73,7 +98,7 @@ def start(daemon: DaemonSpec, fresh: bool) -> None:
         script,
         "sh",
         str(HOSTS_FILE),
-        str(_config(daemon)),
+        str(_config(daemon, None)),
     ]
     procs.start(daemon.name, argv, "dockerd", env={"SSL_CERT_FILE": str(ca.TRUST_BUNDLE)})
     wait_ready(daemon)
@@ -105,5 +130,7 @@ def client(daemon: DaemonSpec, timeout: int = 5) -> docker.DockerClient:
 
 def stop(daemon: DaemonSpec) -> None:
     """Stop dockerd, then any containerd it left behind (one whose state is in our exec-root)."""
+    if namespace.engine_pid(daemon.name) is not None:
+        namespace.stop(daemon.name)  # the namespace ends with its dockerd: nothing is left
     procs.stop(daemon.name, grace=30.0)
     procs.kill_matching(str(daemon.exec_root))

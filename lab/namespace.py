@@ -102,6 +102,8 @@ def engine_pid(name: str) -> int | None:
     if parent is None:
         return None
     try:
+        if Path(f"/proc/{parent}/comm").read_text().strip() != "unshare":
+            return None  # the host's dockerd (the builder): no namespace of ours
         children = Path(f"/proc/{parent}/task/{parent}/children").read_text().split()
     except FileNotFoundError:
         return None

@@ -26,6 +26,12 @@ def lab_state() -> dict[str, object]:
     return dict(json.loads(STATE_FILE.read_text()))
 
 
+def lab_docker(lab_state: dict[str, object]) -> str:
+    """The lab engine's own CLI, as the pages run it (``docker`` on PATH for an older lab)."""
+    cli = lab_state.get("cli")
+    return str(Path(cli["bin"]) / "docker") if isinstance(cli, dict) else "docker"
+
+
 @pytest.fixture
 def docker(lab_state: dict[str, object], docker_host: str, tmp_path: Path) -> Iterator[Docker]:
     """Run the real docker CLI against this worker's lab daemon (the shared ``docker_host``
@@ -36,7 +42,7 @@ def docker(lab_state: dict[str, object], docker_host: str, tmp_path: Path) -> It
         *args: str, input: str | None = None, check: bool = False
     ) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
-            ["docker", *args],
+            [lab_docker(lab_state), *args],
             env=env,
             input=input,
             text=True,
