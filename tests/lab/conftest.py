@@ -26,24 +26,31 @@ def lab_state() -> dict[str, object]:
     return dict(json.loads(STATE_FILE.read_text()))
 
 
-def lab_docker(lab_state: dict[str, object]) -> str:
-    """The lab engine's own CLI, as the pages run it (``docker`` on PATH for an older lab)."""
+def lab_cli(lab_state: dict[str, object]) -> dict[str, str]:
+    """The lab engine's own CLI (``bin`` holds ``docker``) and plugins, as the pages get them."""
     cli = lab_state.get("cli")
-    return str(Path(cli["bin"]) / "docker") if isinstance(cli, dict) else "docker"
+    if not isinstance(cli, dict):
+        pytest.fail("lab.json names no engine CLI: restart the lab with `make lab`")
+    return {str(k): str(v) for k, v in cli.items()}
 
 
 @pytest.fixture
 def docker(lab_state: dict[str, object], docker_host: str, tmp_path: Path) -> Iterator[Docker]:
     """Run the real docker CLI against this worker's lab daemon (the shared ``docker_host``
-    fixture picks it as the harness does); remove what the test made."""
+    fixture picks it as the harness does), in ``tmp_path`` with the engine's plugins, as a
+    page's shell; remove what the test made."""
+    cli = lab_cli(lab_state)
+    (tmp_path / ".docker").mkdir()
+    (tmp_path / ".docker" / "cli-plugins").symlink_to(cli["plugins"])
     env = {**os.environ, "DOCKER_HOST": docker_host, "DOCKER_CONFIG": str(tmp_path / ".docker")}
 
     def run(
         *args: str, input: str | None = None, check: bool = False
     ) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
-            [lab_docker(lab_state), *args],
+            [str(Path(cli["bin"]) / "docker"), *args],
             env=env,
+            cwd=tmp_path,
             input=input,
             text=True,
             capture_output=True,

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from docharness import runs
-from lab import ca, daemons, network, procs
+from lab import ca, daemons, namespace, network
 from lab.paths import GCR, HUB, INDEX, LAB_NETS, PYPI, REPO, page_daemons
 from tests.lab.conftest import Docker
 
@@ -26,7 +26,7 @@ def test_host_hosts_file_does_not_name_the_registries() -> None:
 
 
 def test_daemon_namespace_points_registries_at_loopback(lab_state: dict[str, object]) -> None:
-    pid = procs.running_pid("lab0")
+    pid = namespace.engine_pid("lab0")  # dockerd, inside the engine's namespaces
     assert pid is not None, "lab0 is not running"
     inside = subprocess.run(
         ["nsenter", "-t", str(pid), "-m", "cat", "/etc/hosts"],
@@ -40,9 +40,7 @@ def test_daemon_namespace_points_registries_at_loopback(lab_state: dict[str, obj
 
 
 def test_daemon_runs_without_iptables(lab_state: dict[str, object]) -> None:
-    from lab.paths import LAB_DIR
-
-    config = (LAB_DIR / "config" / "lab0.json").read_text()
+    config = (page_daemons()[0].run_dir / "daemon.json").read_text()
     assert '"iptables": false' in config
 
 

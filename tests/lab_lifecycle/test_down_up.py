@@ -14,8 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from lab import network, procs, registries
+from lab import engines, namespace, network, procs, registries
 from lab.paths import EXEC_ROOT, LAB_DIR, page_daemons
+
+DOCKER = str(engines.selected().docker)  # the engine's own CLI, as the pages run it
 
 pytestmark = pytest.mark.lab
 
@@ -60,12 +62,19 @@ def test_down_leaves_no_process_mount_bridge_or_rule() -> None:
     found = network.FORWARD_BEFORE.read_text() if network.FORWARD_BEFORE.exists() else "1"
     if network.other_lab_chains():
         found = "1"
+    engine_namespaces = [namespace.mount_namespace(d.name) for d in page_daemons()]
+    assert None not in engine_namespaces, "an engine is not running before down"
     result = lab("down")
     assert result.returncode == 0, result.stderr
     assert lab_processes() == []
+    for mount_namespace in engine_namespaces:
+        assert mount_namespace is not None
+        assert namespace.processes_in(mount_namespace) == [], f"left in {mount_namespace}"
     assert all(procs.running_pid(name) is None for name in registries.SERVERS)
     mounts = Path("/proc/self/mountinfo").read_text()
     assert str(LAB_DIR) not in mounts and str(EXEC_ROOT) not in mounts
+    assert str(engines.CACHE) not in mounts
+    assert engines.selected().manifest.exists()  # down keeps the machine-wide engine cache
     # By name: another lab instance's bridges (doclab1-0) may start with ours (doclab1).
     assert {daemon.bridge for daemon in page_daemons()} & link_names() == set()
     assert network.lab_rules() == []
@@ -94,7 +103,7 @@ def test_up_starts_daemons_with_no_image_loaded() -> None:
     assert foreign_links() == links_before  # e.g. no docker0 deleted or created
     for daemon in page_daemons():
         images = subprocess.run(
-            ["docker", "-H", f"unix://{daemon.socket}", "images", "-q"],
+            [DOCKER, "-H", f"unix://{daemon.socket}", "images", "-q"],
             capture_output=True,
             text=True,
             check=True,
@@ -102,16 +111,23 @@ def test_up_starts_daemons_with_no_image_loaded() -> None:
         assert images == "", f"{daemon.name} starts with images: {images}"
 
 
-def test_up_restarts_a_dead_daemon() -> None:
+@pytest.mark.parametrize("which", ["unshare", "dockerd"])
+def test_up_restarts_a_dead_daemon(which: str) -> None:
+    """Killed from outside (unshare) or inside (dockerd, PID 1 of its namespace), an engine
+    takes its namespace along, and `make lab` starts it again."""
     victim = page_daemons()[-1]
     pid = procs.running_pid(victim.name)
-    assert pid is not None
-    os.kill(pid, signal.SIGKILL)
+    engine = namespace.engine_pid(victim.name)
+    mount_namespace = namespace.mount_namespace(victim.name)
+    assert pid is not None and engine is not None and mount_namespace is not None
+    os.kill(pid if which == "unshare" else engine, signal.SIGKILL)
+    assert procs.wait_gone([pid, engine])
+    assert namespace.processes_in(mount_namespace) == []
     result = lab("up")
     assert result.returncode == 0, result.stderr
     assert procs.running_pid(victim.name) not in (None, pid)
     ping = subprocess.run(
-        ["docker", "-H", f"unix://{victim.socket}", "info", "-f", "{{.ID}}"],
+        [DOCKER, "-H", f"unix://{victim.socket}", "info", "-f", "{{.ID}}"],
         capture_output=True,
         text=True,
     )

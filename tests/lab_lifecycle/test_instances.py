@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from lab import network, procs
+from lab import engines, network, procs
 from lab.paths import INSTANCE, LAB_DIR, REPO, page_daemons
 
 pytestmark = pytest.mark.lab
@@ -38,7 +38,14 @@ def our_lab_intact() -> None:
         assert procs.running_pid(daemon.name) is not None, f"{daemon.name} was stopped"
         assert f" {daemon.bridge}:" in links, f"bridge {daemon.bridge} was removed"
         ping = subprocess.run(
-            ["docker", "-H", f"unix://{daemon.socket}", "info", "-f", "{{.ID}}"],
+            [
+                str(engines.selected().docker),
+                "-H",
+                f"unix://{daemon.socket}",
+                "info",
+                "-f",
+                "{{.ID}}",
+            ],
             capture_output=True,
             text=True,
         )

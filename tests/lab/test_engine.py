@@ -1,0 +1,118 @@
+"""The lab's engine is the release's: versions, its own CLI and plugins, BuildKit, Compose,
+bind mounts of a page's folder, ports published on loopback only."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from docharness.shell import PageShell
+from lab import engines
+from tests.lab.conftest import Docker, lab_cli
+
+pytestmark = pytest.mark.lab
+
+
+def upstream(debian_version: str) -> str:
+    """``28.5.2+dfsg4-5`` -> ``28.5.2+dfsg4``: what the programs report of themselves."""
+    return debian_version.rsplit("-", 1)[0]
+
+
+def test_client_and_server_are_the_release_packages(
+    lab_state: dict[str, object], docker: Docker
+) -> None:
+    engine = lab_state["engine"]
+    assert isinstance(engine, dict)
+    packages = engine["packages"]
+    expected = engines.ENGINES[engine["name"]]
+    version = docker("version", "--format", "{{json .}}", check=True)
+    found = json.loads(version.stdout)
+    assert found["Server"]["Version"] == upstream(packages["docker.io"])
+    assert found["Server"]["Version"].startswith(expected.version_prefix)
+    cli_package = packages.get("docker-cli", packages["docker.io"])  # split since sid
+    assert found["Client"]["Version"] == upstream(cli_package)
+
+
+def test_page_shell_runs_the_engine_cli_and_plugins(
+    lab_state: dict[str, object], docker_host: str, tmp_path: Path
+) -> None:
+    from docharness.daemon import Client
+
+    cli = lab_cli(lab_state)
+    shell = PageShell(tmp_path, docker_host, client=Client(Path(cli["bin"]), Path(cli["plugins"])))
+    try:
+        assert shell.run("command -v docker").output.strip() == f"{cli['bin']}/docker"
+        packages = lab_state["engine"]["packages"]  # type: ignore[index]
+        if "docker-compose" not in packages:
+            pytest.skip("this release packages no docker compose plugin")
+        compose = shell.run("docker compose version --short").output.strip()
+        # Debian's build reports its package version (2.40.3-3), upstream's just 2.40.3.
+        assert compose.startswith(upstream(packages["docker-compose"]).split("+")[0]), compose
+        buildx = shell.run("docker buildx version").output
+        assert upstream(packages["docker-buildx"]).split("+")[0] in buildx
+    finally:
+        shell.close()
+
+
+def test_bind_mount_of_a_page_folder(docker: Docker, tmp_path: Path) -> None:
+    (tmp_path / "hello.txt").write_text("from the host\n")
+    done = docker(
+        "run", "--rm", "-v", f"{tmp_path}:/app", "-w", "/app", "debian:latest", "cat", "hello.txt"
+    )
+    assert done.stdout == "from the host\n", done.stderr
+
+
+def test_published_ports_bind_loopback_only(docker: Docker) -> None:
+    docker(
+        "run", "-d", "--name", "engine-port", "-p", "80", "debian:latest", "sleep", "60", check=True
+    )
+    port = docker("port", "engine-port", "80").stdout.split()
+    assert len(port) == 1 and port[0].startswith("127.0.0.1:"), port
+
+
+DOCKERFILE = """FROM debian:latest
+RUN echo built > /built.txt
+CMD ["cat", "/built.txt"]
+"""
+
+
+def test_buildkit_build_with_cache(docker: Docker, tmp_path: Path) -> None:
+    (tmp_path / "Dockerfile").write_text(DOCKERFILE)
+    first = docker("build", "--progress=plain", "-t", "engine-build:1", ".")
+    assert first.returncode == 0, first.stderr
+    assert "[internal] load build definition from Dockerfile" in first.stderr  # BuildKit's
+    again = docker("build", "--progress=plain", "-t", "engine-build:1", ".")
+    assert "[2/2] RUN echo built > /built.txt" in again.stderr
+    assert "CACHED" in again.stderr, again.stderr
+    assert docker("run", "--rm", "engine-build:1").stdout == "built\n"
+
+
+COMPOSE = """services:
+  web:
+    image: httpd:latest
+  probe:
+    image: debian:latest
+    command: ["sleep", "120"]
+"""
+
+
+def test_compose_up_and_down_two_services(docker: Docker, tmp_path: Path) -> None:
+    (tmp_path / "compose.yaml").write_text(COMPOSE)
+    up = docker("compose", "-p", "enginetest", "up", "-d")
+    assert up.returncode == 0, up.stderr
+    try:
+        running = docker("compose", "-p", "enginetest", "ps", "--format", "{{.Service}} {{.State}}")
+        assert sorted(running.stdout.split("\n")[:-1]) == ["probe running", "web running"]
+        reply = docker(
+            "compose", "-p", "enginetest", "exec", "-T", "probe", "getent", "hosts", "web"
+        )
+        assert reply.returncode == 0, reply.stderr  # the project network names the services
+    finally:
+        down = docker("compose", "-p", "enginetest", "down")
+    assert down.returncode == 0, down.stderr
+    assert (
+        docker("ps", "-aq", "--filter", "label=com.docker.compose.project=enginetest").stdout == ""
+    )
+    assert "enginetest_default" not in docker("network", "ls").stdout
