@@ -21,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import functools
+import json
 import os
 import secrets
 import select
@@ -222,7 +223,7 @@ class PageShell:
         if self._proc is not None and self._proc.poll() is None:
             return self._proc
         (self.workdir / ".docker").mkdir(parents=True, exist_ok=True)
-        self._link_plugins()
+        self._configure_plugins()
         self._token = "__docharness_" + secrets.token_hex(8)
         self._pending = b""
         self._proc = proc = subprocess.Popen(
@@ -246,12 +247,17 @@ class PageShell:
         self._pid, self._host_pid = pid, _host_pid(proc.pid, pid)
         return proc
 
-    def _link_plugins(self) -> None:
-        """The engine's plugins in DOCKER_CONFIG/cli-plugins: the CLI looks there first, so
-        `docker compose` is the release's even where the host has another."""
-        link = self.workdir / ".docker" / "cli-plugins"
-        if self.client is not None and not link.is_symlink():
-            link.symlink_to(self.client.plugins, target_is_directory=True)
+    def _configure_plugins(self) -> None:
+        """Name the engine's plugin folder in DOCKER_CONFIG/config.json: the CLI looks there
+        before the system's folders, so `docker compose` is the release's. A setting, not a
+        link in the page's folder, which a container that mounts the folder could not follow
+        (`node --test` walks every folder of what it is given)."""
+        if self.client is None:
+            return
+        config_file = self.workdir / ".docker" / "config.json"
+        config = json.loads(config_file.read_text()) if config_file.exists() else {}
+        config["cliPluginsExtraDirs"] = [str(self.client.plugins)]
+        config_file.write_text(json.dumps(config, indent="\t") + "\n")
 
     def run(self, command: str, timeout: float = DEFAULT_TIMEOUT) -> Result:
         """Run ``command`` in the shell; raise CommandTimeout after ``timeout`` seconds."""

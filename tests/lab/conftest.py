@@ -41,7 +41,9 @@ def docker(lab_state: dict[str, object], docker_host: str, tmp_path: Path) -> It
     page's shell; remove what the test made."""
     cli = lab_cli(lab_state)
     (tmp_path / ".docker").mkdir()
-    (tmp_path / ".docker" / "cli-plugins").symlink_to(cli["plugins"])
+    (tmp_path / ".docker" / "config.json").write_text(
+        json.dumps({"cliPluginsExtraDirs": [cli["plugins"]]})
+    )
     env = {**os.environ, "DOCKER_HOST": docker_host, "DOCKER_CONFIG": str(tmp_path / ".docker")}
 
     def run(
