@@ -12,9 +12,10 @@ import textwrap
 from collections.abc import Container
 from pathlib import Path
 
+from docharness.engines import EngineRange
 from docharness.model import Directive, HarnessError
 
-NAMES = ("skip", "timeout", "setup", "teardown", "requires")
+NAMES = ("skip", "timeout", "setup", "teardown", "requires", "engine")
 REQUIREMENTS = ("network",)
 # The longest a block may be given: a typo such as `timeout 36000` must not stall a run for
 # hours, and `inf`/`1e400` would overflow select() and leave the page's shell out of step.
@@ -107,6 +108,11 @@ def _directive(path: Path, line: int, body: str) -> Directive:
         )
     if name == "requires" and value not in REQUIREMENTS:
         raise HarnessError(path, line, f"unknown requirement {value!r} (known: network)")
+    if name == "engine":
+        try:
+            value = str(EngineRange.parse(value))
+        except ValueError as error:
+            raise HarnessError(path, line, str(error)) from None
     return Directive(name, value, line)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import functools
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -24,9 +25,10 @@ from sybil import Example
 
 from docharness import artifacts, cleanup, runs
 from docharness.boundary import lab_hidden
-from docharness.daemon import Daemon, lab_file
+from docharness.daemon import Daemon, lab_file, server_version
 from docharness.diagnose import causes
 from docharness.directives import seconds
+from docharness.engines import EngineRange, not_for
 from docharness.interactive import Login, Session, SessionError, is_interactive
 from docharness.model import BlockKind, CodeBlock, ExpectedLine, HarnessError, Step
 from docharness.normalise import DIFF_LINES, Bindings, Mismatch, is_ellipsis, match
@@ -166,14 +168,26 @@ def page_of(example: Example) -> PageRun:
 
 
 def skip_if_asked(block: CodeBlock, daemon: Daemon) -> None:
-    """pytest.skip for a `skip` directive, or `requires network` when offline."""
+    """pytest.skip for a `skip` directive, `requires network` when offline, or an `engine`
+    range this run's engine is outside of (reported as not for this engine)."""
     skip = block.directive("skip")
     if skip is not None:
         pytest.skip(skip.value)
+    limited = block.directive("engine")
+    if limited is not None:
+        engine_range, version = EngineRange.parse(limited.value), _engine(daemon.host)
+        if not engine_range.contains(version):
+            pytest.skip(not_for(engine_range, version))
     needs = block.directive("requires")
     if needs is not None and needs.value == "network" and not daemon.online:
         where = "the lab has no internet" if daemon.mode == "lab" else "Docker Hub is unreachable"
         pytest.skip(f"needs network: {where}")
+
+
+@functools.cache
+def _engine(host: str) -> str:
+    """The version the daemon at ``host`` reports, asked once per run."""
+    return server_version(Daemon(host, "lab"))
 
 
 def block_timeout(block: CodeBlock) -> float:

@@ -24,9 +24,10 @@ class BlockKind(Enum):
 class Directive:
     """One `<!-- test: ... -->` comment in front of a block (or a page-level one).
 
-    ``name`` is one of: skip, timeout, setup, teardown, requires.
-    ``value`` is the reason (skip), seconds as text (timeout), the requirement (requires)
-    or the code body (setup/teardown).
+    ``name`` is one of: skip, timeout, setup, teardown, requires, engine.
+    ``value`` is the reason (skip), seconds as text (timeout), the requirement (requires),
+    the engine range in its normal form (engine, e.g. ``<26``) or the code body
+    (setup/teardown).
     """
 
     name: str

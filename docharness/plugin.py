@@ -25,6 +25,7 @@ from sybil.integration.pytest import SybilFile, SybilItem
 
 from docharness import daemon as daemons
 from docharness import runs
+from docharness.engines import NOT_FOR_ENGINE, NOT_FOR_ENGINE_STATUS
 from docharness.evaluator import (
     DAEMON_GONE,
     PAGE_FIXTURE,
@@ -406,6 +407,8 @@ def pytest_runtest_makereport(
         reason = details = None
         if report.skipped and isinstance(report.longrepr, tuple):
             reason = str(report.longrepr[2]).removeprefix("Skipped: ")
+            if reason.startswith(NOT_FOR_ENGINE):
+                status = NOT_FOR_ENGINE_STATUS  # neither passed nor an ordinary skip
         elif report.failed:
             reason, _, rest = str(report.longrepr).partition("\n")
             details = rest or None
@@ -526,12 +529,13 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
     write = terminalreporter.write_line
     terminalreporter.section("docs examples")
     for page, counts in summarise(records).items():
-        parts = ", ".join(f"{counts[k]} {k}" for k in ("passed", "failed", "skipped") if counts[k])
+        shown = ("passed", "failed", "skipped", NOT_FOR_ENGINE_STATUS)
+        parts = ", ".join(f"{counts[k]} {k}" for k in shown if counts[k])
         synopses = f", {counts['synopsis']} synopsis" if counts["synopsis"] else ""
         write(f"{page}: {counts['examples']} examples ({parts}{synopses})")
     for block in sorted(records, key=lambda r: (r["page"], r["line"])):
-        if block["status"] == "skipped":
-            write(f"  skipped {block['page']}:{block['line']}: {block['reason']}")
+        if block["status"] in ("skipped", NOT_FOR_ENGINE_STATUS):
+            write(f"  {block['status']} {block['page']}:{block['line']}: {block['reason']}")
     path = config.stash.get(_REPORT_PATH, None)
     if path is not None:
         kept = "" if path.name != PARTIAL_NAME else f" (some pages only: {REPORT_NAME} is kept)"

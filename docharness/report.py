@@ -15,9 +15,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from docharness.engines import NOT_FOR_ENGINE_STATUS
 from docharness.model import CodeBlock
 
-STATUSES = ("passed", "failed", "skipped", "synopsis")
+STATUSES = ("passed", "failed", "skipped", "synopsis", NOT_FOR_ENGINE_STATUS)
 Record = dict[str, Any]
 
 

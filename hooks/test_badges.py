@@ -20,10 +20,11 @@ from typing import Any
 
 from code_blocks import rendered
 
+from docharness.engines import NOT_FOR_ENGINE, NOT_FOR_ENGINE_STATUS
 from docharness.fences import PYTHON_LANGUAGES, SHELL_LANGUAGES
 
 TESTED = SHELL_LANGUAGES | frozenset(PYTHON_LANGUAGES)
-STATUSES = {"passed", "failed", "skipped", "synopsis"}
+STATUSES = {"passed", "failed", "skipped", "synopsis", NOT_FOR_ENGINE_STATUS}
 REPORT_NAME = "test-report.json"
 ROOT = Path(__file__).resolve().parents[1]  # the repository: report paths are relative to it
 # The harness's own skip reasons (docharness/evaluator.py) by prefix; a page's `skip`
@@ -127,6 +128,13 @@ def badge(result: Result | None) -> str:
             "skipped",
             f"건너뜀 · {korean_reason(result.reason)} · {result.date}",
             "이 예제는 마지막 테스트에서 실행하지 않았습니다",
+        )
+    if result.status == NOT_FOR_ENGINE_STATUS:
+        limited = (result.reason or "").removeprefix(NOT_FOR_ENGINE + ": ")
+        return _line(
+            NOT_FOR_ENGINE_STATUS,
+            f"다른 엔진용 · {limited} · {result.date}",
+            "이 예제는 지시문이 정한 도커 엔진 버전에서만 실행합니다",
         )
     story = "\n".join(part for part in (result.reason, result.details) if part)
     folded = (

@@ -74,3 +74,14 @@ def test_errors_name_file_and_line(text: str, line: int, message: str) -> None:
         parse_directives(PAGE, text)
     assert caught.value.line == line
     assert str(caught.value).startswith(f"{PAGE}:{line}: ")
+
+
+def test_engine_directive_keeps_its_range_in_normal_form() -> None:
+    text = "<!-- test: engine >= 23, <26 -->\n```shell\n$ docker ps\n```\n"
+    assert parse_directives(PAGE, text) == {2: [Directive("engine", ">=23,<26", 1)]}
+
+
+def test_bad_engine_range_names_file_and_line() -> None:
+    text = "intro\n\n<!-- test: engine before 26 -->\n```shell\n$ docker ps\n```\n"
+    with pytest.raises(HarnessError, match=r"docs/image-commands.md:3: engine range 'before 26'"):
+        parse_directives(PAGE, text)

@@ -93,6 +93,7 @@ def test_parts_from_two_workers_merge_into_one_report(tmp_path: Path) -> None:
             "failed": 0,
             "skipped": 1,
             "synopsis": 0,
+            "not-for-engine": 0,
         },
         "docs/image-commands.md": {
             "examples": 2,
@@ -100,6 +101,7 @@ def test_parts_from_two_workers_merge_into_one_report(tmp_path: Path) -> None:
             "failed": 1,
             "skipped": 0,
             "synopsis": 1,
+            "not-for-engine": 0,
         },
     }
     out = tmp_path / "report" / "test-report.json"
@@ -122,6 +124,13 @@ def test_a_block_recorded_twice_keeps_its_last_record(tmp_path: Path) -> None:
 def test_summarise_and_build_report_without_parts() -> None:
     records = [record(block("docs/a.md", 9), "passed", root=ROOT)]
     assert summarise(records) == {
-        "docs/a.md": {"examples": 1, "passed": 1, "failed": 0, "skipped": 0, "synopsis": 0}
+        "docs/a.md": {
+            "examples": 1,
+            "passed": 1,
+            "failed": 0,
+            "skipped": 0,
+            "synopsis": 0,
+            "not-for-engine": 0,
+        }
     }
     assert build_report(records, docker={}, mode="lab")["blocks"] == records

@@ -7,6 +7,8 @@ from typing import Any
 import docker
 import pytest
 
+from docharness.engines import EngineRange
+
 WRONG = {
     "wrong_output.md": [
         "pages/wrong_output.md:4: output differs from the page",
@@ -111,3 +113,20 @@ def test_an_ambiguous_transcript_fails_its_page_naming_the_line_and_the_fix(
     assert "pages/ambiguous_comment.md:8: text after a comment is neither" in result.output
     assert "write it with no blank line next to it" in result.output
     assert [block["status"] for block in result.report["blocks"]] == ["failed"]
+
+
+def test_a_block_outside_its_engine_range_is_reported_not_for_this_engine(
+    run_page: Any, docker_host: str
+) -> None:
+    client = docker.DockerClient(base_url=docker_host)
+    server = str(client.version()["Version"])
+    client.close()
+    result = run_page("engine_range.md")
+    assert result.status == 0, result.output
+    old, new = result.report["blocks"]
+    newer = EngineRange.parse(">=26").contains(server)
+    ran, other, other_range = (new, old, "<26") if newer else (old, new, ">=26")
+    assert ran["status"] == "passed"
+    assert other["status"] == "not-for-engine"
+    assert other["reason"] == f"not for this engine: engine {other_range} (this engine: {server})"
+    assert f"not-for-engine {other['page']}:{other['line']}: " in result.output
