@@ -11,7 +11,7 @@ export DOCS_DOCKER
 export NO_MKDOCS_2_WARNING := 1
 APT_PACKAGES := $(APT_SITE) $(if $(filter lab,$(DOCS_DOCKER)),$(APT_LAB))
 
-.PHONY: serve site site-assets test docstrings test-lab-lifecycle lab lab-down lab-clean lab-status deps apt venv \
+.PHONY: serve site site-assets test docstrings test-engines test-lab-lifecycle lab lab-down lab-clean lab-status deps apt venv \
 	bench bench-lab bench-output bench-site update-docs images lint screenshot clean
 
 ## Site

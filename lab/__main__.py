@@ -69,9 +69,9 @@ def up() -> None:
         print(f"lab: removed {name}, pushed to the registry by an earlier run", flush=True)
     network.ensure_forwarding()
     for daemon in specs:
-        if not daemons.ping(daemon):
+        if not daemons.runs(daemon, engine):
             if procs.running_pid(daemon.name) is not None:
-                daemons.stop(daemon)  # alive but not answering: start it again
+                daemons.stop(daemon)  # not answering, or another engine: start it again
             daemons.start(daemon, fresh=True, engine=engine)
             print(
                 f"lab: dockerd {daemon.name} ({engine.name}, docker.io "

@@ -85,6 +85,7 @@ def start(daemon: DaemonSpec, fresh: bool, engine: Engine | None = None) -> None
         )
         namespace.start(launch)
         wait_ready(daemon)
+        _engine_note(daemon).write_text(engine.folder.name)
         return
     # unshare execs sh which execs dockerd: the PID we keep is dockerd's.
     script = 'mount --bind "$1" /etc/hosts && exec dockerd --config-file "$2"'
@@ -102,6 +103,16 @@ def start(daemon: DaemonSpec, fresh: bool, engine: Engine | None = None) -> None
     ]
     procs.start(daemon.name, argv, "dockerd", env={"SSL_CERT_FILE": str(ca.TRUST_BUNDLE)})
     wait_ready(daemon)
+
+
+def _engine_note(daemon: DaemonSpec) -> Path:
+    return daemon.run_dir / "engine"
+
+
+def runs(daemon: DaemonSpec, engine: Engine) -> bool:
+    """Whether ``daemon`` answers and runs ``engine``'s tree (not another release's)."""
+    note = _engine_note(daemon)
+    return ping(daemon) and note.exists() and note.read_text() == engine.folder.name
 
 
 def wait_ready(daemon: DaemonSpec, timeout: float = 40.0) -> None:

@@ -88,10 +88,8 @@ class Engine:
 
 
 ENGINES = {
-    "sid": Engine(
-        "sid", "sid", (*COMMON, "docker-cli", "docker-buildx", "docker-compose"), "28.5."
-    ),
-    "trixie": Engine("trixie", "trixie", (*COMMON, "docker-buildx", "docker-compose"), "26.1."),
+    "sid": Engine("sid", "sid", (*COMMON, "docker-cli", *PLUGINS), "28.5."),
+    "trixie": Engine("trixie", "trixie", (*COMMON, "docker-cli", *PLUGINS), "26.1."),
     "bookworm": Engine("bookworm", "bookworm", COMMON, "20.10."),
 }
 DEFAULT = "sid"
