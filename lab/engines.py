@@ -130,7 +130,6 @@ def _build(engine: Engine) -> None:
     argv = [
         "mmdebstrap",
         "--variant=minbase",
-        "--quiet",
         *(f"--aptopt={option}" for option in APT_OPTIONS),
         f"--include={','.join(engine.packages)}",
         engine.release,
@@ -139,10 +138,9 @@ def _build(engine: Engine) -> None:
     done = subprocess.run(argv, capture_output=True, text=True)
     if done.returncode != 0:
         shutil.rmtree(partial, ignore_errors=True)
-        last = (done.stderr.strip().splitlines() or ["mmdebstrap failed"])[-1]
         raise EngineUnavailable(
             f"lab: engine {engine.name}: cannot fetch Debian {engine.release} "
-            f"({', '.join(engine.packages)}): {last}"
+            f"({', '.join(engine.packages)}): {_cause(done.stderr)}"
         )
     for folder in MOUNT_POINTS:
         (partial / "rootfs" / folder).mkdir(parents=True, exist_ok=True)
@@ -157,6 +155,19 @@ def _build(engine: Engine) -> None:
         f"{versions.get('docker.io', '?')}  {time.monotonic() - started:5.1f} s",
         flush=True,
     )
+
+
+def _cause(log: str) -> str:
+    """The line of mmdebstrap's log that says why: apt's own error, not mmdebstrap's wrap-up."""
+    lines = log.splitlines()
+    for wanted in ("Err:", "E: Unable to locate", "E: "):
+        found = next((n for n, line in enumerate(lines) if line.startswith(wanted)), None)
+        if found is not None:
+            # apt puts the reason of an Err: line (404 Not Found...) on the next, indented line.
+            following = lines[found + 1 : found + 2]
+            detail = following[0].strip() if following and following[0][:1].isspace() else ""
+            return f"{lines[found]} {detail}".strip()[:300]
+    return "mmdebstrap failed"
 
 
 def _versions(rootfs: Path) -> dict[str, str]:
