@@ -114,6 +114,10 @@ def _remove_if_empty(folder: Path) -> None:
 
 def status() -> None:
     print(f"instance {INSTANCE}, {LAB_DIR}")
+    state = json.loads(STATE_FILE.read_text()) if STATE_FILE.exists() else {}
+    if "engine" in state:
+        engine = state["engine"]
+        print(f"engine {engine['name']}: docker.io {engine['packages'].get('docker.io', '?')}")
     for name in [*registries.SERVERS, *(d.name for d in page_daemons())]:
         pid = procs.running_pid(name)
         print(f"{name:<8} {'running, pid ' + str(pid) if pid else 'stopped'}")

@@ -152,3 +152,33 @@ def test_up_without_root_says_what_is_needed() -> None:
     )
     assert result.returncode == 1
     assert result.stderr.strip().splitlines()[-1].startswith("lab: needs root")
+
+
+def test_up_switches_the_engine_and_back() -> None:
+    """`LAB_ENGINE=trixie make lab` restarts the page daemons on trixie's engine; a plain
+    `make lab` brings the default engine back; the other engine's namespaces are gone."""
+    daemon = page_daemons()[0]
+    before = namespace.mount_namespace(daemon.name)
+    assert before is not None
+    other = subprocess.run(
+        [sys.executable, "-m", "lab", "up"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ, "LAB_ENGINE": "trixie"},
+    )
+    assert other.returncode == 0, other.stderr
+    trixie = engines.ENGINES["trixie"]
+    server = ["-H", f"unix://{daemon.socket}", "version", "-f", "{{.Server.Version}}"]
+    version = subprocess.run([str(trixie.docker), *server], capture_output=True, text=True).stdout
+    assert version.startswith(trixie.version_prefix), version
+    assert namespace.processes_in(before) == []
+    switched = namespace.mount_namespace(daemon.name)
+    assert lab("up").returncode == 0
+    back = subprocess.run(
+        [DOCKER, *server],
+        capture_output=True,
+        text=True,
+    ).stdout
+    assert back.startswith(engines.selected().version_prefix), back
+    assert switched is not None and namespace.processes_in(switched) == []
