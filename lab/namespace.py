@@ -136,18 +136,45 @@ def stop(name: str, grace: float = 30.0) -> None:
     procs.pidfile(name).unlink(missing_ok=True)
 
 
-def processes_in(namespace: str) -> list[int]:
-    """PIDs of processes still in the mount namespace ``namespace`` (none after a stop)."""
-    found = []
+Member = tuple[int, int]  # (PID, start time in clock ticks): a process, even if PIDs recycle
+
+
+def members(namespace: str) -> set[Member]:
+    """The processes in the mount namespace ``namespace`` (``mnt:[N]``) now. A namespace's
+    number is reused once it is gone, so what was in it is checked by ``survivors``."""
+    found = set()
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
         try:
             if os.readlink(entry / "ns" / "mnt") == namespace:
-                found.append(int(entry.name))
-        except (FileNotFoundError, PermissionError, ProcessLookupError):
+                found.add((int(entry.name), _start_time(int(entry.name))))
+        except (FileNotFoundError, PermissionError, ProcessLookupError, ValueError):
             continue
     return found
+
+
+def survivors(before: set[Member]) -> set[Member]:
+    """Those of ``before`` still running (same PID, same start time, not a zombie: this
+    sandbox's PID 1 may never reap an orphan that has exited)."""
+    alive = set()
+    for pid, started in before:
+        try:
+            fields = _stat(pid)
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+        if fields[0] != "Z" and int(fields[19]) == started:
+            alive.add((pid, started))
+    return alive
+
+
+def _stat(pid: int) -> list[str]:
+    """/proc/PID/stat after the command name: state first, start time at index 19."""
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+
+
+def _start_time(pid: int) -> int:
+    return int(_stat(pid)[19])
 
 
 def wait_started(name: str, timeout: float = 5.0) -> None:

@@ -64,12 +64,12 @@ def test_down_leaves_no_process_mount_bridge_or_rule() -> None:
         found = "1"
     engine_namespaces = [namespace.mount_namespace(d.name) for d in page_daemons()]
     assert None not in engine_namespaces, "an engine is not running before down"
+    engine_processes = {m for ns in engine_namespaces if ns for m in namespace.members(ns)}
+    assert engine_processes
     result = lab("down")
     assert result.returncode == 0, result.stderr
     assert lab_processes() == []
-    for mount_namespace in engine_namespaces:
-        assert mount_namespace is not None
-        assert namespace.processes_in(mount_namespace) == [], f"left in {mount_namespace}"
+    assert namespace.survivors(engine_processes) == set()
     assert all(procs.running_pid(name) is None for name in registries.SERVERS)
     mounts = Path("/proc/self/mountinfo").read_text()
     assert str(LAB_DIR) not in mounts and str(EXEC_ROOT) not in mounts
@@ -120,9 +120,10 @@ def test_up_restarts_a_dead_daemon(which: str) -> None:
     engine = namespace.engine_pid(victim.name)
     mount_namespace = namespace.mount_namespace(victim.name)
     assert pid is not None and engine is not None and mount_namespace is not None
+    inside = namespace.members(mount_namespace)
     os.kill(pid if which == "unshare" else engine, signal.SIGKILL)
     assert procs.wait_gone([pid, engine])
-    assert namespace.processes_in(mount_namespace) == []
+    assert namespace.survivors(inside) == set()
     result = lab("up")
     assert result.returncode == 0, result.stderr
     assert procs.running_pid(victim.name) not in (None, pid)
@@ -160,6 +161,7 @@ def test_up_switches_the_engine_and_back() -> None:
     daemon = page_daemons()[0]
     before = namespace.mount_namespace(daemon.name)
     assert before is not None
+    sid_processes = namespace.members(before)
     other = subprocess.run(
         [sys.executable, "-m", "lab", "up"],
         capture_output=True,
@@ -172,8 +174,10 @@ def test_up_switches_the_engine_and_back() -> None:
     server = ["-H", f"unix://{daemon.socket}", "version", "-f", "{{.Server.Version}}"]
     version = subprocess.run([str(trixie.docker), *server], capture_output=True, text=True).stdout
     assert version.startswith(trixie.version_prefix), version
-    assert namespace.processes_in(before) == []
+    assert namespace.survivors(sid_processes) == set()
     switched = namespace.mount_namespace(daemon.name)
+    assert switched is not None
+    trixie_processes = namespace.members(switched)
     assert lab("up").returncode == 0
     back = subprocess.run(
         [DOCKER, *server],
@@ -181,4 +185,4 @@ def test_up_switches_the_engine_and_back() -> None:
         text=True,
     ).stdout
     assert back.startswith(engines.selected().version_prefix), back
-    assert switched is not None and namespace.processes_in(switched) == []
+    assert namespace.survivors(trixie_processes) == set()
