@@ -54,10 +54,11 @@ def test_mysql_page_discloses_real_mysql_and_its_visible_differences() -> None:
 
 
 def test_an_image_without_facts_fails_naming_the_line() -> None:
-    text = "# t\n\n```shell\n$ docker pull busybox\n...\n```\n"
+    # alpine has no stand-in (busybox has one now).
+    text = "# t\n\n```shell\n$ docker pull alpine\n...\n```\n"
     _, errors = check(PAGE, text, load_all())
     assert errors == [
-        f"{PAGE}:4: pulls or runs busybox:latest, which no lab/recipes/*/facts.toml discloses"
+        f"{PAGE}:4: pulls or runs alpine:latest, which no lab/recipes/*/facts.toml discloses"
     ]
 
 
