@@ -49,6 +49,15 @@ ifeq ($(DOCS_DOCKER),lab)
 	$(PY) -m pytest tests/lab_lifecycle -p no:xdist
 endif
 
+# Every page on each lab engine: bookworm (20.10), trixie (26.1), then sid (28.5, the default,
+# so the lab is left on it); report/test-engines.json keeps each block's result per engine.
+test-engines: deps site-assets lab
+ifeq ($(DOCS_DOCKER),lab)
+	$(PY) -m lab.matrix
+else
+	@echo "test-engines: DOCS_DOCKER=$(DOCS_DOCKER): the engine matrix needs the lab"
+endif
+
 update-docs: venv lab
 	$(PY) -m pytest -p no:xdist --update-docs $(PAGES)
 
