@@ -52,7 +52,9 @@ FIRST = {
     "nginx 로그": "run-nginx/#접속-로그-확인하기-docker-logs",
     "접속": "run-mysql/#컨테이너-안의-mysql-클라이언트로-접속하기",
     "불러오기": "image-commands/#docker-import는-docker-image-load가-아닙니다",
-    "파일로 저장": "image-commands/#docker-image-save-명령어-형식",
+    # The first section of the docker image save chapter, whose title says "파일로": the reader
+    # lands where the chapter starts (the save/load synopsis follows it).
+    "파일로 저장": "image-commands/#도커-이미지를-파일로-관리할-필요가-있는-경우",
     "압축": "image-commands/#gzip-옵션을-사용한-tar-파일-용량-줄이기",
     "tar 파일": "image-commands/#gzip-옵션을-사용한-tar-파일-용량-줄이기",
     "세부정보": "container-lifecycle/#컨테이너-세부-정보-보기-docker-inspect",
