@@ -46,8 +46,11 @@ def first_load_bytes(site_dir: Path, path: str) -> tuple[int, int]:
     Counted at the server, which gzips text like GitHub Pages: the browser does not report the
     search worker's own download. A fresh browser each time: nothing comes from its cache.
     """
-    with sitekit.serve(site_dir) as served, sitekit.browser() as browser:
-        page = browser.new_page()
+    with (
+        sitekit.serve(site_dir) as served,
+        sitekit.browser() as browser,
+        sitekit.tab(browser, sitekit.DESKTOP) as page,
+    ):
         page.route(
             "**/*",
             lambda route: (

@@ -1,10 +1,17 @@
-"""Fixtures of the site tests: the site built once per session, served on 127.0.0.1."""
+"""Fixtures of the site tests: the site built once per session, served on 127.0.0.1, and
+Debian's chromium with a fresh tab per test.
+
+A module picks the windows its tests run in by parametrizing ``view`` directly, e.g.
+``pytestmark = pytest.mark.parametrize("view", sitekit.VIEWS, ids=str)``; the default is
+the desktop in light mode.
+"""
 
 from __future__ import annotations
 
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -29,3 +36,25 @@ def site_dir(served_site: sitekit.Served) -> Path:
 @pytest.fixture(scope="session")
 def base_url(served_site: sitekit.Served) -> str:
     return served_site.url
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[Any]:
+    """Debian's chromium, once per session; a missing one fails (never a silent skip)."""
+    if not Path(sitekit.CHROMIUM).exists():
+        pytest.fail(f"{sitekit.CHROMIUM} is missing: apt-get install chromium")
+    with sitekit.browser() as browser:
+        yield browser
+
+
+@pytest.fixture
+def view() -> sitekit.View:
+    """The window of ``page``; modules parametrize it."""
+    return sitekit.DESKTOP
+
+
+@pytest.fixture
+def page(chromium: Any, view: sitekit.View) -> Iterator[Any]:
+    """A fresh tab in ``view``, allowed to use the clipboard."""
+    with sitekit.tab(chromium, view) as tab:
+        yield tab

@@ -15,8 +15,11 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         site_dir = Path(folder)
         sitekit.build(site_dir)
-        with sitekit.serve(site_dir) as served, sitekit.browser() as browser:
-            page = browser.new_page(viewport={"width": 1280, "height": 800}, color_scheme="light")
+        with (
+            sitekit.serve(site_dir) as served,
+            sitekit.browser() as browser,
+            sitekit.tab(browser, sitekit.View(1280, height=800)) as page,
+        ):
             page.goto(served.url + PAGE, wait_until="networkidle")
             page.screenshot(path=str(TARGET))
     print(f"wrote {TARGET.relative_to(sitekit.ROOT)}")

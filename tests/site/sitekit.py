@@ -13,11 +13,15 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Locator, Page
 
 ROOT = Path(__file__).resolve().parents[2]
 MKDOCS = [sys.executable, "-m", "mkdocs"]
 CHROMIUM = "/usr/bin/chromium"
+SCREENSHOTS = ROOT / "artifacts" / "screenshots"
 COMPRESSED = {".html", ".css", ".js", ".json", ".svg", ".xml", ".map", ".txt"}
 # Debian's chromium, nothing downloaded, nothing phoning home.
 CHROMIUM_ARGS = [
@@ -128,3 +132,47 @@ def browser() -> Iterator[Any]:
             yield chromium
         finally:
             chromium.close()
+
+
+@dataclass(frozen=True)
+class View:
+    """A window the site is read in: its width in CSS pixels and its colour scheme."""
+
+    width: int
+    scheme: Literal["light", "dark"] = "light"
+    height: int = 900
+
+    def __str__(self) -> str:
+        return f"{self.width}-{self.scheme}"
+
+
+PHONE, DESKTOP = View(390), View(1280)
+# The issue's four: a phone and a desktop, each light and dark.
+VIEWS = [View(390, "light"), View(390, "dark"), View(1280, "light"), View(1280, "dark")]
+
+
+@contextmanager
+def tab(chromium: Browser, view: View) -> Iterator[Page]:
+    """A fresh tab (its own context: no cache, no storage) in ``view``, allowed the clipboard."""
+    context = chromium.new_context(
+        viewport={"width": view.width, "height": view.height}, color_scheme=view.scheme
+    )
+    context.grant_permissions(["clipboard-read", "clipboard-write"])
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
+def screenshot(target: Page | Locator, folder: str, name: str, *, full_page: bool = False) -> bytes:
+    """Save a PNG of a tab or an element as artifacts/screenshots/<folder>/<name>.png."""
+    path = SCREENSHOTS / folder / f"{name}.png"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if full_page:
+        return target.screenshot(path=str(path), full_page=True)  # type: ignore[call-arg]
+    return target.screenshot(path=str(path))
+
+
+def shot_name(path: str) -> str:
+    """A page's path as a file name: 'contributing/glossary/' -> 'contributing-glossary'."""
+    return path.strip("/").replace("/", "-") or "index"

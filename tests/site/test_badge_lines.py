@@ -22,10 +22,12 @@ from docharness.fences import parse_page  # noqa: E402
 from docharness.model import BlockKind  # noqa: E402
 from docharness.report import build_report, record  # noqa: E402
 
-pytestmark = pytest.mark.browser
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.parametrize("view", [sitekit.PHONE, sitekit.DESKTOP], ids=str),
+]
 
-SCREENSHOTS = sitekit.ROOT / "artifacts" / "screenshots" / "badges"
-WIDTHS = {"phone": 390, "desktop": 1280}
+SCREENSHOTS = "badges"
 DIFF = "  $ docker image ls\n-REPOSITORY   TAG\n+REPOSITORY          TAG"
 # Versions and dates may be Latin; every word around them is Korean.
 VERSION_OR_DATE = re.compile(r"\d[\w.+~-]*|docker --help")
@@ -65,24 +67,7 @@ def badged_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield served.url
 
 
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Any]:
-    if not Path(sitekit.CHROMIUM).exists():
-        pytest.fail(f"{sitekit.CHROMIUM} is missing: apt-get install chromium")
-    with sitekit.browser() as browser:
-        yield browser
-
-
-@pytest.fixture(params=WIDTHS)
-def page(chromium: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
-    context = chromium.new_context(viewport={"width": WIDTHS[request.param], "height": 900})
-    try:
-        yield context.new_page()
-    finally:
-        context.close()
-
-
-def test_each_badge_is_one_korean_line(badged_url: str, page: Any) -> None:
+def test_each_badge_is_one_korean_line(badged_url: str, page: Any, view: sitekit.View) -> None:
     page.goto(badged_url + "image-commands/", wait_until="networkidle")
     badges = page.locator(".test-badge")
     assert badges.count() >= 10
@@ -95,12 +80,12 @@ def test_each_badge_is_one_korean_line(badged_url: str, page: Any) -> None:
     texts = badges.all_inner_texts()
     assert any(t.startswith("✓ 도커 엔진 20.10.24+dfsg1에서 통과 · 2026-12-02") for t in texts)
     assert any("건너뜀 · 인터넷 필요" in t for t in texts)
-    width = page.viewport_size["width"]
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"image-commands-{width}.png"), full_page=True)
+    sitekit.screenshot(page, SCREENSHOTS, f"image-commands-{view}", full_page=True)
 
 
-def test_a_failed_block_shows_its_diff_when_asked(badged_url: str, page: Any) -> None:
+def test_a_failed_block_shows_its_diff_when_asked(
+    badged_url: str, page: Any, view: sitekit.View
+) -> None:
     page.goto(badged_url + "image-commands/", wait_until="networkidle")
     failed = page.locator(".test-badge--failed")
     assert failed.count() == 1
@@ -112,8 +97,7 @@ def test_a_failed_block_shows_its_diff_when_asked(badged_url: str, page: Any) ->
     # the failed line sits right above its block
     block = failed.locator("xpath=following-sibling::*[1]")
     assert "highlight" in (block.get_attribute("class") or "")
-    width = page.viewport_size["width"]
-    failed.screenshot(path=str(SCREENSHOTS / f"failed-diff-{width}.png"))
+    sitekit.screenshot(failed, SCREENSHOTS, f"failed-diff-{view}")
 
 
 def test_pseudo_notation_has_no_badge_and_no_copy_button(badged_url: str, page: Any) -> None:

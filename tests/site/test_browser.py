@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,26 +18,7 @@ from docharness.transcript import CONTAINER_PROMPT, HOST_PROMPT  # noqa: E402
 
 pytestmark = pytest.mark.browser
 
-SCREENSHOTS = sitekit.ROOT / "artifacts" / "screenshots"
-
-
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Any]:
-    if not Path(sitekit.CHROMIUM).exists():
-        pytest.fail(f"{sitekit.CHROMIUM} is missing: apt-get install chromium")
-    with sitekit.browser() as browser:
-        yield browser
-
-
-@pytest.fixture
-def page(chromium: Any, base_url: str) -> Iterator[Any]:
-    """A fresh tab in light mode, allowed to use the clipboard."""
-    context = chromium.new_context(viewport={"width": 1280, "height": 900}, color_scheme="light")
-    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=base_url.rstrip("/"))
-    try:
-        yield context.new_page()
-    finally:
-        context.close()
+SCREENSHOTS = "pages"
 
 
 def output_lines(shown: str) -> set[str]:
@@ -78,7 +58,9 @@ NETWORK_CHANGED = "net::ERR_NETWORK_CHANGED"
 LOAD_TRIES = 3
 
 
-def test_every_page_loads_cleanly(site_dir: Path, base_url: str, page: Any) -> None:
+def test_every_page_loads_cleanly(
+    site_dir: Path, base_url: str, page: Any, view: sitekit.View
+) -> None:
     """No console error, no failed or outside request, every image shown, copy copies commands."""
     problems: dict[str, list[str]] = {}
     seen: list[str] = []
@@ -92,7 +74,6 @@ def test_every_page_loads_cleanly(site_dir: Path, base_url: str, page: Any) -> N
             r.url.startswith(("data:", "blob:", base_url)) or seen.append(f"outside: {r.url}")
         ),
     )
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     pages = sitekit.pages(site_dir)
     assert "image-commands/" in pages
     for path in pages:
@@ -109,8 +90,7 @@ def test_every_page_loads_cleanly(site_dir: Path, base_url: str, page: Any) -> N
             # as page tests on the other worker do (container veths): load again, up to a bound.
             if not any(NETWORK_CHANGED in problem for problem in seen):
                 break
-        name = path.strip("/").replace("/", "-") or "index"
-        page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+        sitekit.screenshot(page, SCREENSHOTS, f"{sitekit.shot_name(path)}-{view}", full_page=True)
         if seen:
             problems[path or "/"] = list(seen)
     assert not problems, "\n".join(f"{p}: {x}" for p, xs in problems.items() for x in xs)
@@ -147,7 +127,7 @@ def test_dark_mode_toggles(base_url: str, page: Any) -> None:
     page.wait_for_function(f"{scheme} !== {before!r}")
     after = page.evaluate(scheme)
     assert {before, after} == {"default", "slate"}
-    page.screenshot(path=str(SCREENSHOTS / "image-commands-dark.png"))
+    sitekit.screenshot(page, SCREENSHOTS, "image-commands-toggled-dark")
 
 
 def test_test_badges_are_shown(base_url: str, page: Any) -> None:
@@ -169,4 +149,4 @@ def test_korean_synonym_finds_the_docker_command(base_url: str, page: Any) -> No
     links = first.locator("a").evaluate_all("links => links.map(a => a.href)")
     assert "/image-commands/" in links[0]
     assert "#docker-login" in next(link for link in links if "#" in link)
-    page.screenshot(path=str(SCREENSHOTS / "search-login.png"))
+    sitekit.screenshot(page, SCREENSHOTS, "search-login")

@@ -8,18 +8,16 @@ from __future__ import annotations
 
 import base64
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 import sitekit
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.parametrize("view", sitekit.VIEWS, ids=str)]
 
-SCREENSHOTS = sitekit.ROOT / "artifacts" / "screenshots" / "diagrams"
+SCREENSHOTS = "diagrams"
 SOURCES = sitekit.ROOT / "images" / "src"
-VIEWS = [(390, "light"), (390, "dark"), (1280, "light"), (1280, "dark")]
 SMALLEST_TEXT_PX = 10
 # Mean brightness (0-255) of a screenshot, computed in the browser from the PNG itself.
 BRIGHTNESS = """async (png) => {
@@ -46,52 +44,37 @@ def drawing(name: str) -> tuple[int, int]:
     return int(width.group(1)), min(int(size) for size in re.findall(r'font-size="(\d+)"', svg))
 
 
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Any]:
-    if not Path(sitekit.CHROMIUM).exists():
-        pytest.fail(f"{sitekit.CHROMIUM} is missing: apt-get install chromium")
-    with sitekit.browser() as browser:
-        yield browser
-
-
-@pytest.mark.parametrize(("width", "scheme"), VIEWS, ids=[f"{w}-{s}" for w, s in VIEWS])
 def test_diagrams_are_readable(
-    chromium: Any, site_dir: Path, base_url: str, width: int, scheme: str
+    site_dir: Path, base_url: str, page: Any, view: sitekit.View
 ) -> None:
-    context = chromium.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme)
-    page = context.new_page()
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     problems, seen = [], 0
-    try:
-        for path in sitekit.pages(site_dir):
-            if 'class="diagram' not in (site_dir / path / "index.html").read_text("utf-8"):
+    for path in sitekit.pages(site_dir):
+        if 'class="diagram' not in (site_dir / path / "index.html").read_text("utf-8"):
+            continue
+        page.goto(base_url + path, wait_until="networkidle")
+        overflow = page.evaluate("document.documentElement.scrollWidth - innerWidth")
+        if overflow > 0:
+            problems.append(f"/{path}: the page scrolls sideways by {overflow} px")
+        pictures = page.locator("img.diagram")
+        for index in range(pictures.count()):
+            picture = pictures.nth(index)
+            src = picture.get_attribute("src") or ""
+            name = Path(src).stem
+            where = f"/{path} {name}"
+            if not src.endswith(".svg"):
+                problems.append(f"{where}: served as {src}, not as its SVG")
                 continue
-            page.goto(base_url + path, wait_until="networkidle")
-            overflow = page.evaluate("document.documentElement.scrollWidth - innerWidth")
-            if overflow > 0:
-                problems.append(f"/{path}: the page scrolls sideways by {overflow} px")
-            pictures = page.locator("img.diagram")
-            for index in range(pictures.count()):
-                picture = pictures.nth(index)
-                src = picture.get_attribute("src") or ""
-                name = Path(src).stem
-                where = f"/{path} {name}"
-                if not src.endswith(".svg"):
-                    problems.append(f"{where}: served as {src}, not as its SVG")
-                    continue
-                shown = picture.evaluate("e => e.complete && e.naturalWidth > 0")
-                drawn_width, smallest = drawing(name)
-                rendered = picture.evaluate("e => e.getBoundingClientRect().width")
-                text_px = smallest * rendered / drawn_width
-                if not shown or text_px < SMALLEST_TEXT_PX:
-                    problems.append(f"{where}: smallest text {text_px:.1f} px (shown: {shown})")
-                picture.scroll_into_view_if_needed()
-                png = picture.screenshot(path=str(SCREENSHOTS / f"{name}-{width}-{scheme}.png"))
-                brightness = page.evaluate(BRIGHTNESS, base64.b64encode(png).decode())
-                if scheme == "dark" and brightness > 128:
-                    problems.append(f"{where}: a bright panel in dark mode ({brightness:.0f})")
-                seen += 1
-    finally:
-        context.close()
+            shown = picture.evaluate("e => e.complete && e.naturalWidth > 0")
+            drawn_width, smallest = drawing(name)
+            rendered = picture.evaluate("e => e.getBoundingClientRect().width")
+            text_px = smallest * rendered / drawn_width
+            if not shown or text_px < SMALLEST_TEXT_PX:
+                problems.append(f"{where}: smallest text {text_px:.1f} px (shown: {shown})")
+            picture.scroll_into_view_if_needed()
+            png = sitekit.screenshot(picture, SCREENSHOTS, f"{name}-{view}")
+            brightness = page.evaluate(BRIGHTNESS, base64.b64encode(png).decode())
+            if view.scheme == "dark" and brightness > 128:
+                problems.append(f"{where}: a bright panel in dark mode ({brightness:.0f})")
+            seen += 1
     assert seen >= 4  # the home page's flowchart and the chapters' three drawings
     assert not problems, "\n".join(problems)

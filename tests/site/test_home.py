@@ -5,38 +5,19 @@ and dark) go to artifacts/screenshots/home/.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 import sitekit
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.parametrize("view", sitekit.VIEWS, ids=str)]
 
-SCREENSHOTS = sitekit.ROOT / "artifacts" / "screenshots" / "home"
-VIEWS = [(390, "light"), (390, "dark"), (1280, "light"), (1280, "dark")]
-
-
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Any]:
-    if not Path(sitekit.CHROMIUM).exists():
-        pytest.fail(f"{sitekit.CHROMIUM} is missing: apt-get install chromium")
-    with sitekit.browser() as browser:
-        yield browser
+SCREENSHOTS = "home"
 
 
-@pytest.fixture(params=VIEWS, ids=[f"{w}-{s}" for w, s in VIEWS])
-def page(chromium: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
-    width, scheme = request.param
-    context = chromium.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme)
-    try:
-        yield context.new_page()
-    finally:
-        context.close()
-
-
-def test_home_starts_with_its_title_and_a_path(base_url: str, page: Any) -> None:
+def test_home_starts_with_its_title_and_a_path(
+    base_url: str, page: Any, view: sitekit.View
+) -> None:
     page.goto(base_url, wait_until="networkidle")
     article = page.locator("article.md-content__inner")
     first = article.evaluate(
@@ -49,12 +30,7 @@ def test_home_starts_with_its_title_and_a_path(base_url: str, page: Any) -> None
     assert headings[:3] == ["시작하기 전에", "어디서부터 읽을까", "명령어 한눈에 보기"]
     steps = page.locator("article ol").first.locator(":scope > li")
     assert steps.count() >= 4
-    width, scheme = (
-        page.viewport_size["width"],
-        page.evaluate("document.body.getAttribute('data-md-color-scheme')"),
-    )
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"home-{width}-{scheme}.png"), full_page=True)
+    sitekit.screenshot(page, SCREENSHOTS, f"home-{view}", full_page=True)
 
 
 def test_contributor_pages_are_in_the_footer_not_the_nav(base_url: str, page: Any) -> None:

@@ -7,17 +7,18 @@ wrapping and are left out. Screenshots go to artifacts/screenshots/line-breaks/.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 import sitekit
 
-pytestmark = pytest.mark.browser
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.parametrize("view", [sitekit.PHONE, sitekit.DESKTOP], ids=str),
+]
 
-SCREENSHOTS = sitekit.ROOT / "artifacts" / "screenshots" / "line-breaks"
-WIDTHS = {"phone": 390, "desktop": 1280}
+SCREENSHOTS = "line-breaks"
 
 # Each run of two or more Hangul syllables: is it drawn on more than one line?
 SPLIT_WORDS = """() => {
@@ -44,30 +45,12 @@ SPLIT_WORDS = """() => {
 }"""
 
 
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Any]:
-    if not Path(sitekit.CHROMIUM).exists():
-        pytest.fail(f"{sitekit.CHROMIUM} is missing: apt-get install chromium")
-    with sitekit.browser() as browser:
-        yield browser
-
-
-@pytest.mark.parametrize("width", WIDTHS)
 def test_no_hangul_word_is_split_across_lines(
-    chromium: Any, site_dir: Path, base_url: str, width: str
+    site_dir: Path, base_url: str, page: Any, view: sitekit.View
 ) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    context = chromium.new_context(viewport={"width": WIDTHS[width], "height": 900})
-    page = context.new_page()
     problems = []
-    try:
-        for path in sitekit.pages(site_dir):
-            page.goto(base_url + path, wait_until="networkidle")
-            problems += [f"/{path}: {word}" for word in page.evaluate(SPLIT_WORDS)]
-            name = path.strip("/").replace("/", "-") or "index"
-            page.screenshot(path=str(SCREENSHOTS / f"{name}-{width}.png"), full_page=True)
-    finally:
-        context.close()
-    assert not problems, f"{len(problems)} split words at {WIDTHS[width]} px:\n" + "\n".join(
-        problems
-    )
+    for path in sitekit.pages(site_dir):
+        page.goto(base_url + path, wait_until="networkidle")
+        problems += [f"/{path}: {word}" for word in page.evaluate(SPLIT_WORDS)]
+        sitekit.screenshot(page, SCREENSHOTS, f"{sitekit.shot_name(path)}-{view}", full_page=True)
+    assert not problems, f"{len(problems)} split words at {view}:\n" + "\n".join(problems)

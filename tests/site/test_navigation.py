@@ -7,34 +7,18 @@ diagram or show a picture.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 import sitekit
 
-pytestmark = pytest.mark.browser
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.parametrize("view", [sitekit.PHONE, sitekit.DESKTOP], ids=str),
+]
 
-SCREENSHOTS = sitekit.ROOT / "artifacts" / "screenshots" / "navigation"
-WIDTHS = {"phone": 390, "desktop": 1280}
-
-
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Any]:
-    if not Path(sitekit.CHROMIUM).exists():
-        pytest.fail(f"{sitekit.CHROMIUM} is missing: apt-get install chromium")
-    with sitekit.browser() as browser:
-        yield browser
-
-
-@pytest.fixture(params=WIDTHS)
-def page(chromium: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
-    context = chromium.new_context(viewport={"width": WIDTHS[request.param], "height": 900})
-    try:
-        yield context.new_page()
-    finally:
-        context.close()
+SCREENSHOTS = "navigation"
 
 
 def test_a_click_does_not_reload_the_page(base_url: str, page: Any) -> None:
@@ -70,7 +54,9 @@ def test_mermaid_and_lightbox_load_only_when_used(site_dir: Path, base_url: str,
     assert pictures >= 3
 
 
-def test_lightbox_opens_after_instant_navigation(base_url: str, page: Any) -> None:
+def test_lightbox_opens_after_instant_navigation(
+    base_url: str, page: Any, view: sitekit.View
+) -> None:
     """A picture on a page reached by a click (no reload) still opens in the lightbox."""
     page.goto(base_url + "errata/", wait_until="networkidle")
     page.evaluate("window.stillHere = true")
@@ -81,5 +67,4 @@ def test_lightbox_opens_after_instant_navigation(base_url: str, page: Any) -> No
     picture.scroll_into_view_if_needed()
     picture.click()  # the first click fetches the lightbox and opens this picture
     page.locator(".glightbox-container .gslide-image img").first.wait_for(state="visible")
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"lightbox-{page.viewport_size['width']}.png"))
+    sitekit.screenshot(page, SCREENSHOTS, f"lightbox-{view}")

@@ -6,7 +6,6 @@ Screenshots (light and dark) go to artifacts/screenshots/transcripts/.
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -17,34 +16,19 @@ sys.path.insert(0, str(sitekit.ROOT))
 from docharness.fences import SHELL_LANGUAGES, find_fences, language_of  # noqa: E402
 from docharness.transcript import has_prompt  # noqa: E402
 
-pytestmark = pytest.mark.browser
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.parametrize(
+        "view", [sitekit.View(390, "light"), sitekit.View(1280, "dark")], ids=str
+    ),
+]
 
-SCREENSHOTS = sitekit.ROOT / "artifacts" / "screenshots" / "transcripts"
-WIDTHS = {"phone": 390, "desktop": 1280}
-
-
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Any]:
-    if not Path(sitekit.CHROMIUM).exists():
-        pytest.fail(f"{sitekit.CHROMIUM} is missing: apt-get install chromium")
-    with sitekit.browser() as browser:
-        yield browser
+SCREENSHOTS = "transcripts"
 
 
-@pytest.fixture(params=[("phone", "light"), ("desktop", "dark")], ids=lambda p: "-".join(p))
-def page(chromium: Any, base_url: str, request: pytest.FixtureRequest) -> Iterator[Any]:
-    width, scheme = request.param
-    context = chromium.new_context(
-        viewport={"width": WIDTHS[width], "height": 900}, color_scheme=scheme
-    )
-    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=base_url.rstrip("/"))
-    try:
-        yield context.new_page()
-    finally:
-        context.close()
-
-
-def test_output_is_plain_and_commands_stand_out(base_url: str, page: Any) -> None:
+def test_output_is_plain_and_commands_stand_out(
+    base_url: str, page: Any, view: sitekit.View
+) -> None:
     page.goto(base_url + "image-commands/", wait_until="networkidle")
     status = page.locator(".highlight .go", has_text="Image is up to date for").first
     assert status.count() == 1, "an output line is split into coloured tokens"
@@ -57,10 +41,8 @@ def test_output_is_plain_and_commands_stand_out(base_url: str, page: Any) -> Non
     assert program.evaluate("e => getComputedStyle(e).fontWeight") == "700"
     prompt = page.locator(".highlight .gp").first
     assert prompt.evaluate("e => getComputedStyle(e).userSelect") == "none"
-    width = page.viewport_size["width"]
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     status.evaluate("e => e.closest('pre').scrollIntoView()")
-    page.screenshot(path=str(SCREENSHOTS / f"image-commands-{width}.png"))
+    sitekit.screenshot(page, SCREENSHOTS, f"image-commands-{view}")
 
 
 def expected_buttons(path: str) -> list[bool]:
@@ -104,7 +86,9 @@ def test_copy_buttons_only_where_there_are_commands(
     assert not problems, "\n".join(problems)
 
 
-def test_each_terminal_copies_its_own_commands(base_url: str, page: Any) -> None:
+def test_each_terminal_copies_its_own_commands(
+    base_url: str, page: Any, view: sitekit.View
+) -> None:
     page.goto(base_url + "container-commands/", wait_until="networkidle")
     row = page.locator(".terminal-copy").first
     block = row.locator("xpath=preceding-sibling::*[1]")
@@ -128,6 +112,5 @@ def test_each_terminal_copies_its_own_commands(base_url: str, page: Any) -> None
     block.hover()
     block.locator("button[data-md-type=copy]").click()
     assert page.evaluate("navigator.clipboard.readText()") == copies[0][1]
-    width = page.viewport_size["width"]
     row.scroll_into_view_if_needed()
-    page.screenshot(path=str(SCREENSHOTS / f"terminals-{width}.png"))
+    sitekit.screenshot(page, SCREENSHOTS, f"terminals-{view}")
