@@ -108,3 +108,54 @@ def test_the_table_is_written_into_the_query_script(tmp_path: Path) -> None:
     assert publish == "docker run publish 포트 포워딩"
     with pytest.raises(ValueError, match="expected one"):
         search_ko.write_query_table(script)  # already filled
+
+
+def queries_through_the_table(tmp_path: Path, queries: list[str]) -> list[str]:
+    """Each query as search-ko.js hands it to Material's worker, with the table built in."""
+    script = tmp_path / "search-ko.js"
+    source = ROOT / "docs" / "assets" / "javascripts" / "search-ko.js"
+    script.write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
+    search_ko.write_query_table(script)
+    code = (
+        f"const {{ koreanQuery }} = require({str(script)!r});"
+        f"process.stdout.write(JSON.stringify({json.dumps(queries)}.map(q => koreanQuery(q))))"
+    )
+    out = subprocess.run(["node", "-e", code], capture_output=True, text=True, check=True)
+    expanded: list[str] = json.loads(out.stdout)
+    return expanded
+
+
+def test_build_and_compose_words_expand_at_query_time(tmp_path: Path) -> None:
+    """What learners type for the building and compose chapters; phrases need their words in
+    a row, particles stripped."""
+    cases = {
+        "빌드": "빌드 build",
+        "이미지 만들기": "이미지 만들기 build",
+        "이미지를 만들기": "이미지 만들기 build",
+        "만들기 이미지": "만들기 이미지",  # not the phrase
+        "데이터베이스 만들기": "데이터베이스 만들기",  # 만들기 alone is not build
+        "컴포즈로": "컴포즈 compose",
+        "도커파일": "도커파일 dockerfile",
+        "멀티 스테이지": "멀티 스테이지 multi-stage",
+        "멀티스테이지 빌드": "멀티스테이지 빌드 multi-stage build",
+        "캐시": "캐시 cache",
+        "--no-cache": "cache",
+    }
+    assert queries_through_the_table(tmp_path, list(cases)) == list(cases.values())
+
+
+def test_build_and_compose_words_are_indexed_where_the_docker_word_is() -> None:
+    synonyms = search_ko.load_synonyms()
+
+    def korean(text: str) -> set[str]:
+        return {t for t in search_ko.synonym_terms(text, synonyms) if not t.isascii()}
+
+    assert korean("$ docker build -t hello .") == {"빌드", "이미지 만들기", "이미지 빌드"}
+    assert korean("$ docker compose up") == {"컴포즈"}
+    assert korean("$ docker-compose up") == {"컴포즈"}
+    assert korean("FROM debian in a Dockerfile") == {"도커파일"}
+    assert korean("a multi-stage build") >= {"멀티스테이지", "멀티 스테이지", "빌드"}
+    assert korean("#5 CACHED") == {"캐시"}
+    assert korean("docker build --no-cache .") >= {"캐시"}
+    # whole tokens only
+    assert korean("rebuild builder composer dockerfiles cachet") == set()

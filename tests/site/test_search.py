@@ -5,9 +5,13 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "hooks"))
+import search_ko  # noqa: E402
 
 WORKER = Path(__file__).with_name("search_worker.cjs")
 
@@ -134,3 +138,45 @@ def test_material_alone_ranks_the_issues_queries_wrong(site_dir: Path, tmp_path:
     named = ["로그인", "포트포워딩", "docker run -p", "압축", "가상환경"]
     plain = search(site_dir, tmp_path, "--plain", "--ranked", queries=named)
     assert [query for query in named if plain[query][:1] == [FIRST[query]]] == []
+
+
+# The Korean words learners type for building and compose, before those chapters exist: a
+# section that writes only the Docker word (as a transcript does) is found by the Korean one.
+# query -> (the section's name, its HTML, which has no Korean in it).
+BUILD_AND_COMPOSE = {
+    "빌드": ("build", "<code>docker build -t hello .</code>"),
+    "이미지 만들기": ("build", "<code>docker build -t hello .</code>"),
+    "이미지를 빌드": ("build", "<code>docker build -t hello .</code>"),
+    "컴포즈": ("compose", "<code>docker compose up -d</code>"),
+    "컴포즈로": ("compose", "<code>docker compose up -d</code>"),
+    "도커파일": ("dockerfile", "<code>FROM debian:bookworm</code> in a <code>Dockerfile</code>"),
+    "멀티 스테이지": ("multi-stage", "<p>A multi-stage example</p>"),
+    "멀티스테이지": ("multi-stage", "<p>A multi-stage example</p>"),
+    "캐시": ("cache", "<pre><code>#5 CACHED</code></pre>"),
+}
+
+
+@pytest.fixture(scope="module")
+def with_english_sections(site_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The built site's search, plus one English-only section per query above."""
+    site = tmp_path_factory.mktemp("english-sections")
+    (site / "assets").symlink_to(site_dir / "assets")
+    index = json.loads((site_dir / "search" / "search_index.json").read_text(encoding="utf-8"))
+    for anchor, text in dict(BUILD_AND_COMPOSE.values()).items():
+        # a page of its own: Material folds a page's first section into the page
+        index["docs"].append({"location": f"english/{anchor}/", "title": "example", "text": text})
+    search_ko.augment(index, search_ko.load_synonyms())
+    (site / "search").mkdir()
+    (site / "search" / "search_index.json").write_text(json.dumps(index), encoding="utf-8")
+    return site
+
+
+@pytest.mark.parametrize(("query", "section"), BUILD_AND_COMPOSE.items())
+def test_korean_build_and_compose_words_find_the_docker_word(
+    with_english_sections: Path, tmp_path: Path, query: str, section: tuple[str, str]
+) -> None:
+    location = f"english/{section[0]}/"
+    ours = search(with_english_sections, tmp_path, "--ranked", queries=[query])[query]
+    assert location in ours, f"{query!r} found {ours[:5]}"
+    plain = search(with_english_sections, tmp_path, "--plain", "--ranked", queries=[query])
+    assert location not in plain[query], f"Material alone finds {location} for {query!r}"

@@ -3,7 +3,8 @@
  * (`이미지를` -> `이미지`) before Material's search worker sees it, and add the Docker word
  * of each Korean word of the synonym table (`로그인` -> `로그인 login`); an option of the
  * table (`-p`) becomes its word (`publish`), since lunr reads a leading `-` as "must not
- * contain". The index side (words without particles, parts of compounds, the same
+ * contain". A phrase of the table (`이미지 만들기`) adds its word when the query has its
+ * words in a row, particles stripped (`이미지를 만들기`). The index side (words without particles, parts of compounds, the same
  * synonyms) is hooks/search_ko.py; PARTICLES is the same list (tests/test_search_ko.py
  * checks it) and SYNONYMS is hooks/search_synonyms.json, written here by the build.
  */
@@ -28,22 +29,31 @@
     return word
   }
 
-  // Korean word or option -> the Docker word it stands for.
+  // Korean word or option -> the Docker word it stands for; phrases ([words], word) apart.
   function synonymMap(synonyms) {
     const map = new Map()
+    const phrases = []
     for (const entry of synonyms) {
-      for (const word of entry.ko) map.set(word, entry.en)
+      for (const word of entry.ko)
+        if (word.includes(" ")) phrases.push([word.split(" "), entry.en])
+        else map.set(word, entry.en)
       for (const form of entry.forms || []) if (form.startsWith("-")) map.set(form, entry.en)
     }
-    return map
+    return { map, phrases }
+  }
+
+  function inARow(tokens, words) {
+    for (let start = 0; start + words.length <= tokens.length; start++)
+      if (words.every((word, offset) => tokens[start + offset] === word)) return true
+    return false
   }
 
   function koreanQuery(query, synonyms = SYNONYMS) {
-    const map = synonymMap(synonyms)
+    const { map, phrases } = synonymMap(synonyms)
+    const tokens = query.replace(/[가-힣]+/g, stripParticle).split(/\s+/).filter(Boolean)
     const words = []
     const added = []
-    for (const token of query.replace(/[가-힣]+/g, stripParticle).split(/\s+/)) {
-      if (!token) continue
+    for (const token of tokens) {
       const docker = map.get(token.toLowerCase())
       if (docker !== undefined && token.startsWith("-")) {
         words.push(docker)
@@ -52,6 +62,9 @@
       words.push(token)
       if (docker !== undefined && !added.includes(docker)) added.push(docker)
     }
+    const lowered = tokens.map((token) => token.toLowerCase())
+    for (const [phrase, docker] of phrases)
+      if (inARow(lowered, phrase) && !added.includes(docker)) added.push(docker)
     return [...words, ...added.filter((word) => !words.includes(word))].join(" ")
   }
 
