@@ -2,7 +2,7 @@
 
 Material's instant navigation swaps the page in place when the sitemap lists the link's
 target (it needs `site_url`); Mermaid and the lightbox are fetched only by pages that draw a
-diagram or show a picture.
+diagram or show a picture; the search index only when the reader turns to search.
 """
 
 from __future__ import annotations
@@ -68,3 +68,30 @@ def test_lightbox_opens_after_instant_navigation(
     picture.click()  # the first click fetches the lightbox and opens this picture
     page.locator(".glightbox-container .gslide-image img").first.wait_for(state="visible")
     sitekit.screenshot(page, SCREENSHOTS, f"lightbox-{view}")
+
+
+SEARCH_INDEX = "/search/search_index.json"
+
+
+def test_the_search_index_waits_for_the_reader(
+    base_url: str, page: Any, view: sitekit.View
+) -> None:
+    """A page load leaves the index alone; the search key fetches it and search answers."""
+    fetched: list[str] = []
+    page.on("request", lambda r: fetched.append(r.url))
+    page.goto(base_url + "volumes/", wait_until="networkidle")
+    assert not [url for url in fetched if url.endswith(SEARCH_INDEX)]
+    with page.expect_request(lambda r: r.url.endswith(SEARCH_INDEX)):
+        page.keyboard.press("s")  # Material's key for search, on a phone as on a desktop
+    query = page.locator("input[data-md-component=search-query]")
+    query.fill("볼륨을")
+    query.press("End")  # Material searches on keyup
+    page.locator(".md-search-result__item > a[href*='volumes/']").first.wait_for(timeout=10_000)
+    sitekit.screenshot(page, SCREENSHOTS, f"search-on-demand-{view}")
+
+
+def test_highlighted_search_results_load_the_index_at_once(base_url: str, page: Any) -> None:
+    """A link from the search results (?h=) needs the index to mark the words it found."""
+    with page.expect_request(lambda r: r.url.endswith(SEARCH_INDEX)):
+        page.goto(base_url + "volumes/?h=%EB%B3%BC%EB%A5%A8")  # ?h=볼륨
+    page.locator("article mark[data-md-highlight]").first.wait_for(timeout=10_000)

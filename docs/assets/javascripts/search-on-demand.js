@@ -1,0 +1,41 @@
+// Search on demand. Material's bundle requests search/search_index.json (XMLHttpRequest) as
+// soon as a page loads: the largest download of a first visit, which a reader who never
+// searches does not need. This holds that one request back until the reader turns to search
+// (focuses or opens the search box, by click, tap or the s, f and / keys) or arrives with
+// ?q= or ?h= (a search link; highlighted search results), which need the index at once.
+// Material waits for the index as it does for a slow network: its worker sets up when the
+// index arrives and then answers the query typed so far. Loaded before the bundle
+// (overrides/main.html), so the bundle's request goes through these methods.
+(() => {
+  "use strict";
+  const INDEX = /\/search\/search_index\.json$/;
+  const params = new URLSearchParams(location.search);
+  let wanted = params.has("q") || params.has("h");
+  const held = [];
+  const release = () => {
+    wanted = true;
+    for (const send of held.splice(0)) send();
+  };
+
+  const targets = new WeakSet();
+  const { open, send } = XMLHttpRequest.prototype;
+  XMLHttpRequest.prototype.open = function (method, url, ...rest) {
+    if (INDEX.test(new URL(String(url), location.href).pathname)) targets.add(this);
+    return open.call(this, method, url, ...rest);
+  };
+  XMLHttpRequest.prototype.send = function (...body) {
+    if (wanted || !targets.has(this)) return send.apply(this, body);
+    held.push(() => send.apply(this, body));
+  };
+
+  const isSearch = (target) =>
+    target instanceof Element &&
+    target.closest("[data-md-component=search], label[for=__search]") !== null;
+  document.addEventListener("focusin", (event) => isSearch(event.target) && release());
+  document.addEventListener("pointerdown", (event) => isSearch(event.target) && release(), {
+    capture: true,
+  });
+  document.addEventListener("change", (event) => {
+    if (event.target instanceof HTMLInputElement && event.target.id === "__search") release();
+  });
+})();
