@@ -14,6 +14,7 @@ synonym table written into it by this hook.
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 import re
@@ -39,14 +40,15 @@ HANGUL_WORD = re.compile(r"[가-힣]+")
 TAG = re.compile(r"<[^>]+>")
 FIELD = "ko"
 MIN_SYLLABLES = 2
+# A word, its shortest stem first, then the particle it ends in: the longest particle that
+# leaves MIN_SYLLABLES (one regex, as the build strips every word of every page).
+_PARTICLE_END = re.compile(rf"(?P<stem>[가-힣]{{{MIN_SYLLABLES},}}?)(?:{'|'.join(PARTICLES)})")
 
 
 def strip_particle(word: str) -> str:
     """`컨테이너를` -> `컨테이너`; words without a known particle stay as they are."""
-    for particle in PARTICLES:
-        if word.endswith(particle) and len(word) - len(particle) >= MIN_SYLLABLES:
-            return word[: -len(particle)]
-    return word
+    match = _PARTICLE_END.fullmatch(word)
+    return match["stem"] if match else word
 
 
 def extra_terms(text: str) -> list[str]:
@@ -69,7 +71,7 @@ class Synonym:
 
     en: str
     ko: tuple[str, ...]
-    forms: tuple[re.Pattern[str], ...]  # `-p`, `--publish` as whole tokens
+    forms: tuple[str, ...]  # `-p`, `--publish`: whole tokens, in any case
 
 
 def load_synonyms(path: Path = SYNONYMS_FILE) -> list[Synonym]:
@@ -78,28 +80,37 @@ def load_synonyms(path: Path = SYNONYMS_FILE) -> list[Synonym]:
     synonyms = []
     for number, entry in enumerate(table, 1):
         try:
-            forms = entry.get("forms", [entry["en"]])
-            synonyms.append(
-                Synonym(
-                    entry["en"],
-                    tuple(entry["ko"]),
-                    tuple(
-                        re.compile(rf"(?<![\w-]){re.escape(form)}(?![\w-])", re.IGNORECASE)
-                        for form in forms
-                    ),
-                )
+            synonym = Synonym(
+                entry["en"], tuple(entry["ko"]), tuple(entry.get("forms", [entry["en"]]))
             )
+            if not all(isinstance(word, str) for word in (synonym.en, *synonym.ko, *synonym.forms)):
+                raise TypeError("every word must be a string")
         except (KeyError, TypeError, AttributeError) as error:
             raise ValueError(f"{path}: entry {number} needs en, ko (and forms): {error}") from error
+        synonyms.append(synonym)
     return synonyms
+
+
+@functools.cache
+def _matcher(synonyms: tuple[Synonym, ...]) -> tuple[re.Pattern[str], dict[str, list[Synonym]]]:
+    """One regex for every written form (a page is searched once, not once per form), and the
+    synonyms of each form."""
+    by_form: dict[str, list[Synonym]] = {}
+    for synonym in synonyms:
+        for form in synonym.forms:
+            by_form.setdefault(form.lower(), []).append(synonym)
+    forms = "|".join(re.escape(form) for form in sorted(by_form, key=len, reverse=True))
+    return re.compile(rf"(?<![\w-])(?:{forms})(?![\w-])", re.IGNORECASE), by_form
 
 
 def synonym_terms(text: str, synonyms: list[Synonym]) -> list[str]:
     """The Docker and Korean words of every synonym whose written form appears in ``text``."""
+    pattern, by_form = _matcher(tuple(synonyms))
     plain = html.unescape(TAG.sub(" ", text))
+    found = {synonym for match in pattern.finditer(plain) for synonym in by_form[match[0].lower()]}
     terms: dict[str, None] = {}
-    for synonym in synonyms:
-        if any(form.search(plain) for form in synonym.forms):
+    for synonym in synonyms:  # in the table's order
+        if synonym in found:
             terms.update(dict.fromkeys((synonym.en, *synonym.ko)))
     return list(terms)
 

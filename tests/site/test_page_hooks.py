@@ -1,15 +1,18 @@
-"""Unit tests of hooks/term_list.py and hooks/git_dates.py."""
+"""Unit tests of hooks/term_list.py, hooks/git_dates.py and hooks/template_cache.py."""
 
 from __future__ import annotations
 
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
+from jinja2 import Environment, FileSystemLoader
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "hooks"))
 import git_dates  # noqa: E402
+import template_cache  # noqa: E402
 import term_list  # noqa: E402
 
 GLOSSARY = """# 용어집
@@ -61,3 +64,19 @@ def test_git_dates_are_the_last_commit_of_each_file(tmp_path: Path) -> None:
 
 def test_no_git_means_no_dates(tmp_path: Path) -> None:
     assert git_dates.last_changed(tmp_path, "docs") == {}
+
+
+def test_compiled_templates_are_kept_and_a_changed_one_is_compiled_again(tmp_path: Path) -> None:
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "page.html").write_text("one {{ 1 + 1 }}")
+    config = SimpleNamespace(config_file_path=str(tmp_path / "mkdocs.yml"))
+
+    def render() -> str:
+        env = template_cache.on_env(Environment(loader=FileSystemLoader(templates)), config)
+        return env.get_template("page.html").render()
+
+    assert render() == "one 2"
+    assert len(list((tmp_path / ".cache" / "jinja").iterdir())) == 1
+    (templates / "page.html").write_text("two {{ 2 + 2 }}")
+    assert render() == "two 4"
