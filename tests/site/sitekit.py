@@ -176,3 +176,16 @@ def screenshot(target: Page | Locator, folder: str, name: str, *, full_page: boo
 def shot_name(path: str) -> str:
     """A page's path as a file name: 'contributing/glossary/' -> 'contributing-glossary'."""
     return path.strip("/").replace("/", "-") or "index"
+
+
+def search(page: Page, query: str) -> Locator:
+    """Type ``query`` into the site's search as a reader does, and return the result items: on
+    a phone the search box is folded behind the header's search button, on a desktop it shows."""
+    button = page.locator("label.md-header__button[for=__search]")
+    if button.is_visible():
+        button.click()
+    box = page.locator("input[data-md-component=search-query]")
+    box.click()
+    box.fill(query)
+    box.press("End")  # Material searches on keyup
+    return page.locator(".md-search-result__item")

@@ -22,10 +22,7 @@ from docharness.fences import parse_page  # noqa: E402
 from docharness.model import BlockKind  # noqa: E402
 from docharness.report import build_report, record  # noqa: E402
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.parametrize("view", [sitekit.PHONE, sitekit.DESKTOP], ids=str),
-]
+pytestmark = [pytest.mark.browser, pytest.mark.parametrize("view", sitekit.VIEWS, ids=str)]
 
 SCREENSHOTS = "badges"
 DIFF = "  $ docker image ls\n-REPOSITORY   TAG\n+REPOSITORY          TAG"

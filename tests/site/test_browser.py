@@ -107,16 +107,16 @@ def test_copy_leaves_prompts_and_output_out(base_url: str, page: Any) -> None:
     assert "$ " not in copied and "Error response" not in copied
 
 
-def test_korean_search_with_a_particle_finds_its_page(base_url: str, page: Any) -> None:
+@pytest.mark.parametrize("view", sitekit.VIEWS, ids=str)
+def test_korean_search_with_a_particle_finds_its_page(
+    base_url: str, page: Any, view: sitekit.View
+) -> None:
     page.goto(base_url, wait_until="networkidle")
-    query = page.locator("input[data-md-component=search-query]")
-    query.click()
-    query.fill("이미지를")
-    query.press("End")  # Material searches on keyup
-    hit = page.locator(".md-search-result__item > a[href*='image-commands/']").first
-    hit.wait_for(timeout=10_000)
-    titles = page.locator(".md-search-result__item > a").all_inner_texts()
+    results = sitekit.search(page, "이미지를")
+    results.locator(":scope > a[href*='image-commands/']").first.wait_for(timeout=10_000)
+    titles = results.locator(":scope > a").all_inner_texts()
     assert any("이미지" in title for title in titles)
+    sitekit.screenshot(page, SCREENSHOTS, f"search-particle-{view}")
 
 
 def test_dark_mode_toggles(base_url: str, page: Any) -> None:
@@ -137,16 +137,15 @@ def test_test_badges_are_shown(base_url: str, page: Any) -> None:
     assert re.search(r"통과|실패|건너뜀|명령 형식 확인|아직 실행 안 됨", badges.first.inner_text())
 
 
-def test_korean_synonym_finds_the_docker_command(base_url: str, page: Any) -> None:
+@pytest.mark.parametrize("view", sitekit.VIEWS, ids=str)
+def test_korean_synonym_finds_the_docker_command(
+    base_url: str, page: Any, view: sitekit.View
+) -> None:
     """`로그인` (no English in it) lists the `docker login` section first, in the browser."""
     page.goto(base_url, wait_until="networkidle")
-    query = page.locator("input[data-md-component=search-query]")
-    query.click()
-    query.fill("로그인")
-    query.press("End")
-    first = page.locator(".md-search-result__item").first
+    first = sitekit.search(page, "로그인").first
     first.wait_for(timeout=10_000)
     links = first.locator("a").evaluate_all("links => links.map(a => a.href)")
     assert "/image-commands/" in links[0]
     assert "#docker-login" in next(link for link in links if "#" in link)
-    sitekit.screenshot(page, SCREENSHOTS, "search-login")
+    sitekit.screenshot(page, SCREENSHOTS, f"search-login-{view}")

@@ -13,10 +13,7 @@ from typing import Any
 import pytest
 import sitekit
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.parametrize("view", [sitekit.PHONE, sitekit.DESKTOP], ids=str),
-]
+pytestmark = [pytest.mark.browser, pytest.mark.parametrize("view", sitekit.VIEWS, ids=str)]
 
 SCREENSHOTS = "line-breaks"
 

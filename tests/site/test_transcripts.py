@@ -16,12 +16,7 @@ sys.path.insert(0, str(sitekit.ROOT))
 from docharness.fences import SHELL_LANGUAGES, find_fences, language_of  # noqa: E402
 from docharness.transcript import has_prompt  # noqa: E402
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.parametrize(
-        "view", [sitekit.View(390, "light"), sitekit.View(1280, "dark")], ids=str
-    ),
-]
+pytestmark = [pytest.mark.browser, pytest.mark.parametrize("view", sitekit.VIEWS, ids=str)]
 
 SCREENSHOTS = "transcripts"
 
