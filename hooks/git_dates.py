@@ -39,13 +39,13 @@ def last_changed(repository: Path, folder: str) -> dict[str, str]:
 
 def on_config(config: Any) -> Any:
     global _dates
-    repository = Path(config.config_file_path).parent
+    repository = Path(config.config_file_path).resolve().parent
     _dates = last_changed(repository, Path(config.docs_dir).relative_to(repository).as_posix())
     return config
 
 
 def on_page_markdown(markdown: str, page: Any, config: Any, **_: Any) -> str:
-    repository = Path(config.config_file_path).parent
+    repository = Path(config.config_file_path).resolve().parent
     path = Path(page.file.abs_src_path).relative_to(repository).as_posix()
     if path in _dates:
         page.meta["revision_date"] = _dates[path]

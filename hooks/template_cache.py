@@ -17,7 +17,7 @@ FOLDER = Path(".cache") / "jinja"
 
 
 def on_env(env: Environment, config: Any, **_: Any) -> Environment:
-    folder = Path(config.config_file_path).parent / FOLDER
+    folder = Path(config.config_file_path).resolve().parent / FOLDER
     folder.mkdir(parents=True, exist_ok=True)
     env.bytecode_cache = FileSystemBytecodeCache(str(folder))
     return env

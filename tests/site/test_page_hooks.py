@@ -80,3 +80,14 @@ def test_compiled_templates_are_kept_and_a_changed_one_is_compiled_again(tmp_pat
     assert len(list((tmp_path / ".cache" / "jinja").iterdir())) == 1
     (templates / "page.html").write_text("two {{ 2 + 2 }}")
     assert render() == "two 4"
+
+
+def test_git_dates_with_a_relative_config_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`mkdocs build -f mkdocs.yml` gives the hooks a relative config path."""
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
+    (tmp_path / "docs").mkdir()
+    monkeypatch.chdir(tmp_path)
+    config = SimpleNamespace(config_file_path="mkdocs.yml", docs_dir=str(tmp_path / "docs"))
+    assert git_dates.on_config(config) is config
