@@ -7,6 +7,7 @@ Loaded by the root conftest.py (``pytest_plugins = ["docharness.plugin"]``).
 from __future__ import annotations
 
 import contextlib
+import datetime
 import fcntl
 import os
 import re
@@ -24,7 +25,7 @@ from sybil import Document, Region, Sybil
 from sybil.integration.pytest import SybilFile, SybilItem
 
 from docharness import daemon as daemons
-from docharness import runs
+from docharness import ledger, runs
 from docharness.engines import NOT_FOR_ENGINE, NOT_FOR_ENGINE_STATUS
 from docharness.evaluator import (
     DAEMON_GONE,
@@ -370,14 +371,34 @@ _DIFFS = pytest.StashKey[list[str]]()
 
 
 def update_pages(config: pytest.Config) -> None:
-    """Write each updated page back; keep the diffs for the terminal summary."""
+    """Write each updated page back and its ledger (docharness.ledger); keep the diffs for the
+    terminal summary."""
+    origin: dict[str, str] | None = None
     for page in config.stash.get(_UPDATES, []):
         old = read_page(page.path)
         blocks = parse_blocks(page.path, old)
-        new = update_text(old, blocks, page.outputs, page.bindings)
+        where = ledger.path_for(page.path, ROOT)
+        recorded = ledger.load(where)
+        unproven = frozenset(item.value for item in ledger.unproven(blocks, recorded))
+        new = update_text(old, blocks, page.outputs, page.bindings, unproven)
         if new != old:
             page.path.write_text(new, encoding="utf-8")
             config.stash[_DIFFS].append(unified_diff(old, new, _relative(page.path)))
+        origin = origin or _run_origin(page.daemon)
+        printed = ledger.values_in(line for lines in page.outputs.values() for line in lines)
+        fresh = ledger.after_update(recorded, parse_blocks(page.path, new), printed, origin)
+        if fresh != recorded:
+            ledger.save(where, fresh)
+
+
+def _run_origin(daemon: daemons.Daemon) -> dict[str, str]:
+    """How the ledger names this run: the date, the engine and whose Docker it was."""
+    try:
+        engine = daemons.server_version(daemon)
+    except Exception:  # the daemon went away: the values were still printed by it
+        engine = "unknown"
+    today = datetime.date.today().isoformat()
+    return {"source": "run", "date": today, "docker": engine, "mode": str(daemon.mode)}
 
 
 # ---- reporting ----------------------------------------------------------------------------

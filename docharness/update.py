@@ -2,7 +2,9 @@
 
 Only the expected output of the steps that ran is rewritten. Lines that still match stay as
 written, `...` lines stay (absorbing what they matched), and real values bound to a value the
-page shows are written back as the page's value. Commands, comments and directives are untouched.
+page shows are written back as the page's value, unless that value is ``unproven`` (no recorded
+run printed it, see ``docharness.ledger``): then its lines are rewritten with the real value.
+Commands, comments and directives are untouched.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from pathlib import Path
 
 from docharness.fences import prefix
 from docharness.model import CodeBlock, ExpectedLine
-from docharness.normalise import ELLIPSIS, Bindings, is_ellipsis, match, match_line
+from docharness.normalise import ELLIPSIS, Bindings, is_ellipsis, match, match_line, tokenize
 
 
 def update_text(
@@ -21,12 +23,16 @@ def update_text(
     blocks: Sequence[CodeBlock],
     outputs: Mapping[int, Sequence[str]],
     bindings: Bindings,
+    unproven: frozenset[str] = frozenset(),
 ) -> str:
     """The page text with each step's output replaced by its real output.
 
     ``outputs`` maps a step's line (its prompt's line) to the lines it printed; steps without
-    an entry (not run) keep their output.
+    an entry (not run) keep their output. A line showing an ``unproven`` value is replaced
+    even where it matches, and no real value is written back as an unproven one.
     """
+    if unproven:
+        bindings = Bindings({k: v for k, v in bindings.values.items() if k not in unproven})
     lines = text.split("\n")
     edits: list[tuple[int, int, list[str]]] = []  # 0-based [start, end) -> new lines
     for block in blocks:
@@ -34,7 +40,7 @@ def update_text(
         for step in block.steps:
             if step.line not in outputs:
                 continue
-            new = rewrite(step.expected, outputs[step.line], bindings)
+            new = rewrite(step.expected, outputs[step.line], bindings, unproven)
             if step.expected:
                 start, end = step.expected[0].line - 1, step.expected[-1].line
             else:
@@ -46,23 +52,36 @@ def update_text(
 
 
 def rewrite(
-    expected: Sequence[ExpectedLine], actual: Sequence[str], bindings: Bindings
+    expected: Sequence[ExpectedLine],
+    actual: Sequence[str],
+    bindings: Bindings,
+    unproven: frozenset[str] = frozenset(),
 ) -> list[str]:
     """New expected output for one step: the page's own lines where they still match."""
     real = [line.rstrip() for line in actual if line.strip()]
-    if match(expected, real, Bindings(bindings.values)) is None:
+    tainted = [any(t.text in unproven for t in tokenize(line.text)) for line in expected]
+    if not any(tainted) and match(expected, real, Bindings(bindings.values)) is None:
         return [line.text for line in expected]
-    return _align(expected, real, bindings)
+    return _align(expected, real, bindings, tainted)
 
 
-def _align(expected: Sequence[ExpectedLine], real: list[str], bindings: Bindings) -> list[str]:
+def _align(
+    expected: Sequence[ExpectedLine],
+    real: list[str],
+    bindings: Bindings,
+    tainted: Sequence[bool],
+) -> list[str]:
     """Edit-distance alignment where `...` absorbs any lines for free.
 
     A page line that matches its real line costs 0 and is kept; a replaced, dropped or added
     line costs 1. Ties prefer replacing a line in place, so the page keeps its shape.
+    A ``tainted`` page line (it shows an unproven value) never counts as matching.
     """
     n, m = len(expected), len(real)
-    same = [[match_line(e.text, r, bindings.values) is not None for r in real] for e in expected]
+    same = [
+        [not bad and match_line(e.text, r, bindings.values) is not None for r in real]
+        for e, bad in zip(expected, tainted, strict=True)
+    ]
     far = n + m + 1
     cost = [[far] * (m + 1) for _ in range(n + 1)]
     cost[0][0] = 0
