@@ -47,7 +47,9 @@ _SPECIAL = re.compile(
             rf"(?P<{ID}>(?<![0-9A-Za-z])[0-9a-f]{{12}}(?![0-9A-Za-z]))",
             rf"(?P<{TIME}>(?<![\w.:/-])(?:{_ISO}|{_LS_DATE}|{_CLOCK})(?![\w.:]))",
             rf"(?P<{DURATION}>(?<!\w)(?:Less than a second|About an? (?:minute|hour)"
-            r"|\d+ (?:second|minute|hour|day|week|month|year)s?)(?!\w))",
+            r"|\d+ (?:second|minute|hour|day|week|month|year)s?"
+            # a test runner's timing: node --test's `✔ name (0.778921ms)`
+            r"|\d+(?:\.\d+)?ms)(?!\w))",
             rf"(?P<{SIZE}>(?<![\w.]){_SIZE}(?!\w))",
             rf"(?P<{SPACE}>[ \t]+)",
         ]

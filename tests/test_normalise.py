@@ -182,6 +182,7 @@ def test_tokens_of_the_forms_the_notes_use() -> None:
         "15:32": TIME,
         "About a minute": DURATION,
         "2 hours": DURATION,
+        "1.082993ms": DURATION,
         "428M": SIZE,
         "164MB": SIZE,
         "1.2kB": SIZE,
