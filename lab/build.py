@@ -1,6 +1,8 @@
 """Build the stand-in images and seed them into the lab registry under their upstream names.
 
-Each ``recipes/<slug>/`` holds a Dockerfile and a ``tags`` file. A recipe is rebuilt only when its
+Each ``recipes/<slug>/`` holds a Dockerfile and a ``tags`` file, and may list in a ``shared`` file
+the files of ``lab/shared/`` it uses (copied into ``_shared/`` of its build context, so two recipes
+keep one copy of what they have in common). A recipe is rebuilt only when its files or those shared
 files changed (a hash kept beside the registry storage); independent recipes build in parallel on
 a builder daemon that is started for the build and stopped after it.
 """
@@ -26,6 +28,8 @@ from lab.facts import FACTS
 from lab.paths import BUILDER, CATALOGUE, LAB_DIR, MIRROR, PYPI, RECIPES
 
 STAMPS = LAB_DIR / "stamps"
+SHARED = RECIPES.parent / "shared"
+SHARED_DIR = "_shared"  # in a recipe's build context: the copies, never committed
 
 
 @dataclass(frozen=True)
@@ -69,6 +73,19 @@ class Recipe:
         lines = (self.folder / "tags").read_text().splitlines()
         return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
 
+    @property
+    def shared(self) -> list[Path]:
+        """The files of ``lab/shared/`` its ``shared`` file names; a missing one names itself."""
+        listing = self.folder / "shared"
+        if not listing.exists():
+            return []
+        lines = [line.strip() for line in listing.read_text().splitlines()]
+        files = [SHARED / line for line in lines if line and not line.startswith("#")]
+        for path in files:
+            if not path.is_file():
+                raise FileNotFoundError(f"{listing}: no shared file {path}")
+        return files
+
     def bases(self) -> list[Base]:
         """The bases its Dockerfile declares (``ARG BASE`` / ``ARG BASE_SID``)."""
         declared = re.findall(r"^ARG\s+(\w+)", (self.folder / "Dockerfile").read_text(), re.M)
@@ -77,13 +94,19 @@ class Recipe:
     def digest(self) -> str:
         """A hash of the recipe's files, its build arguments and the lab CA it trusts.
 
-        The facts file is left out: it describes the image and is not part of the build.
+        The facts file is left out: it describes the image and is not part of the build. Shared
+        files count from ``lab/shared/``, not from the copies a build leaves in the context.
         """
         sha = hashlib.sha256(ca.CA_CERT.read_bytes() if ca.CA_CERT.exists() else b"")
         sha.update(json.dumps(BUILD_ARGS, sort_keys=True).encode())
         for path in sorted(self.folder.rglob("*")):
+            relative = path.relative_to(self.folder)
+            if relative.parts[0] == SHARED_DIR:
+                continue
             if path.is_file() and path.name not in ("trust-bundle.crt", FACTS):
-                sha.update(str(path.relative_to(self.folder)).encode() + path.read_bytes())
+                sha.update(str(relative).encode() + path.read_bytes())
+        for path in self.shared:
+            sha.update(f"{SHARED_DIR}/{path.name}".encode() + path.read_bytes())
         return sha.hexdigest()
 
 
@@ -179,6 +202,10 @@ def _build_one(client: docker.DockerClient, recipe: Recipe, seed: tuple[str, int
     """Build, tag and push one recipe (to the ``seed`` registry); an error text naming it."""
     started = time.monotonic()
     shutil.copyfile(ca.TRUST_BUNDLE, recipe.folder / "trust-bundle.crt")
+    if recipe.shared:
+        (recipe.folder / SHARED_DIR).mkdir(exist_ok=True)
+        for path in recipe.shared:
+            shutil.copy2(path, recipe.folder / SHARED_DIR / path.name)
     try:
         image, _ = client.images.build(
             path=str(recipe.folder),

@@ -7,57 +7,10 @@
 set -eo pipefail
 shopt -s nullglob
 
-# logging functions
-mysql_log() {
-	local type="$1"; shift
-	local text="$*"
-	if [ "$#" -eq 0 ]; then text="$(cat)"; fi
-	local dt
-	dt="$(date --rfc-3339=seconds)"
-	printf '%s [%s] [Entrypoint]: %s\n' "$dt" "$type" "$text"
-}
-mysql_note() {
-	mysql_log Note "$@"
-}
-mysql_warn() {
-	mysql_log Warn "$@" >&2
-}
-mysql_error() {
-	mysql_log ERROR "$@" >&2
-	exit 1
-}
-
-# usage: file_env VAR [DEFAULT]
-# Allows "$VAR_FILE" (docker secrets) to fill "$VAR", like upstream.
-file_env() {
-	local var="$1"
-	local fileVar="${var}_FILE"
-	local def="${2:-}"
-	if [ "${!var:-}" ] && [ "${!fileVar:-}" ]; then
-		mysql_error "Both $var and $fileVar are set (but are exclusive)"
-	fi
-	local val="$def"
-	if [ "${!var:-}" ]; then
-		val="${!var}"
-	elif [ "${!fileVar:-}" ]; then
-		val="$(< "${!fileVar}")"
-	fi
-	export "$var"="$val"
-	unset "$fileVar"
-}
-
-# Help and version requests go straight to the server.
-_mysql_want_help() {
-	local arg
-	for arg; do
-		case "$arg" in
-			-'?'|--help|--print-defaults|-V|--version)
-				return 0
-				;;
-		esac
-	done
-	return 1
-}
+# Shared with the other mysql stand-in (lab/shared/mysql-entrypoint-common.sh): logging, file_env,
+# _mysql_want_help, docker_verify_minimum_env, docker_process_sql.
+# shellcheck source=/dev/null
+. /usr/local/lib/mysql-entrypoint-common.sh
 
 # `mysqld --verbose --help` prints the effective configuration; a throwaway binlog index keeps it
 # from touching the data directory.
@@ -127,33 +80,6 @@ docker_create_db_directories() {
 	fi
 }
 
-docker_verify_minimum_env() {
-	if [ -z "$MYSQL_ROOT_PASSWORD" ] && [ -z "$MYSQL_ALLOW_EMPTY_PASSWORD" ] && [ -z "$MYSQL_RANDOM_ROOT_PASSWORD" ]; then
-		# The indentation below is upstream's, produced by its tab-stripping heredoc.
-		mysql_error <<-'EOF'
-			Database is uninitialized and password option is not specified
-			    You need to specify one of the following as an environment variable:
-			    - MYSQL_ROOT_PASSWORD
-			    - MYSQL_ALLOW_EMPTY_PASSWORD
-			    - MYSQL_RANDOM_ROOT_PASSWORD
-		EOF
-	fi
-	if [ "$MYSQL_USER" = 'root' ]; then
-		mysql_error <<-'EOF'
-			MYSQL_USER="root", MYSQL_USER and MYSQL_PASSWORD are for configuring a regular user and cannot be used for the root user
-			    Remove MYSQL_USER="root" and use one of the following to control the root user password:
-			    - MYSQL_ROOT_PASSWORD
-			    - MYSQL_ALLOW_EMPTY_PASSWORD
-			    - MYSQL_RANDOM_ROOT_PASSWORD
-		EOF
-	fi
-	if [ -n "$MYSQL_USER" ] && [ -z "$MYSQL_PASSWORD" ]; then
-		mysql_warn 'MYSQL_USER specified, but missing MYSQL_PASSWORD; MYSQL_USER will not be created'
-	elif [ -z "$MYSQL_USER" ] && [ -n "$MYSQL_PASSWORD" ]; then
-		mysql_warn 'MYSQL_PASSWORD specified, but missing MYSQL_USER; MYSQL_PASSWORD will be ignored'
-	fi
-}
-
 docker_init_database_dir() {
 	mysql_note "Initializing database files"
 	"$@" --initialize-insecure --default-time-zone=SYSTEM
@@ -169,20 +95,6 @@ _mysql_passfile() {
 			password=${MYSQL_ROOT_PASSWORD}
 		EOF
 	fi
-}
-
-docker_process_sql() {
-	local passfileArgs=()
-	if [ '--dont-use-mysql-root-password' = "$1" ]; then
-		passfileArgs+=( "$1" )
-		shift
-	fi
-	# args sent in can override this db, since they will be later in the command
-	if [ -n "$MYSQL_DATABASE" ]; then
-		set -- --database="$MYSQL_DATABASE" "$@"
-	fi
-	mysql --defaults-extra-file=<( _mysql_passfile "${passfileArgs[@]}" ) --protocol=socket \
-		-uroot -hlocalhost --socket="${SOCKET}" --comments "$@"
 }
 
 # --daemonize returns once the server accepts connections on its socket.
