@@ -3,8 +3,9 @@
 Only the expected output of the steps that ran is rewritten. Lines that still match stay as
 written, `...` lines stay (absorbing what they matched), and real values bound to a value the
 page shows are written back as the page's value, unless that value is ``unproven`` (no recorded
-run printed it, see ``docharness.ledger``): then its lines are rewritten with the real value.
-Commands, comments and directives are untouched.
+run printed it, see ``docharness.ledger``): then the real value takes its place, in the output
+and in the prompts and commands that repeat it, the rest of each line staying as written.
+Otherwise commands, comments and directives are untouched.
 """
 
 from __future__ import annotations
@@ -28,12 +29,17 @@ def update_text(
     """The page text with each step's output replaced by its real output.
 
     ``outputs`` maps a step's line (its prompt's line) to the lines it printed; steps without
-    an entry (not run) keep their output. A line showing an ``unproven`` value is replaced
-    even where it matches, and no real value is written back as an unproven one.
+    an entry (not run) keep their output. An ``unproven`` value the run bound is replaced by
+    its real value wherever the page shows it: output, prompts and commands.
     """
-    if unproven:
-        bindings = Bindings({k: v for k, v in bindings.values.items() if k not in unproven})
     lines = text.split("\n")
+    if unproven:
+        real = Bindings({k: v for k, v in bindings.values.items() if k in unproven})
+        bindings = Bindings({k: v for k, v in bindings.values.items() if k not in unproven})
+        for block in blocks:
+            for step in block.steps:
+                first, last = step.line - 1, step.line + step.command.count("\n")
+                lines[first:last] = [real.substitute(line) for line in lines[first:last]]
     edits: list[tuple[int, int, list[str]]] = []  # 0-based [start, end) -> new lines
     for block in blocks:
         indent = prefix(lines[block.line - 1])  # a list's indentation, a blockquote's `> `
@@ -57,31 +63,36 @@ def rewrite(
     bindings: Bindings,
     unproven: frozenset[str] = frozenset(),
 ) -> list[str]:
-    """New expected output for one step: the page's own lines where they still match."""
+    """New expected output for one step: the page's own lines where they still match, with
+    the real value in place of each ``unproven`` one."""
     real = [line.rstrip() for line in actual if line.strip()]
-    tainted = [any(t.text in unproven for t in tokenize(line.text)) for line in expected]
-    if not any(tainted) and match(expected, real, Bindings(bindings.values)) is None:
+    tainted = any(t.text in unproven for line in expected for t in tokenize(line.text))
+    if not tainted and match(expected, real, Bindings(bindings.values)) is None:
         return [line.text for line in expected]
-    return _align(expected, real, bindings, tainted)
+    return _align(expected, real, bindings, unproven)
+
+
+def _swap(page: str, real: str, unproven: frozenset[str]) -> str:
+    """The page's line with the real value in place of each unproven one (the two lines
+    matched, so their tokens pair up)."""
+    pairs = zip(tokenize(page), tokenize(real), strict=True)
+    return "".join(r.text if p.text in unproven else p.text for p, r in pairs)
 
 
 def _align(
     expected: Sequence[ExpectedLine],
     real: list[str],
     bindings: Bindings,
-    tainted: Sequence[bool],
+    unproven: frozenset[str] = frozenset(),
 ) -> list[str]:
     """Edit-distance alignment where `...` absorbs any lines for free.
 
     A page line that matches its real line costs 0 and is kept; a replaced, dropped or added
     line costs 1. Ties prefer replacing a line in place, so the page keeps its shape.
-    A ``tainted`` page line (it shows an unproven value) never counts as matching.
+    A kept page line shows the real value in place of an unproven one.
     """
     n, m = len(expected), len(real)
-    same = [
-        [not bad and match_line(e.text, r, bindings.values) is not None for r in real]
-        for e, bad in zip(expected, tainted, strict=True)
-    ]
+    same = [[match_line(e.text, r, bindings.values) is not None for r in real] for e in expected]
     far = n + m + 1
     cost = [[far] * (m + 1) for _ in range(n + 1)]
     cost[0][0] = 0
@@ -106,7 +117,9 @@ def _align(
                 i -= 1
         elif i and j and cost[i][j] == cost[i - 1][j - 1] + (not same[i - 1][j - 1]):
             out.append(
-                expected[i - 1].text if same[i - 1][j - 1] else bindings.to_page(real[j - 1])
+                _swap(expected[i - 1].text, real[j - 1], unproven)
+                if same[i - 1][j - 1]
+                else bindings.to_page(real[j - 1])
             )
             i, j = i - 1, j - 1
         elif i and cost[i][j] == cost[i - 1][j] + 1:

@@ -73,17 +73,34 @@ def test_a_hand_typed_id_is_unproven_until_recorded() -> None:
     assert [m.line for m in ledger.unproven(blocks, {HAND[:12]: run, DIGEST: run})] == [3]
 
 
+PS = f"""\
+```shell
+$ docker run -d --name web nginx:latest
+{HAND}
+$ docker ps --format '{{{{.ID}}}}   {{{{.Status}}}}   {{{{.Names}}}}'
+{HAND[:12]}   Up 2 seconds   web
+$ docker logs {HAND[:12]}
+$ docker exec -it web bash
+root@{HAND[:12]}:/# exit
+exit
+```
+"""
+
+
 def test_update_writes_the_real_value_in_place_of_an_unproven_one() -> None:
-    blocks = parse_page(PAGE, TEXT)
-    outputs = {2: [REAL], 4: [f"{REAL[:12]} web"]}
+    blocks = parse_page(PAGE, PS)
+    outputs = {2: [REAL], 4: [f"{REAL[:12]}   Up 5 minutes   web"], 6: []}
     bindings = Bindings({HAND: REAL})  # what the run bound: the page's value matched
-    kept = update_text(TEXT, blocks, outputs, bindings)
-    assert kept == TEXT  # without a ledger's say, a matching line stays
+    kept = update_text(PS, blocks, outputs, bindings)
+    assert kept == PS  # without a ledger's say, a matching line stays
     unproven = frozenset({HAND, HAND[:12]})
-    new = update_text(TEXT, blocks, outputs, bindings, unproven).splitlines()
+    new = update_text(PS, blocks, outputs, bindings, unproven).splitlines()
     assert new[2] == REAL
-    assert new[4] == f"{REAL[:12]} web"
-    assert new[8] == f"root@{HAND[:12]}:/# exit"  # prompts are the page's: fixed by hand
+    # Only the value changes: the rest of the line (and its alignment) stays as written.
+    assert new[4] == f"{REAL[:12]}   Up 2 seconds   web"
+    # Commands and prompts that repeat the value follow it.
+    assert new[5] == f"$ docker logs {REAL[:12]}"
+    assert new[7] == f"root@{REAL[:12]}:/# exit"
 
 
 def test_after_update_records_printed_values_keeps_earlier_ones_and_drops_the_rest() -> None:
