@@ -74,3 +74,55 @@ def test_update_writes_real_output_then_the_page_passes(
 
     again = run(page)
     again.assert_outcomes(passed=1)
+
+
+HAND_TYPED = "3b441ac31e8f4e31a2b8957bce53dd2db2c82f0fb52c0878d91f11f1daa033fb"
+ID_PAGE = """\
+# 손으로 쓴 ID
+
+<!-- test: timeout 60 -->
+```shell
+$ docker create --name ledger-demo {image} true
+{hand}
+$ docker ps -aq --filter name=ledger-demo
+{short}
+$ docker rm {short}
+{short}
+```
+"""
+
+
+def test_a_hand_typed_id_passes_the_run_but_not_the_ledger_until_update_writes_a_real_one(
+    pytester: pytest.Pytester, run: Any, debian_image: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from docharness import ledger
+    from docharness.fences import parse_page
+
+    monkeypatch.setenv("DOCHARNESS_LEDGER_DIR", str(pytester.path / "ledger"))
+    page = pytester.path / "page.md"
+    text = ID_PAGE.format(image=debian_image, hand=HAND_TYPED, short=HAND_TYPED[:12])
+    page.write_text(text, encoding="utf-8")
+    where = ledger.path_for(page, pytester.path)
+
+    # IDs are bound, so the invented one passes a run...
+    run(page).assert_outcomes(passed=1)
+    # ...and only the ledger tells: no run printed it.
+    missing = ledger.unproven(parse_page(page, text), ledger.load(where))
+    assert [(m.line, m.value) for m in missing] == [
+        (6, HAND_TYPED),
+        (8, HAND_TYPED[:12]),
+        (10, HAND_TYPED[:12]),
+    ]
+
+    updated = run(page, "--update-docs")
+    assert updated.ret == pytest.ExitCode.OK, updated.outlines
+    new = page.read_text(encoding="utf-8")
+    real = new.splitlines()[5]
+    assert real != HAND_TYPED and len(real) == 64
+    # The command that repeats the value follows it; the ledger records what the run printed.
+    assert f"$ docker rm {real[:12]}" in new.splitlines()
+    recorded = ledger.load(where)
+    assert recorded[real]["source"] == "run"
+    assert ledger.unproven(parse_page(page, new), recorded) == []
+
+    run(page).assert_outcomes(passed=1)
