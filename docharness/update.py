@@ -11,6 +11,7 @@ Otherwise commands, comments and directives are untouched.
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -34,12 +35,12 @@ def update_text(
     """
     lines = text.split("\n")
     if unproven:
-        real = Bindings({k: v for k, v in bindings.values.items() if k in unproven})
+        real = _real_values(bindings, unproven)
         bindings = Bindings({k: v for k, v in bindings.values.items() if k not in unproven})
         for block in blocks:
             for step in block.steps:
                 first, last = step.line - 1, step.line + step.command.count("\n")
-                lines[first:last] = [real.substitute(line) for line in lines[first:last]]
+                lines[first:last] = [_replace_values(line, real) for line in lines[first:last]]
     edits: list[tuple[int, int, list[str]]] = []  # 0-based [start, end) -> new lines
     for block in blocks:
         indent = prefix(lines[block.line - 1])  # a list's indentation, a blockquote's `> `
@@ -55,6 +56,26 @@ def update_text(
     for start, end, new in sorted(edits, reverse=True):
         lines[start:end] = new
     return "\n".join(lines)
+
+
+def _real_values(bindings: Bindings, unproven: frozenset[str]) -> dict[str, str]:
+    """Each unproven value the run bound -> its real value; an unproven long ID's short form
+    too. A short form the page shows on its own authority (a recorded value) is not touched,
+    although a long ID bound to it in another block may share its first 12 digits."""
+    real = {k: v for k, v in bindings.values.items() if k in unproven}
+    for page, value in list(real.items()):
+        if len(page) == len(value) == 64 and page[:12] in unproven:
+            real.setdefault(page[:12], value[:12])
+    return real
+
+
+def _replace_values(line: str, values: Mapping[str, str]) -> str:
+    """``line`` with each of ``values``' keys, as a whole token, replaced by its value."""
+    if not values:
+        return line
+    keys = sorted(values, key=len, reverse=True)
+    pattern = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, keys)) + r")(?!\w)")
+    return pattern.sub(lambda found: values[found.group()], line)
 
 
 def rewrite(

@@ -138,3 +138,26 @@ def test_the_ledger_mirrors_the_page_path(monkeypatch: pytest.MonkeyPatch, tmp_p
     assert ledger.path_for(page, ROOT) == ROOT / "ledger" / "docs" / "run-nginx.md.json"
     monkeypatch.setenv("DOCHARNESS_LEDGER_DIR", str(tmp_path))
     assert ledger.path_for(Path("/elsewhere/p.md"), ROOT) == tmp_path / "p.md.json"
+
+
+def test_a_recorded_short_id_stays_when_an_unproven_long_one_shares_its_digits() -> None:
+    """The notes' `root@328d830cc003` of a second container stays when the site's invented
+    long ID `328d830cc003abf…` of the first one is replaced."""
+    notes = HAND[:12]
+    text = f"""\
+```shell
+$ docker create --name one debian:latest
+{HAND}
+```
+
+```shell
+$ docker run -it --name two debian:latest
+root@{notes}:/# exit
+exit
+```
+"""
+    blocks = parse_page(PAGE, text)
+    bindings = Bindings({HAND: REAL, notes: "0123456789ab"})
+    new = update_text(text, blocks, {2: [REAL]}, bindings, frozenset({HAND})).splitlines()
+    assert new[2] == REAL
+    assert new[7] == f"root@{notes}:/# exit"
