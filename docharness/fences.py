@@ -16,14 +16,10 @@ from sybil import Document, Region
 from sybil.typing import Evaluator
 
 from docharness.directives import parse_directives
-from docharness.model import BlockKind, CodeBlock, HarnessError
-from docharness.transcript import HOST_PROMPT, has_prompt, parse_transcript
+from docharness.kinds import TESTED_LANGUAGES, classify
+from docharness.model import CodeBlock, HarnessError
+from docharness.transcript import HOST_PROMPT
 
-# Every name Markdown renderers (Pygments, GitHub) give a shell session or script.
-SHELL_LANGUAGES = frozenset(
-    {"shell", "console", "bash", "sh", "shell-session", "shellsession", "terminal", "zsh"}
-)
-PYTHON_LANGUAGES = {"python": "python", "py": "python"}
 ENCODING = "utf-8-sig"  # UTF-8; a byte order mark is dropped, not taken as text
 
 _OPEN = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
@@ -117,11 +113,10 @@ def untested_transcripts(fences: list[Fence]) -> list[Fence]:
 
     A page showing `$ docker ps` in a ``text`` fence is probably a transcript mislabelled.
     """
-    tested = SHELL_LANGUAGES | PYTHON_LANGUAGES.keys()
     return [
         fence
         for fence in fences
-        if language_of(fence.info) not in tested
+        if language_of(fence.info) not in TESTED_LANGUAGES
         and any(HOST_PROMPT.match(line) for line in fence.body)
     ]
 
@@ -162,15 +157,13 @@ def parse_page(path: Path, text: str) -> list[CodeBlock]:
 def _block(path: Path, fence: Fence) -> CodeBlock | None:
     language = language_of(fence.info)
     source = "\n".join(fence.body) + "\n" if fence.body else ""
-    if language in SHELL_LANGUAGES:
-        kind = BlockKind.TRANSCRIPT if has_prompt(source) else BlockKind.SYNOPSIS
-    elif language in PYTHON_LANGUAGES:
-        language, kind = PYTHON_LANGUAGES[language], BlockKind.PYTHON
-    else:
+    kind = classify(language, source)
+    if kind is None:
         return None
-    block = CodeBlock(path, fence.line, fence.end_line, language, fence.info, source, kind)
-    if kind is BlockKind.TRANSCRIPT:
-        block.steps = parse_transcript(block)
+    language = kind.languages[language]
+    block = CodeBlock(path, fence.line, fence.end_line, language, fence.info, source, kind.name)
+    if kind.prepare is not None:
+        kind.prepare(block)
     return block
 
 

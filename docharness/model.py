@@ -1,7 +1,7 @@
 """The data every harness module shares: what a page's code block holds once parsed.
 
 Parsing (``fences``, ``directives``, ``transcript``) produces these objects; running
-(``evaluator``, ``shell``, ``interactive``) consumes them; ``report`` and ``update``
+(``kinds``, ``shell``, ``interactive``) consumes them; ``report`` and ``update``
 read them back. Line numbers are 1-based lines of the Markdown file.
 """
 

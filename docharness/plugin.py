@@ -27,14 +27,6 @@ from sybil.integration.pytest import SybilFile, SybilItem
 from docharness import daemon as daemons
 from docharness import ledger, runs
 from docharness.engines import NOT_FOR_ENGINE, NOT_FOR_ENGINE_STATUS
-from docharness.evaluator import (
-    DAEMON_GONE,
-    PAGE_FIXTURE,
-    ExampleFailed,
-    PageRun,
-    claims_evaluator,
-    evaluator_for,
-)
 from docharness.fences import (
     ENCODING,
     PageParser,
@@ -44,7 +36,10 @@ from docharness.fences import (
     untested_transcripts,
 )
 from docharness.fences import parse_page as parse_blocks
+from docharness.kinds import evaluator_for
+from docharness.kinds.synopsis import claims_evaluator
 from docharness.model import BlockKind, CodeBlock, HarnessError
+from docharness.page import DAEMON_GONE, PAGE_FIXTURE, ExampleFailed, PageRun
 from docharness.report import build_report, page_record, record, summarise, write_report
 from docharness.synopsis import option_claims
 from docharness.update import unified_diff, update_text

@@ -189,7 +189,7 @@ _CLAIM: dict[str, Claim] = {}  # this process's claim, made once
 
 @atexit.register
 def _release_at_exit() -> None:
-    # Registered on import, before the evaluator's last-resort page cleanup: atexit runs
+    # Registered on import, before docharness.page's last-resort page cleanup: atexit runs
     # last-in first-out, so the pages are cleaned before the record and the lock go.
     held = _CLAIM.get("claim")
     if held is not None:

@@ -22,7 +22,7 @@ from typing import Any
 
 from code_blocks import rendered
 
-from docharness.fences import SHELL_LANGUAGES
+from docharness.kinds import SHELL_LANGUAGES
 from docharness.model import HarnessError
 from docharness.transcript import has_prompt, parse_steps
 

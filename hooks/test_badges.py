@@ -21,13 +21,12 @@ from typing import Any
 from code_blocks import rendered
 
 from docharness.engines import NOT_FOR_ENGINE, NOT_FOR_ENGINE_STATUS
-from docharness.fences import PYTHON_LANGUAGES, SHELL_LANGUAGES
+from docharness.kinds import TESTED_LANGUAGES, passed_badge
 
-TESTED = SHELL_LANGUAGES | frozenset(PYTHON_LANGUAGES)
 STATUSES = {"passed", "failed", "skipped", "synopsis", NOT_FOR_ENGINE_STATUS}
 REPORT_NAME = "test-report.json"
 ROOT = Path(__file__).resolve().parents[1]  # the repository: report paths are relative to it
-# The harness's own skip reasons (docharness/evaluator.py) by prefix; a page's `skip`
+# The harness's own skip reasons (docharness/page.py) by prefix; a page's `skip`
 # directive already gives its reason in Korean.
 SKIP_REASONS = {
     "needs network: the lab has no internet": "인터넷 필요 (실험실은 오프라인)",
@@ -111,17 +110,13 @@ def badge(result: Result | None) -> str:
     if result is None:
         return _line("not-run", "아직 실행 안 됨", "이 예제는 아직 테스트하지 않았습니다")
     engine = ", ".join(result.engines)
-    if result.status == "passed":
+    passed = passed_badge(result.status)
+    if passed is not None:
+        text, title = passed
         return _line(
-            "passed",
-            f"✓ 도커 엔진 {engine}에서 통과 · {result.date}",
-            "실제 도커 엔진에서 실행해 출력까지 페이지와 같은지 확인했습니다",
-        )
-    if result.status == "synopsis":
-        return _line(
-            "synopsis",
-            f"✓ 명령 형식 확인 · 도커 클라이언트 {result.client} · {result.date}",
-            "명령과 옵션이 docker --help에 있는지 확인했습니다",
+            result.status,
+            text.format(engine=engine, client=result.client, date=result.date),
+            title,
         )
     if result.status == "skipped":
         return _line(
@@ -153,7 +148,7 @@ def badged(page_html: str, source: str, page: str, results: Results) -> str:
     """``page_html`` with a badge in front of every tested block of ``source``."""
     out: list[str] = []
     done = 0
-    for block in rendered(Path(page), source, page_html, TESTED):
+    for block in rendered(Path(page), source, page_html, TESTED_LANGUAGES):
         result = results.get((page, block.fence.line))
         out += [page_html[done : block.block_start], badge(result)]
         done = block.block_start

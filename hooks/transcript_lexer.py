@@ -19,7 +19,7 @@ from pygments.lexer import Lexer
 from pygments.lexers.shell import BashLexer
 from pygments.token import Comment, Generic, Name, Text, _TokenType
 
-from docharness.fences import SHELL_LANGUAGES
+from docharness.kinds import SHELL_LANGUAGES
 from docharness.transcript import CONTAINER_PROMPT, HOST_PROMPT, has_prompt
 
 PROGRAM = re.compile(r"\s*(?:sudo\s+)?([\w./-]+)")

@@ -6,7 +6,6 @@ import pytest
 from sybil import Document
 
 from docharness.fences import (
-    SHELL_LANGUAGES,
     PageParser,
     find_fences,
     language_of,
@@ -14,6 +13,7 @@ from docharness.fences import (
     read_page,
     untested_transcripts,
 )
+from docharness.kinds import SHELL_LANGUAGES
 from docharness.model import BlockKind, CodeBlock, Directive, HarnessError
 
 PAGE = Path("docs/image-commands.md")

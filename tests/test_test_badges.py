@@ -163,8 +163,8 @@ def test_skip_reasons_are_shown_in_korean(reason: str | None, shown: str) -> Non
 
 
 def test_the_harness_skip_reasons_all_have_korean_words() -> None:
-    """Every reason docharness/evaluator.py gives `pytest.skip` is translated."""
-    evaluator = (Path(__file__).resolve().parents[1] / "docharness" / "evaluator.py").read_text()
+    """Every reason docharness/page.py gives `pytest.skip` is translated."""
+    evaluator = (Path(__file__).resolve().parents[1] / "docharness" / "page.py").read_text()
     assert 'pytest.skip(f"needs network: {where}")' in evaluator
     wheres = re.findall(r'"(the lab has no internet|Docker Hub is unreachable)"', evaluator)
     assert len(wheres) == 2

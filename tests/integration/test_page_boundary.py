@@ -10,7 +10,7 @@ import pytest
 
 from docharness import shell as shell_module
 from docharness.daemon import Daemon, lab_file
-from docharness.evaluator import ROOT, PageRun
+from docharness.page import ROOT, PageRun
 
 pytestmark = pytest.mark.skipif(
     not shell_module._may_unshare(),

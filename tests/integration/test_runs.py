@@ -20,7 +20,7 @@ import pytest
 
 from docharness import cleanup, runs
 from docharness.daemon import Daemon
-from docharness.evaluator import ExampleFailed, PageRun
+from docharness.page import ExampleFailed, PageRun
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGES = ROOT / "tests" / "integration" / "pages"

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from docharness.daemon import Daemon
-from docharness.evaluator import PageRun
+from docharness.page import PageRun
 from lab import daemons, procs, reap
 from lab import namespace as engine_namespace
 from lab.paths import page_daemons

@@ -13,7 +13,8 @@ import pytest
 import sitekit
 
 sys.path.insert(0, str(sitekit.ROOT))
-from docharness.fences import SHELL_LANGUAGES, find_fences, language_of  # noqa: E402
+from docharness.fences import find_fences, language_of  # noqa: E402
+from docharness.kinds import SHELL_LANGUAGES  # noqa: E402
 from docharness.transcript import has_prompt  # noqa: E402
 
 pytestmark = [pytest.mark.browser, pytest.mark.parametrize("view", sitekit.VIEWS, ids=str)]

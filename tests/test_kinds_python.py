@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from docharness.pyblocks import Overtime, deadline
+from docharness.kinds.python import Overtime, deadline
 
 
 def test_an_endless_loop_is_interrupted() -> None:

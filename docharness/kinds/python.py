@@ -23,7 +23,8 @@ from sybil.evaluators.python import PythonEvaluator, pad
 from sybil.region import Lexeme
 
 from docharness import runs
-from docharness.evaluator import (
+from docharness.model import CodeBlock, Directive
+from docharness.page import (
     ExampleFailed,
     PageRun,
     block_timeout,
@@ -31,7 +32,6 @@ from docharness.evaluator import (
     page_of,
     skip_if_asked,
 )
-from docharness.model import CodeBlock, Directive
 
 _EVALUATOR = PythonEvaluator()
 
@@ -78,8 +78,8 @@ def _as_sybil_example(block: CodeBlock, example: Example) -> SimpleNamespace:
     )
 
 
-def evaluate_python(example: Example) -> None:
-    """The Sybil evaluator of PYTHON blocks."""
+def evaluate(example: Example) -> None:
+    """The Sybil evaluator of Python blocks."""
     block: CodeBlock = example.parsed
     page: PageRun = page_of(example)
     skip_if_asked(block, page.daemon)

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from docharness.daemon import Daemon
-from docharness.evaluator import block_timeout, display_path, skip_if_asked
 from docharness.model import BlockKind, CodeBlock, Directive, HarnessError
+from docharness.page import block_timeout, display_path, skip_if_asked
 
 LAB = Daemon("unix:///lab.sock", "lab")
 

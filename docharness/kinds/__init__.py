@@ -1,0 +1,113 @@
+"""Block kinds: what the harness does with a fenced block, one entry per kind.
+
+An entry says which fences are of the kind (their languages and a test of the body), how the
+block is prepared at collection, which evaluator runs it, the status the report gives it
+when it passes and the badge the site shows for that status. The evaluator is named, not
+imported: the site's hooks read this table without loading pexpect or docker, and no
+evaluator module imports another. A new kind is one module of this package and one entry.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import cast
+
+from sybil.typing import Evaluator
+
+from docharness.model import BlockKind, CodeBlock
+from docharness.transcript import has_prompt, parse_transcript
+
+# Every name Markdown renderers (Pygments, GitHub) give a shell session or script.
+SHELL_LANGUAGES = frozenset(
+    {"shell", "console", "bash", "sh", "shell-session", "shellsession", "terminal", "zsh"}
+)
+PYTHON_LANGUAGES = {"python": "python", "py": "python"}
+# What a run on a real engine proves, said once for every kind that runs on one.
+_RAN = (
+    "✓ 도커 엔진 {engine}에서 통과 · {date}",
+    "실제 도커 엔진에서 실행해 출력까지 페이지와 같은지 확인했습니다",
+)
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One kind of block.
+
+    ``languages`` maps a fence's language to the name the block records (``py`` -> python);
+    ``accepts`` decides between kinds of the same languages, on the fence's body; ``prepare``
+    parses what the kind needs at collection (a bad block fails there, naming file:line);
+    ``evaluator`` is ``module:function``; ``passed`` is the report's status for a block that
+    passed, and ``badge`` its badge text and title (``{engine}``, ``{client}``, ``{date}``).
+    """
+
+    name: BlockKind
+    languages: Mapping[str, str]
+    accepts: Callable[[str], bool]
+    evaluator: str
+    passed: str
+    badge: tuple[str, str]
+    prepare: Callable[[CodeBlock], None] | None = None
+
+    def load_evaluator(self) -> Evaluator:
+        module, _, function = self.evaluator.partition(":")
+        return cast(Evaluator, getattr(importlib.import_module(module), function))
+
+
+def _steps(block: CodeBlock) -> None:
+    block.steps = parse_transcript(block)
+
+
+KINDS = (
+    Kind(
+        BlockKind.TRANSCRIPT,
+        {language: language for language in SHELL_LANGUAGES},
+        has_prompt,
+        "docharness.kinds.transcript:evaluate",
+        "passed",
+        _RAN,
+        prepare=_steps,
+    ),
+    Kind(
+        BlockKind.SYNOPSIS,
+        {language: language for language in SHELL_LANGUAGES},
+        lambda source: not has_prompt(source),
+        "docharness.kinds.synopsis:evaluate",
+        "synopsis",
+        (
+            "✓ 명령 형식 확인 · 도커 클라이언트 {client} · {date}",
+            "명령과 옵션이 docker --help에 있는지 확인했습니다",
+        ),
+    ),
+    Kind(
+        BlockKind.PYTHON,
+        PYTHON_LANGUAGES,
+        lambda source: True,
+        "docharness.kinds.python:evaluate",
+        "passed",
+        _RAN,
+    ),
+)
+TESTED_LANGUAGES = frozenset(language for kind in KINDS for language in kind.languages)
+PASSED_STATUSES = tuple(dict.fromkeys(kind.passed for kind in KINDS))
+
+
+def classify(language: str, source: str) -> Kind | None:
+    """The kind of a fence of ``language`` holding ``source``; None: the fence is not tested."""
+    return next((k for k in KINDS if language in k.languages and k.accepts(source)), None)
+
+
+def kind(name: BlockKind) -> Kind:
+    """The entry of a kind."""
+    return next(k for k in KINDS if k.name is name)
+
+
+def evaluator_for(block: CodeBlock) -> Evaluator:
+    """The evaluator of a block, by kind (the PageParser's ``evaluator_for``)."""
+    return kind(block.kind).load_evaluator()
+
+
+def passed_badge(status: str) -> tuple[str, str] | None:
+    """The badge text and title of a passed block's report status; None for other statuses."""
+    return next((k.badge for k in KINDS if k.passed == status), None)

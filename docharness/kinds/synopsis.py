@@ -1,0 +1,31 @@
+"""Synopsis blocks and prose option claims: every name must exist in `docker ... --help`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sybil import Example
+
+from docharness.model import CodeBlock
+from docharness.page import ExampleFailed, page_of, skip_if_asked
+from docharness.synopsis import OptionClaim, check_option_claims, check_synopsis
+
+
+def evaluate(example: Example) -> None:
+    """The Sybil evaluator of synopsis blocks: every name must exist in `docker ... --help`."""
+    block: CodeBlock = example.parsed
+    skip_if_asked(block, page_of(example).daemon)
+    problems = check_synopsis(block)
+    if problems:
+        raise ExampleFailed("\n".join(problems))
+
+
+def claims_evaluator(claims: list[OptionClaim]) -> Callable[[Example], None]:
+    """The evaluator of a page's prose option claims (lists, tables, bold synopses)."""
+
+    def evaluate(example: Example) -> None:
+        problems = check_option_claims(claims)
+        if problems:
+            raise ExampleFailed("\n".join(problems))
+
+    return evaluate

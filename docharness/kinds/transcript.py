@@ -1,0 +1,211 @@
+"""Transcript blocks: run each step and compare its output with the page's.
+
+A transcript's steps run in order: host commands in the page's shell, interactive ones in
+a pty session, container-prompt lines typed into the open session. Page values bound by
+earlier output (the PID `1842`, a container ID) are replaced by the real ones in later
+commands. A failure names the failing command's own line of the page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import NoReturn
+
+import pexpect
+from sybil import Example
+
+from docharness import artifacts, runs
+from docharness.diagnose import causes
+from docharness.interactive import Login, Session, SessionError, is_interactive
+from docharness.model import CodeBlock, ExpectedLine, Step
+from docharness.normalise import DIFF_LINES, Bindings, Mismatch, is_ellipsis, match
+from docharness.page import (
+    ExampleFailed,
+    PageRun,
+    block_timeout,
+    display_path,
+    page_of,
+    skip_if_asked,
+)
+from docharness.shell import CommandTimeout
+from docharness.transcript import parse_steps
+
+
+def evaluate(example: Example) -> None:
+    """The Sybil evaluator of transcript blocks."""
+    block: CodeBlock = example.parsed
+    page = page_of(example)
+    skip_if_asked(block, page.daemon)
+    page.begin()
+    with runs.running(f"{display_path(block.path)}:{block.line}"):
+        _run_transcript(page, block)
+
+
+def _run_transcript(page: PageRun, block: CodeBlock) -> None:
+    runner = _Transcript(page, block_timeout(block))
+    error: BaseException | None = None
+    try:
+        setup = block.directive("setup")
+        if setup is not None:
+            runner.run(parse_steps(block.path, setup.value, setup.line + 1), "setup: ")
+        runner.run(block.steps)
+    except BaseException as raised:
+        error = raised
+        raise
+    finally:
+        runner.close_sessions()
+        runner.keep_bindings()
+        teardown = block.directive("teardown")
+        if teardown is not None:
+            try:
+                runner.run(parse_steps(block.path, teardown.value, teardown.line + 1), "teardown: ")
+            except ExampleFailed:
+                if error is None:
+                    raise
+            finally:
+                runner.close_sessions()
+
+
+class _Transcript:
+    """Runs steps for one block; keeps the pty sessions the block opened."""
+
+    def __init__(self, page: PageRun, timeout: float) -> None:
+        self.page = page
+        self.timeout = timeout
+        self.sessions: list[Session] = []
+        self.bindings = Bindings()
+
+    def keep_bindings(self) -> None:
+        """Hand this block's bound values to the page, for later blocks' commands."""
+        self.page.bindings.values.update(self.bindings.values)
+
+    def run(self, steps: list[Step], label: str = "") -> None:
+        for index, step in enumerate(steps):
+            following = steps[index + 1] if index + 1 < len(steps) else None
+            self.step(step, following, label)
+
+    def close_sessions(self) -> None:
+        while self.sessions:
+            self.sessions.pop().close()
+
+    def step(self, step: Step, following: Step | None, label: str) -> None:
+        known = Bindings({**self.page.bindings.values, **self.bindings.values})
+        command = known.substitute(step.command)
+        if step.in_container:
+            self.typed(step, command, label)
+        elif is_interactive(command):
+            self.interactive(step, command, following, label)
+        else:
+            try:
+                result = self.page.shell.run(command, self.timeout)
+            except CommandTimeout as timeout:
+                self.fail(step, f"{label}{timeout}", output=timeout.output)
+            self.check(step, command, result.lines, result.status, label)
+
+    def interactive(self, step: Step, command: str, following: Step | None, label: str) -> None:
+        shell = self.page.shell
+        page_prompt = following.prompt if following and following.in_container else ""
+        daemon = self.page.daemon
+        terminal = shell.another_terminal()
+        session = Session(
+            command,
+            terminal.cwd,
+            shell.environment(),
+            enter=terminal.enter,
+            page_prompt=page_prompt,
+            timeout=self.timeout,
+            login=Login(daemon.username, daemon.password),
+        )
+        self.sessions.append(session)
+        output = self.guarded(step, command, session.start, label)
+        self.check(step, command, output.split("\n"), session.status, label)
+
+    def typed(self, step: Step, command: str, label: str) -> None:
+        session = next((s for s in reversed(self.sessions) if s.alive), None)
+        if session is None:
+            self.fail(
+                step,
+                f"{label}a container prompt, but no interactive session is open "
+                "(start one in this block: `docker run -it …`, `docker exec -it …`)",
+            )
+        prompt = [ExpectedLine(step.prompt.rstrip(), step.line)]
+        mismatch = match(prompt, [session.prompt.rstrip()], self.bindings)
+        if mismatch is not None:
+            self.fail(step, f"{label}the container's prompt differs", mismatch=mismatch)
+        output = self.guarded(step, command, lambda: session.type(command), label)
+        if command.strip() == "exit" and not step.expected:
+            return  # bash echoes `exit` as it leaves; the page need not show it
+        self.check(step, command, output.split("\n"), None, label)
+
+    def guarded(self, step: Step, command: str, action: Callable[[], str], label: str) -> str:
+        """Run a pty action, turning its timeouts and surprises into clear failures."""
+        try:
+            return action()
+        except pexpect.TIMEOUT as timeout:
+            seen = str(getattr(timeout, "value", ""))
+            self.fail(step, f"{label}timed out after {self.timeout:g} s: {command}", output=seen)
+        except (SessionError, pexpect.ExceptionPexpect) as error:
+            self.fail(step, f"{label}{command}: {error}")
+
+    def check(
+        self, step: Step, command: str, actual: list[str], status: int | None, label: str
+    ) -> None:
+        """Compare output; a non-zero exit passes only when the page shows the error."""
+        mismatch = match(step.expected, actual, self.bindings)
+        if self.page.update:
+            self.page.outputs[step.line] = list(actual)
+            return
+        shown = any(not is_ellipsis(line) for line in step.expected)
+        undocumented = status not in (None, 0) and not shown
+        if mismatch is None and not undocumented:
+            return
+        if undocumented:
+            what = "exits with an error the page does not show"
+        else:
+            what = "output differs from the page"
+        for cause in causes(actual, [line.text for line in step.expected]):
+            what += f"\n  likely cause: {cause}"
+        saved = None
+        if mismatch is not None and mismatch.more:
+            saved = artifacts.save_output(self.page.path, step.line, actual)
+        self.fail(
+            step,
+            f"{label}{what}",
+            status=status,
+            mismatch=mismatch,
+            command=command,
+            saved=saved,
+        )
+
+    def fail(
+        self,
+        step: Step,
+        what: str,
+        status: int | None = None,
+        mismatch: Mismatch | None = None,
+        command: str | None = None,
+        output: str = "",
+        saved: Path | None = None,
+    ) -> NoReturn:
+        lines = [f"{display_path(self.page.path)}:{step.line}: {what}"]
+        lines.append(f"  {step.prompt}{command or step.command}")
+        if status is not None:
+            lines.append(f"exit status: {status}")
+        if mismatch is not None:
+            if mismatch.line is not None and mismatch.line != step.line:
+                lines.append(f"first differing line of the page: {mismatch.line}")
+            lines.append(mismatch.diff)
+            if mismatch.more:
+                lines.append(f"... and {mismatch.more} more changed lines not shown")
+            if saved is not None:
+                lines.append(f"full output: {display_path(saved)}")
+        elif output.strip():
+            seen = output.rstrip().split("\n")
+            if len(seen) > DIFF_LINES:  # the end says where it hung; all of it could be GBs
+                lines.append(f"output so far (last {DIFF_LINES} of {len(seen)} lines):")
+                seen = seen[-DIFF_LINES:]
+            else:
+                lines.append("output so far:")
+            lines += seen
+        raise ExampleFailed("\n".join(lines))

@@ -1,0 +1,196 @@
+"""A page's run: the state its blocks share, and what every block kind needs from it.
+
+One PageRun per page (the plugin's module-scoped fixture): the page shell, the daemon's
+snapshot taken before the first command, the values earlier output bound. Block kinds
+(``docharness.kinds``) read it through ``page_of``; a failure is an ExampleFailed whose
+message is the whole story.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import functools
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from docker.errors import DockerException
+from requests.exceptions import RequestException
+from sybil import Example
+
+from docharness import cleanup
+from docharness.boundary import lab_hidden
+from docharness.daemon import Daemon, lab_file, server_version
+from docharness.directives import seconds
+from docharness.engines import EngineRange, not_for
+from docharness.model import CodeBlock, HarnessError
+from docharness.normalise import Bindings
+from docharness.shell import DEFAULT_TIMEOUT, PageShell
+
+PAGE_FIXTURE = "_docharness_page"
+
+
+class ExampleFailed(AssertionError):
+    """A block did not do what its page shows; the message is the whole story."""
+
+
+def display_path(path: Path) -> str:
+    """The page's path as the reader runs pytest: relative to the working directory."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+@dataclass
+class PageRun:
+    """What one page's blocks share: shell, daemon snapshot, values bound so far.
+
+    ``bindings`` gathers what earlier blocks bound; a block matches its output against its
+    own fresh bindings (the notes reuse `328d830cc003` for two different containers in two
+    blocks) and uses the earlier ones only to substitute values into its commands.
+
+    With ``update`` (`pytest --update-docs`) output and exit checks do not fail: each step's
+    real output is kept in ``outputs`` (step line -> lines) for ``docharness.update``.
+    """
+
+    path: Path
+    workdir: Path
+    daemon: Daemon
+    update: bool = False
+    bindings: Bindings = field(default_factory=Bindings)
+    outputs: dict[int, list[str]] = field(default_factory=dict)
+    shell: PageShell = field(init=False)
+    _api: Any = None
+    _before: cleanup.Snapshot | None = None
+    _finished: bool = False
+
+    def __post_init__(self) -> None:
+        self.shell = PageShell(
+            self.workdir, self.daemon.host, _hidden(self.daemon), self.daemon.client
+        )
+        _unfinished.add(self)
+
+    def __hash__(self) -> int:
+        return id(self)
+
+    def begin(self) -> None:
+        """Snapshot the daemon before the page's first command changes it."""
+        if self._before is None:
+            try:
+                self._api = cleanup.client_for(self.daemon.host)
+                self._before = cleanup.snapshot(self._api)
+            except DAEMON_GONE as error:
+                raise ExampleFailed(
+                    _no_answer(self.daemon, error, "the page cannot start")
+                ) from None
+
+    def finish(self) -> list[str]:
+        """Close the shell, remove what the page created; the problems met."""
+        if self._finished:
+            return []
+        self._finished = True
+        _unfinished.discard(self)
+        self.shell.close()
+        if self._before is None:
+            return []
+        try:
+            return cleanup.restore(self._api, self._before)
+        except DAEMON_GONE as error:
+            return [_no_answer(self.daemon, error, "nothing was cleaned up")]
+        finally:
+            self._api.close()
+
+    @contextlib.contextmanager
+    def python_environment(self) -> Iterator[None]:
+        """os.environ and cwd as a reader's: `docker.from_env()` reaches the page's daemon,
+        `subprocess.run(["docker", ...])` runs the page shell's `docker`."""
+        saved = {k: os.environ.get(k) for k in ("DOCKER_HOST", "DOCKER_CONFIG", "HOME", "PATH")}
+        cwd = os.getcwd()
+        os.environ.update({k: self.shell.env[k] for k in saved})
+        os.chdir(self.workdir)
+        try:
+            yield
+        finally:
+            os.chdir(cwd)
+            for key, value in saved.items():
+                if value is None:
+                    os.environ.pop(key, None)
+                else:
+                    os.environ[key] = value
+
+
+_unfinished: set[PageRun] = set()
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _hidden(daemon: Daemon) -> list[Path]:
+    """What the page's shell must not see (docharness.boundary), for this daemon."""
+    lab_dir = lab_file(ROOT, os.environ).parent
+    socket = Path(daemon.host[7:]) if daemon.host.startswith("unix://") else None
+    return lab_hidden(ROOT, lab_dir, socket)
+
+
+# A daemon that died or went away: docker-py raises these (a requests error underneath).
+DAEMON_GONE = (DockerException, RequestException)
+
+
+def _no_answer(daemon: Daemon, error: BaseException, consequence: str) -> str:
+    """One sentence instead of a connection traceback."""
+    return (
+        f"the Docker daemon at {daemon.host} does not answer ({type(error).__name__}): "
+        f"{consequence}; `make lab` restarts it and removes what was left"
+    )
+
+
+@atexit.register
+def _finish_all() -> None:
+    """Last resort (an interrupted run that skipped fixture teardown): clean every page."""
+    for page in list(_unfinished):
+        with contextlib.suppress(Exception):
+            page.finish()
+
+
+def page_of(example: Example) -> PageRun:
+    page = example.namespace.get(PAGE_FIXTURE)
+    if not isinstance(page, PageRun):
+        raise RuntimeError("docharness: the page fixture is missing (is the plugin loaded?)")
+    return page
+
+
+def skip_if_asked(block: CodeBlock, daemon: Daemon) -> None:
+    """pytest.skip for a `skip` directive, `requires network` when offline, or an `engine`
+    range this run's engine is outside of (reported as not for this engine)."""
+    skip = block.directive("skip")
+    if skip is not None:
+        pytest.skip(skip.value)
+    limited = block.directive("engine")
+    if limited is not None:
+        engine_range, version = EngineRange.parse(limited.value), _engine(daemon.host)
+        if not engine_range.contains(version):
+            pytest.skip(not_for(engine_range, version))
+    needs = block.directive("requires")
+    if needs is not None and needs.value == "network" and not daemon.online:
+        where = "the lab has no internet" if daemon.mode == "lab" else "Docker Hub is unreachable"
+        pytest.skip(f"needs network: {where}")
+
+
+@functools.cache
+def _engine(host: str) -> str:
+    """The version the daemon at ``host`` reports, asked once per run."""
+    return server_version(Daemon(host, "lab"))
+
+
+def block_timeout(block: CodeBlock) -> float:
+    """The block's `timeout` directive in seconds (validated when parsed), else the default."""
+    directive = block.directive("timeout")
+    if directive is None:
+        return DEFAULT_TIMEOUT
+    value = seconds(directive.value)
+    if value is None:  # a directive made by hand, not by parse_directives
+        raise HarnessError(block.path, directive.line, f"bad timeout {directive.value!r}")
+    return value
