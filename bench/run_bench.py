@@ -35,16 +35,14 @@ from docharness.fences import parse_page, read_page  # noqa: E402
 from docharness.interactive import Session, is_interactive  # noqa: E402
 from docharness.model import BlockKind, CodeBlock, Step  # noqa: E402
 from docharness.shell import PageShell, page_environment  # noqa: E402
-from docharness.transcript import parse_steps  # noqa: E402
 
 
 def runnable(page: Path, found: daemon.Daemon) -> list[CodeBlock]:
     """The page's blocks both sides run: the transcripts the harness does not skip."""
     blocks = []
     for block in parse_page(page, read_page(page)):
-        needs = block.directive("requires")
-        offline = needs is not None and needs.value == "network" and not found.online
-        if block.kind is BlockKind.TRANSCRIPT and not block.directive("skip") and not offline:
+        offline = block.directives.requires == "network" and not found.online
+        if block.kind is BlockKind.TRANSCRIPT and block.directives.skip is None and not offline:
             blocks.append(block)
     return blocks
 
@@ -68,10 +66,12 @@ def raw_script(page: Path, blocks: list[CodeBlock], login: daemon.Daemon) -> str
     """A bash script with the blocks' commands, setup and teardown included."""
     out = ["set +e"]
     for block in blocks:
-        setup, teardown = block.directive("setup"), block.directive("teardown")
-        steps = parse_steps(page, setup.value, setup.line + 1) if setup else []
-        steps += block.steps
-        steps += parse_steps(page, teardown.value, teardown.line + 1) if teardown else []
+        setup, teardown = block.directives.setup, block.directives.teardown
+        steps = [
+            *(setup.steps if setup else ()),
+            *block.steps,
+            *(teardown.steps if teardown else ()),
+        ]
         for index, step in enumerate(steps):
             if step.in_container:
                 continue

@@ -10,10 +10,12 @@ import math
 import re
 import textwrap
 from collections.abc import Container
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from docharness.engines import EngineRange
-from docharness.model import Directive, HarnessError
+from docharness.model import Code, Directives, HarnessError
 
 NAMES = ("skip", "timeout", "setup", "teardown", "requires", "engine")
 REQUIREMENTS = ("network",)
@@ -25,11 +27,22 @@ _START = re.compile(r"^[ \t]*<!--\s*test\s*:(?P<rest>.*)$")
 _NAME = re.compile(r"\s*(?P<name>\S*)(?P<value>.*)\Z", re.DOTALL)
 _FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})")
 
+Value = str | float | Code | EngineRange
+
+
+@dataclass(frozen=True)
+class _Directive:
+    """One comment, its value already typed (the field of Directives it sets)."""
+
+    name: str
+    value: Value
+    line: int
+
 
 def parse_directives(
     path: Path, text: str, code_lines: Container[int] = ()
-) -> dict[int, list[Directive]]:
-    """Map the line of the fence each directive belongs to -> its directives, in page order.
+) -> dict[int, Directives]:
+    """Map the line of the fence directives belong to -> those directives, typed.
 
     ``code_lines`` are the 1-based lines inside fenced blocks: comments there are code, not
     directives. Raises HarnessError for a malformed, unknown or unattached directive.
@@ -38,14 +51,14 @@ def parse_directives(
     from pathlib import Path
 
     from docharness.directives import parse_directives
-    from docharness.model import Directive
+    from docharness.model import Directives
 
     page = "<!-- test: timeout 120 -->\\n\\n```console\\n$ docker pull mysql:5.7\\n```\\n"
-    assert parse_directives(Path("page.md"), page) == {3: [Directive("timeout", "120", 1)]}
+    assert parse_directives(Path("page.md"), page) == {3: Directives(timeout=120.0, line=1)}
     ```
     """
     lines = text.split("\n")
-    found: list[tuple[int, int, Directive]] = []  # (first line, last line, directive)
+    found: list[tuple[int, int, _Directive]] = []  # (first line, last line, directive)
     index = 0
     while index < len(lines):
         number = index + 1
@@ -57,16 +70,24 @@ def parse_directives(
         found.append((number, last + 1, _directive(path, number, body)))
         index = last + 1
 
-    attached: dict[int, list[Directive]] = {}
+    attached: dict[int, list[_Directive]] = {}
     spans = {first: last for first, last, _ in found}
     for _, last, directive in found:
         target = _target(lines, last, spans)
         if target is None or not _FENCE.match(lines[target - 1]):
             raise HarnessError(path, directive.line, "directive not attached to a code block")
         attached.setdefault(target, []).append(directive)
-    for directives in attached.values():
-        _check_unique(path, directives)
-    return attached
+    return {target: _typed(path, directives) for target, directives in attached.items()}
+
+
+def _typed(path: Path, directives: list[_Directive]) -> Directives:
+    """One fence's directives as one value; a second of the same name is an error."""
+    values: dict[str, Any] = {}  # field name -> value, each typed by _directive
+    for directive in directives:
+        if directive.name in values:
+            raise HarnessError(path, directive.line, f"second {directive.name} directive")
+        values[directive.name] = directive.value
+    return Directives(**values, line=directives[0].line)
 
 
 def _comment_body(path: Path, lines: list[str], index: int, rest: str) -> tuple[str, int]:
@@ -85,8 +106,8 @@ def _comment_body(path: Path, lines: list[str], index: int, rest: str) -> tuple[
     return body, last
 
 
-def _directive(path: Path, line: int, body: str) -> Directive:
-    """Validate one directive's name and value."""
+def _directive(path: Path, line: int, body: str) -> _Directive:
+    """Validate one directive's name and value, and type the value."""
     parsed = _NAME.match(body)
     assert parsed is not None  # the pattern matches any text
     name, value = parsed.group("name"), parsed.group("value")
@@ -96,27 +117,30 @@ def _directive(path: Path, line: int, body: str) -> Directive:
         code = textwrap.dedent(value.strip("\n").rstrip()).strip("\n")
         if not code.strip():
             raise HarnessError(path, line, f"{name} directive without code")
-        return Directive(name, code, line)
+        return _Directive(name, Code(code, line), line)
     value = " ".join(value.split())
     if name == "skip" and not value:
         raise HarnessError(path, line, "skip directive needs a reason")
-    if name == "timeout" and seconds(value) is None:
-        raise HarnessError(
-            path,
-            line,
-            f"timeout must be a positive number of seconds, at most {MAX_TIMEOUT:g}: {value!r}",
-        )
+    if name == "timeout":
+        timeout = _seconds(value)
+        if timeout is None:
+            raise HarnessError(
+                path,
+                line,
+                f"timeout must be a positive number of seconds, at most {MAX_TIMEOUT:g}: {value!r}",
+            )
+        return _Directive(name, timeout, line)
     if name == "requires" and value not in REQUIREMENTS:
         raise HarnessError(path, line, f"unknown requirement {value!r} (known: network)")
     if name == "engine":
         try:
-            value = str(EngineRange.parse(value))
+            return _Directive(name, EngineRange.parse(value), line)
         except ValueError as error:
             raise HarnessError(path, line, str(error)) from None
-    return Directive(name, value, line)
+    return _Directive(name, value, line)
 
 
-def seconds(text: str) -> float | None:
+def _seconds(text: str) -> float | None:
     """A timeout directive's value as seconds: finite, above 0, at most MAX_TIMEOUT; else None."""
     try:
         value = float(text)
@@ -139,11 +163,3 @@ def _target(lines: list[str], after: int, spans: dict[int, int]) -> int | None:
         else:
             return number
     return None
-
-
-def _check_unique(path: Path, directives: list[Directive]) -> None:
-    seen: set[str] = set()
-    for directive in directives:
-        if directive.name in seen:
-            raise HarnessError(path, directive.line, f"second {directive.name} directive")
-        seen.add(directive.name)

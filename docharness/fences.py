@@ -17,7 +17,7 @@ from sybil.typing import Evaluator
 
 from docharness.directives import parse_directives
 from docharness.kinds import TESTED_LANGUAGES, classify
-from docharness.model import CodeBlock, HarnessError
+from docharness.model import CodeBlock, Directives, HarnessError
 from docharness.transcript import HOST_PROMPT
 
 ENCODING = "utf-8-sig"  # UTF-8; a byte order mark is dropped, not taken as text
@@ -141,27 +141,26 @@ def parse_page(path: Path, text: str) -> list[CodeBlock]:
     directives = parse_directives(path, text, inside)
     blocks: list[CodeBlock] = []
     for fence in fences:
-        block = _block(path, fence)
-        attached = directives.pop(fence.line, [])
+        attached = directives.pop(fence.line, None)
+        block = _block(path, fence, attached or Directives())
         if block is None:
-            if attached:
-                raise HarnessError(
-                    path, attached[0].line, "directive on a block that is not tested"
-                )
+            if attached is not None:
+                raise HarnessError(path, attached.line, "directive on a block that is not tested")
             continue
-        block.directives = attached
         blocks.append(block)
     return blocks
 
 
-def _block(path: Path, fence: Fence) -> CodeBlock | None:
+def _block(path: Path, fence: Fence, directives: Directives) -> CodeBlock | None:
     language = language_of(fence.info)
     source = "\n".join(fence.body) + "\n" if fence.body else ""
     kind = classify(language, source)
     if kind is None:
         return None
     language = kind.languages[language]
-    block = CodeBlock(path, fence.line, fence.end_line, language, fence.info, source, kind.name)
+    block = CodeBlock(
+        path, fence.line, fence.end_line, language, fence.info, source, kind.name, directives
+    )
     if kind.prepare is not None:
         kind.prepare(block)
     return block

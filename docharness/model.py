@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
 
+from docharness.engines import EngineRange
+
 
 class BlockKind(Enum):
     """How a fenced block is treated."""
@@ -18,21 +20,6 @@ class BlockKind(Enum):
     TRANSCRIPT = "transcript"  # shell fence with at least one prompt: run it
     SYNOPSIS = "synopsis"  # shell fence without a prompt: check names against `docker ... --help`
     PYTHON = "python"  # python fence: run with Sybil's Python evaluator
-
-
-@dataclass(frozen=True)
-class Directive:
-    """One `<!-- test: ... -->` comment in front of a block (or a page-level one).
-
-    ``name`` is one of: skip, timeout, setup, teardown, requires, engine.
-    ``value`` is the reason (skip), seconds as text (timeout), the requirement (requires),
-    the engine range in its normal form (engine, e.g. ``<26``) or the code body
-    (setup/teardown).
-    """
-
-    name: str
-    value: str
-    line: int
 
 
 @dataclass(frozen=True)
@@ -59,6 +46,36 @@ class Step:
     in_container: bool = False
 
 
+@dataclass(frozen=True)
+class Code:
+    """A setup or teardown directive's body, from the directive's line.
+
+    For a transcript block ``steps`` holds the body parsed as a transcript (at collection);
+    a Python block runs ``text``.
+    """
+
+    text: str
+    line: int
+    steps: tuple[Step, ...] = ()
+
+
+@dataclass(frozen=True)
+class Directives:
+    """A block's `<!-- test: ... -->` comments, parsed and checked once, at collection.
+
+    ``skip`` is the reason; ``timeout`` seconds; ``requires`` a requirement (``network``);
+    ``engine`` the engines the block is for; ``line`` the first directive's line (0: none).
+    """
+
+    skip: str | None = None
+    timeout: float | None = None
+    setup: Code | None = None
+    teardown: Code | None = None
+    requires: str | None = None
+    engine: EngineRange | None = None
+    line: int = 0
+
+
 @dataclass
 class CodeBlock:
     """A fenced code block of a page, parsed."""
@@ -70,12 +87,8 @@ class CodeBlock:
     info: str  # the whole info string, e.g. 'bash title="x"'
     source: str  # the fence's body
     kind: BlockKind
-    directives: list[Directive] = field(default_factory=list)
+    directives: Directives = field(default_factory=Directives)
     steps: list[Step] = field(default_factory=list)  # TRANSCRIPT only
-
-    def directive(self, name: str) -> Directive | None:
-        """The block's directive called ``name``, if any."""
-        return next((d for d in self.directives if d.name == name), None)
 
 
 class HarnessError(Exception):

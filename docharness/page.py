@@ -25,9 +25,8 @@ from sybil import Example
 from docharness import cleanup
 from docharness.boundary import lab_hidden
 from docharness.daemon import Daemon, lab_file, server_version
-from docharness.directives import seconds
-from docharness.engines import EngineRange, not_for
-from docharness.model import CodeBlock, HarnessError
+from docharness.engines import not_for
+from docharness.model import CodeBlock
 from docharness.normalise import Bindings
 from docharness.shell import DEFAULT_TIMEOUT, PageShell
 
@@ -165,16 +164,14 @@ def page_of(example: Example) -> PageRun:
 def skip_if_asked(block: CodeBlock, daemon: Daemon) -> None:
     """pytest.skip for a `skip` directive, `requires network` when offline, or an `engine`
     range this run's engine is outside of (reported as not for this engine)."""
-    skip = block.directive("skip")
-    if skip is not None:
-        pytest.skip(skip.value)
-    limited = block.directive("engine")
-    if limited is not None:
-        engine_range, version = EngineRange.parse(limited.value), _engine(daemon.host)
-        if not engine_range.contains(version):
-            pytest.skip(not_for(engine_range, version))
-    needs = block.directive("requires")
-    if needs is not None and needs.value == "network" and not daemon.online:
+    directives = block.directives
+    if directives.skip is not None:
+        pytest.skip(directives.skip)
+    if directives.engine is not None:
+        version = _engine(daemon.host)
+        if not directives.engine.contains(version):
+            pytest.skip(not_for(directives.engine, version))
+    if directives.requires == "network" and not daemon.online:
         where = "the lab has no internet" if daemon.mode == "lab" else "Docker Hub is unreachable"
         pytest.skip(f"needs network: {where}")
 
@@ -186,11 +183,5 @@ def _engine(host: str) -> str:
 
 
 def block_timeout(block: CodeBlock) -> float:
-    """The block's `timeout` directive in seconds (validated when parsed), else the default."""
-    directive = block.directive("timeout")
-    if directive is None:
-        return DEFAULT_TIMEOUT
-    value = seconds(directive.value)
-    if value is None:  # a directive made by hand, not by parse_directives
-        raise HarnessError(block.path, directive.line, f"bad timeout {directive.value!r}")
-    return value
+    """The block's `timeout` directive in seconds, else the default."""
+    return block.directives.timeout or DEFAULT_TIMEOUT

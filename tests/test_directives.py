@@ -5,7 +5,8 @@ from pathlib import Path
 import pytest
 
 from docharness.directives import parse_directives
-from docharness.model import Directive, HarnessError
+from docharness.engines import EngineRange
+from docharness.model import Code, Directives, HarnessError
 
 PAGE = Path("docs/image-commands.md")
 
@@ -26,11 +27,12 @@ def test_directives_attach_to_the_next_fence_across_blanks_and_each_other() -> N
         "```\n"
     )
     assert parse_directives(PAGE, text) == {
-        10: [
-            Directive("timeout", "120", 2),
-            Directive("setup", "$ docker pull debian:latest", 4),
-            Directive("teardown", "$ docker rm -f web", 7),
-        ]
+        10: Directives(
+            timeout=120.0,
+            setup=Code("$ docker pull debian:latest", 4),
+            teardown=Code("$ docker rm -f web", 7),
+            line=2,
+        )
     }
 
 
@@ -43,7 +45,7 @@ def test_skip_reason_is_free_text_and_other_comments_are_ignored() -> None:
         "    ```\n"
     )
     assert parse_directives(PAGE, text) == {
-        3: [Directive("skip", "도커 허브 계정이 필요합니다", 2)]
+        3: Directives(skip="도커 허브 계정이 필요합니다", line=2)
     }
 
 
@@ -76,9 +78,11 @@ def test_errors_name_file_and_line(text: str, line: int, message: str) -> None:
     assert str(caught.value).startswith(f"{PAGE}:{line}: ")
 
 
-def test_engine_directive_keeps_its_range_in_normal_form() -> None:
+def test_engine_directive_is_a_range() -> None:
     text = "<!-- test: engine >= 23, <26 -->\n```shell\n$ docker ps\n```\n"
-    assert parse_directives(PAGE, text) == {2: [Directive("engine", ">=23,<26", 1)]}
+    [directives] = parse_directives(PAGE, text).values()
+    assert directives.engine == EngineRange.parse(">=23,<26")
+    assert str(directives.engine) == ">=23,<26"
 
 
 def test_bad_engine_range_names_file_and_line() -> None:

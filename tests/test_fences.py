@@ -14,7 +14,7 @@ from docharness.fences import (
     untested_transcripts,
 )
 from docharness.kinds import SHELL_LANGUAGES
-from docharness.model import BlockKind, CodeBlock, Directive, HarnessError
+from docharness.model import BlockKind, CodeBlock, Directives, HarnessError
 
 PAGE = Path("docs/image-commands.md")
 
@@ -65,8 +65,7 @@ def test_parse_page_collects_shell_and_python_blocks_only() -> None:
     ]
     tagged, tabbed = blocks[1], blocks[2]
     assert tagged.info == 'bash title="태그 붙이기"'
-    assert tagged.directives == [Directive("timeout", "120", 7)]
-    assert tagged.directive("timeout") == Directive("timeout", "120", 7)
+    assert tagged.directives == Directives(timeout=120.0, line=7)
     assert tagged.steps[0].line == 10
     assert tabbed.source == (
         "$ docker image rm ubuntu\nError response from daemon: No such image: ubuntu:latest\n"
@@ -225,3 +224,15 @@ def test_fences_of_other_languages_with_prompts_are_found() -> None:
     )
     found = untested_transcripts(find_fences(PAGE, text))
     assert [(f.line, f.info) for f in found] == [(1, "text"), (5, "")]
+
+
+def test_a_transcript_setup_is_parsed_at_collection() -> None:
+    text = "<!-- test: setup\n$ docker pull debian\n-->\n```console\n$ docker images\n```\n"
+    [block] = parse_page(PAGE, text)
+    assert block.directives.setup is not None
+    assert [(s.command, s.line) for s in block.directives.setup.steps] == [
+        ("docker pull debian", 2)
+    ]
+    broken = text.replace("$ docker pull debian", "pull first\n$ docker pull debian")
+    with pytest.raises(HarnessError, match=rf"{PAGE}:2: text before the first command"):
+        parse_page(PAGE, broken)

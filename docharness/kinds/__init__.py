@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import cast
 
 from sybil.typing import Evaluator
 
-from docharness.model import BlockKind, CodeBlock
-from docharness.transcript import has_prompt, parse_transcript
+from docharness.model import BlockKind, Code, CodeBlock
+from docharness.transcript import has_prompt, parse_steps, parse_transcript
 
 # Every name Markdown renderers (Pygments, GitHub) give a shell session or script.
 SHELL_LANGUAGES = frozenset(
@@ -56,7 +56,18 @@ class Kind:
 
 
 def _steps(block: CodeBlock) -> None:
+    """A transcript's steps, and its setup's and teardown's (a bad one fails collection)."""
     block.steps = parse_transcript(block)
+    setup, teardown = block.directives.setup, block.directives.teardown
+    block.directives = replace(
+        block.directives, setup=_hook_steps(block, setup), teardown=_hook_steps(block, teardown)
+    )
+
+
+def _hook_steps(block: CodeBlock, code: Code | None) -> Code | None:
+    if code is None:
+        return None
+    return replace(code, steps=tuple(parse_steps(block.path, code.text, code.line + 1)))
 
 
 KINDS = (

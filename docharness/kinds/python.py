@@ -23,7 +23,7 @@ from sybil.evaluators.python import PythonEvaluator, pad
 from sybil.region import Lexeme
 
 from docharness import runs
-from docharness.model import CodeBlock, Directive
+from docharness.model import Code, CodeBlock
 from docharness.page import (
     ExampleFailed,
     PageRun,
@@ -61,9 +61,9 @@ def deadline(seconds: float) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
-def _run_directive(directive: Directive, example: Example) -> None:
+def _run_directive(directive: Code, example: Example) -> None:
     """Run setup/teardown code; tracebacks point at its lines in the Markdown file."""
-    code = compile(pad(directive.value, directive.line), example.path, "exec", dont_inherit=True)
+    code = compile(pad(directive.text, directive.line), example.path, "exec", dont_inherit=True)
     exec(code, example.namespace)
     example.namespace.pop("__builtins__", None)
 
@@ -87,7 +87,7 @@ def evaluate(example: Example) -> None:
     seconds = block_timeout(block)
     where = f"{display_path(block.path)}:{block.line}"
     with runs.running(where), page.python_environment(), _no_exit(where):
-        setup, teardown = block.directive("setup"), block.directive("teardown")
+        setup, teardown = block.directives.setup, block.directives.teardown
         try:
             with _timed(block, seconds, "block"):
                 if setup is not None:

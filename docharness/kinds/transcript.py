@@ -29,7 +29,6 @@ from docharness.page import (
     skip_if_asked,
 )
 from docharness.shell import CommandTimeout
-from docharness.transcript import parse_steps
 
 
 def evaluate(example: Example) -> None:
@@ -46,9 +45,9 @@ def _run_transcript(page: PageRun, block: CodeBlock) -> None:
     runner = _Transcript(page, block_timeout(block))
     error: BaseException | None = None
     try:
-        setup = block.directive("setup")
+        setup = block.directives.setup
         if setup is not None:
-            runner.run(parse_steps(block.path, setup.value, setup.line + 1), "setup: ")
+            runner.run(list(setup.steps), "setup: ")
         runner.run(block.steps)
     except BaseException as raised:
         error = raised
@@ -56,10 +55,10 @@ def _run_transcript(page: PageRun, block: CodeBlock) -> None:
     finally:
         runner.close_sessions()
         runner.keep_bindings()
-        teardown = block.directive("teardown")
+        teardown = block.directives.teardown
         if teardown is not None:
             try:
-                runner.run(parse_steps(block.path, teardown.value, teardown.line + 1), "teardown: ")
+                runner.run(list(teardown.steps), "teardown: ")
             except ExampleFailed:
                 if error is None:
                     raise
