@@ -16,7 +16,6 @@ Usage: .venv/bin/python bench/run_bench.py [--repeat N] [pages...]   (default: d
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import shlex
 import statistics
@@ -34,6 +33,7 @@ from docharness import cleanup, daemon, plugin  # noqa: E402
 from docharness.fences import parse_page, read_page  # noqa: E402
 from docharness.interactive import Session, is_interactive  # noqa: E402
 from docharness.model import BlockKind, CodeBlock, Step  # noqa: E402
+from docharness.schema import read_report  # noqa: E402
 from docharness.shell import PageShell, page_environment  # noqa: E402
 
 
@@ -127,8 +127,8 @@ def run_harness(page: Path, blocks: list[CodeBlock]) -> tuple[float, list[str]]:
             timeout=3600,
         )
         wall = time.monotonic() - started
-        data = json.loads(report.read_text(encoding="utf-8")) if report.exists() else {}
-    return wall, [block["status"] for block in data.get("blocks", [])]
+        data = read_report(report)
+    return wall, [block["status"] for block in data["blocks"]] if data else []
 
 
 def _timed(action: Callable[[], object]) -> float:

@@ -18,7 +18,7 @@ import warnings
 from collections.abc import Callable, Generator, Iterator
 from pathlib import Path
 from types import FrameType
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from sybil import Document, Region, Sybil
@@ -41,6 +41,7 @@ from docharness.kinds.synopsis import claims_evaluator
 from docharness.model import BlockKind, CodeBlock, HarnessError
 from docharness.page import DAEMON_GONE, PAGE_FIXTURE, ExampleFailed, PageRun
 from docharness.report import build_report, page_record, record, summarise, write_report
+from docharness.schema import PARTIAL_NAME, RAN, REPORT_NAME, BlockRecord
 from docharness.synopsis import option_claims
 from docharness.update import unified_diff, update_text
 
@@ -50,8 +51,6 @@ HOST_PORTS_LOCK = Path(tempfile.gettempdir()) / "docharness-host-ports.lock"
 PUBLISHES_PORT = re.compile(r"(?:\s-p|--publish)[ =](?:[\d.]+:)?\d+:\d+|\bports=\{")
 # Never pages unless named on the command line: tools' folders and the harness's own samples.
 EXCLUDED = (".venv", "node_modules", "site", ".cache", ".git", "tests/integration/pages")
-REPORT_NAME = "test-report.json"  # the last run of every page: what the site's badges read
-PARTIAL_NAME = "partial-report.json"  # a run of some pages: never overwrites the full report
 
 
 def parse_page(document: Document) -> Iterator[Region]:
@@ -398,7 +397,7 @@ def _run_origin(daemon: daemons.Daemon) -> dict[str, str]:
 
 # ---- reporting ----------------------------------------------------------------------------
 
-_RECORDS = pytest.StashKey[list[dict[str, Any]]]()
+_RECORDS = pytest.StashKey[list[BlockRecord]]()
 _ALL_SKIPPED = pytest.StashKey[bool]()
 _REPORT_PATH = pytest.StashKey[Path]()
 _PROPERTY = "docharness"
@@ -441,7 +440,7 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
         return
     for name, value in report.user_properties:
         if name == _PROPERTY:
-            config.stash[_RECORDS].append(dict(value))  # type: ignore[call-overload]
+            config.stash[_RECORDS].append(cast(BlockRecord, value))
 
 
 @pytest.hookimpl(trylast=True)
@@ -454,7 +453,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     complete = covers_every_page(config) and exitstatus != pytest.ExitCode.INTERRUPTED
     config.stash[_REPORT_PATH] = report_path(complete)
     _write(records, complete, config.stash[_REPORT_PATH])
-    ran = [r for r in records if r["status"] in ("passed", "failed", "synopsis")]
+    ran = [r for r in records if r["status"] in RAN]
     if not ran and session.exitstatus == 0:
         # CI must never pass by skipping every example.
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
@@ -484,7 +483,7 @@ def _client_version(client: daemons.Client | None) -> str:
     return done.stdout.strip().splitlines()[0] if done.stdout.strip() else "unknown"
 
 
-def _write(records: list[dict[str, Any]], complete: bool, path: Path) -> None:
+def _write(records: list[BlockRecord], complete: bool, path: Path) -> None:
     """The run's report: every block's outcome, the Docker versions, the date."""
     client = None
     try:

@@ -1,7 +1,7 @@
 """The JSON report of a run: one record per block, counts per page, Docker versions and date.
 
-With pytest-xdist each worker writes its records to ``report/parts/<worker>.json`` and the
-controller merges the parts at the end of the session; a serial run writes one part.
+Its schema is ``docharness.schema``. With pytest-xdist the records travel from the workers to
+the controller in their test reports (``docharness.plugin``), which writes the one file.
 """
 
 from __future__ import annotations
@@ -13,13 +13,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
-from docharness.engines import NOT_FOR_ENGINE_STATUS
 from docharness.model import CodeBlock
-
-STATUSES = ("passed", "failed", "skipped", "synopsis", NOT_FOR_ENGINE_STATUS)
-Record = dict[str, Any]
+from docharness.schema import STATUSES, BlockRecord, Report, read_report
 
 
 def record(
@@ -30,7 +26,7 @@ def record(
     details: str | None = None,
     duration: float = 0.0,
     root: Path | None = None,
-) -> Record:
+) -> BlockRecord:
     """One block's result; ``page`` is relative to ``root`` (the current directory by default).
 
     ``details`` is the rest of a failure's story after ``reason`` (command, exit status, diff):
@@ -50,7 +46,7 @@ def record(
     }
 
 
-def page_record(path: Path, line: int, reason: str, *, root: Path | None = None) -> Record:
+def page_record(path: Path, line: int, reason: str, *, root: Path | None = None) -> BlockRecord:
     """The failure of a page that could not be parsed: at the line it breaks, kind "page"."""
     return {
         "page": page_name(path, root or Path.cwd()),
@@ -71,46 +67,14 @@ def page_name(path: Path, root: Path) -> str:
         return path.as_posix()
 
 
-def write_part(records: Iterable[Record], directory: Path, worker: str) -> Path:
-    """Write one worker's records to ``directory/<worker>.json`` (atomically) and return it."""
-    directory.mkdir(parents=True, exist_ok=True)
-    part = directory / f"{worker}.json"
-    _write_json(part, {"worker": worker, "blocks": list(records)})
-    return part
-
-
-def clear_parts(directory: Path) -> None:
-    """Remove the parts of an earlier run, so that they are not merged into this one."""
-    for part in directory.glob("*.json"):
-        part.unlink()
-
-
-def merge_parts(
-    directory: Path,
-    *,
-    docker: Mapping[str, str],
-    mode: str,
-    created: datetime | None = None,
-) -> Record:
-    """The whole report from every part in ``directory``.
-
-    A block recorded twice (same page and line) keeps its last record, parts read in name order.
-    """
-    blocks: dict[tuple[str, int], Record] = {}
-    for part in sorted(directory.glob("*.json")):
-        for block in json.loads(part.read_text(encoding="utf-8"))["blocks"]:
-            blocks[block["page"], block["line"]] = block
-    return build_report(blocks.values(), docker=docker, mode=mode, created=created)
-
-
 def build_report(
-    records: Iterable[Record],
+    records: Iterable[BlockRecord],
     *,
     docker: Mapping[str, str],
     mode: str,
     created: datetime | None = None,
     complete: bool = True,
-) -> Record:
+) -> Report:
     """The report's JSON object: records sorted by page and line, with counts per page.
 
     ``complete`` says whether the run selected every page (a partial run's report is kept
@@ -130,7 +94,7 @@ def build_report(
     }
 
 
-def summarise(records: Iterable[Record]) -> dict[str, dict[str, int]]:
+def summarise(records: Iterable[BlockRecord]) -> dict[str, dict[str, int]]:
     """Per page: its examples and how many passed, failed, were skipped, were synopses."""
     pages: dict[str, Counter[str]] = {}
     for block in records:
@@ -141,7 +105,7 @@ def summarise(records: Iterable[Record]) -> dict[str, dict[str, int]]:
     return {page: {key: counts[key] for key in keys} for page, counts in sorted(pages.items())}
 
 
-def write_report(report: Record, path: Path) -> None:
+def write_report(report: Report, path: Path) -> None:
     """Write the report as UTF-8 JSON (Korean reasons stay readable)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     _write_json(path, report)
@@ -166,13 +130,8 @@ class Run:
 
 def read_run(path: Path) -> Run | None:
     """The run described by the report at ``path``; None when there is no report yet."""
-    if not path.exists():
+    report = read_report(path)
+    if report is None:
         return None
-    data = json.loads(path.read_text(encoding="utf-8"))
-    docker = data.get("docker") or {}
-    return Run(
-        client=str(docker.get("client", "unknown")),
-        server=str(docker.get("server", "unknown")),
-        mode=str(data.get("mode", "unknown")),
-        created=str(data.get("created", "")),
-    )
+    docker = report["docker"]
+    return Run(docker["client"], docker["server"], report["mode"], report["created"])

@@ -11,20 +11,18 @@ know, the line says the block has not run yet.
 from __future__ import annotations
 
 import html
-import json
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from code_blocks import rendered
 
 from docharness.engines import NOT_FOR_ENGINE, NOT_FOR_ENGINE_STATUS
 from docharness.kinds import TESTED_LANGUAGES, passed_badge
+from docharness.schema import REPORT_NAME, read_report
 
-STATUSES = {"passed", "failed", "skipped", "synopsis", NOT_FOR_ENGINE_STATUS}
-REPORT_NAME = "test-report.json"
 ROOT = Path(__file__).resolve().parents[1]  # the repository: report paths are relative to it
 # The harness's own skip reasons (docharness/page.py) by prefix; a page's `skip`
 # directive already gives its reason in Korean.
@@ -67,21 +65,19 @@ def report_path() -> Path:
 
 def load_report(path: Path) -> Results:
     """(page, fence line) -> result; empty when the report does not exist."""
-    if not path.exists():
+    data = read_report(path)
+    if data is None:
         return {}
-    data = json.loads(path.read_text(encoding="utf-8"))
-    date = str(data["created"])[:10]
-    client = str((data.get("docker") or {}).get("client") or "?")
+    date = data["created"][:10]
+    client = data["docker"]["client"] or "?"
     results: Results = {}
     for block in data["blocks"]:
-        if block["status"] not in STATUSES:
-            raise ValueError(f"{path}: unknown status {block['status']!r} for {block['page']}")
-        results[(block["page"], int(block["line"]))] = Result(
+        results[(block["page"], block["line"])] = Result(
             block["status"],
             block.get("reason"),
             block.get("details"),
             date,
-            engines(data, block),
+            engines(cast(Mapping[str, Any], data), cast(Mapping[str, Any], block)),
             client,
         )
     return results

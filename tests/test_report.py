@@ -1,4 +1,4 @@
-"""The JSON report: records, parts per worker, merge, counts per page."""
+"""The JSON report: records, counts per page, the report read back."""
 
 import json
 from datetime import UTC, datetime
@@ -7,16 +7,8 @@ from pathlib import Path
 import pytest
 
 from docharness.model import BlockKind, CodeBlock
-from docharness.report import (
-    build_report,
-    clear_parts,
-    merge_parts,
-    page_name,
-    record,
-    summarise,
-    write_part,
-    write_report,
-)
+from docharness.report import build_report, page_name, read_run, record, summarise, write_report
+from docharness.schema import read_report
 
 ROOT = Path("/repo")
 
@@ -61,21 +53,16 @@ def test_page_name_outside_the_root_is_kept() -> None:
     assert page_name(Path("/elsewhere/page.md"), ROOT) == "/elsewhere/page.md"
 
 
-def test_parts_from_two_workers_merge_into_one_report(tmp_path: Path) -> None:
-    parts = tmp_path / "parts"
-    gw0 = [
+def test_records_make_one_report_that_reads_back(tmp_path: Path) -> None:
+    records = [
         record(block("docs/image-commands.md", 224), "failed", reason="diff", root=ROOT),
         record(block("docs/image-commands.md", 100, BlockKind.SYNOPSIS), "synopsis", root=ROOT),
-    ]
-    gw1 = [
         record(block("docs/container-commands.md", 40), "passed", duration=2.5, root=ROOT),
         record(block("docs/container-commands.md", 80, BlockKind.PYTHON), "skipped", root=ROOT),
     ]
-    write_part(gw0, parts, "gw0")
-    write_part(gw1, parts, "gw1")
     when = datetime(2024, 5, 1, 9, 30, tzinfo=UTC)
-    report = merge_parts(
-        parts, docker={"client": "28.2.2", "server": "20.10.24+dfsg1"}, mode="lab", created=when
+    report = build_report(
+        records, docker={"client": "28.2.2", "server": "20.10.24+dfsg1"}, mode="lab", created=when
     )
     assert report["created"] == "2024-05-01T09:30:00+00:00"
     assert report["docker"] == {"client": "28.2.2", "server": "20.10.24+dfsg1"}
@@ -107,18 +94,21 @@ def test_parts_from_two_workers_merge_into_one_report(tmp_path: Path) -> None:
     out = tmp_path / "report" / "test-report.json"
     write_report(report, out)
     assert json.loads(out.read_text(encoding="utf-8")) == report
+    assert read_report(out) == report
     assert [p.name for p in (tmp_path / "report").iterdir()] == ["test-report.json"]
-    clear_parts(parts)
-    assert list(parts.iterdir()) == []
+    run = read_run(out)
+    assert run is not None and (run.server, run.mode) == ("20.10.24+dfsg1", "lab")
+    assert read_run(tmp_path / "none.json") is None
 
 
-def test_a_block_recorded_twice_keeps_its_last_record(tmp_path: Path) -> None:
-    first = record(block("docs/a.md", 5), "failed", root=ROOT)
-    write_part([first], tmp_path, "gw0")
-    write_part([dict(first, status="passed")], tmp_path, "gw1")
-    report = merge_parts(tmp_path, docker={}, mode="own")
-    assert [b["status"] for b in report["blocks"]] == ["passed"]
-    assert report["docker"] == {"client": "unknown", "server": "unknown"}
+def test_a_report_with_an_unknown_status_is_refused(tmp_path: Path) -> None:
+    report = build_report(
+        [record(block("docs/a.md", 5), "failed", root=ROOT)], docker={}, mode="own"
+    )
+    report["blocks"][0]["status"] = "ok"
+    write_report(report, tmp_path / "r.json")
+    with pytest.raises(ValueError, match="unknown status 'ok' for docs/a.md"):
+        read_report(tmp_path / "r.json")
 
 
 def test_summarise_and_build_report_without_parts() -> None:
