@@ -16,7 +16,6 @@ plugins, never another ``docker`` on PATH.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import socket
@@ -25,18 +24,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from docharness import labstate
+from docharness.labstate import Client
+
 DEFAULT_SOCKET = "unix:///var/run/docker.sock"
-LAB_FILE = "lab.json"
 START_HINT = "start the lab with `make lab` (or set DOCS_DOCKER=own to use your own Docker)"
-
-
-@dataclass(frozen=True)
-class Client:
-    """The lab engine's own CLI: a folder holding only ``docker`` (first on PATH) and the
-    release's CLI plugins (``docker buildx``, ``docker compose``)."""
-
-    bin: Path
-    plugins: Path
 
 
 @dataclass(frozen=True)
@@ -61,44 +53,13 @@ def worker_index(env: Mapping[str, str]) -> int:
     return int(match.group(1)) if match else 0
 
 
-def _lab_login(lab: Mapping[str, object]) -> tuple[str | None, str | None]:
-    login = lab.get("login")
-    if not isinstance(login, dict):
-        return None, None
-    return login.get("username"), login.get("password")
-
-
-def lab_file(root: Path, env: Mapping[str, str]) -> Path:
-    """The lab's state file: in ``LAB_DIR`` as ``lab.paths`` has it, else the checkout's cache."""
-    return Path(env.get("LAB_DIR") or root / ".cache" / "lab") / LAB_FILE
-
-
-def _lab_client(lab: Mapping[str, object]) -> Client | None:
-    cli = lab.get("cli")
-    if not isinstance(cli, dict):
-        return None
-    return Client(Path(cli["bin"]), Path(cli["plugins"]))
-
-
-def _read_lab(path: Path) -> dict[str, object] | None:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return None
-    except (OSError, ValueError) as error:
-        raise DaemonError(f"cannot read {path}: {error}; {START_HINT}") from error
-    return data if isinstance(data, dict) else None
-
-
 def select(root: Path, env: Mapping[str, str] | None = None) -> Daemon:
     """The daemon this process must use (see the module docstring)."""
     env = os.environ if env is None else env
     explicit = env.get("DOCS_DOCKER_HOST")
-    state = lab_file(root, env)
+    state = labstate.state_file(root, env)
     if explicit:
-        lab = _read_lab(state) or {}
-        username, password = _lab_login(lab)
-        return Daemon(explicit, "lab", username, password, online=False, client=_lab_client(lab))
+        return _lab_daemon(explicit, _read_lab(state) or labstate.LabState(daemons=()))
     if env.get("DOCS_DOCKER") == "own":
         return Daemon(
             env.get("DOCKER_HOST") or DEFAULT_SOCKET,
@@ -110,13 +71,23 @@ def select(root: Path, env: Mapping[str, str] | None = None) -> Daemon:
     found = _read_lab(state)
     if found is None:
         raise DaemonError(f"no lab: {state} does not exist; {START_HINT}")
-    lab = found
-    daemons = lab.get("daemons")
-    if not isinstance(daemons, list) or not daemons:
+    if not found.daemons:
         raise DaemonError(f"{state} lists no daemons; {START_HINT}")
-    username, password = _lab_login(lab)
-    host = str(daemons[worker_index(env) % len(daemons)])
-    return Daemon(host, "lab", username, password, online=False, client=_lab_client(lab))
+    return _lab_daemon(found.daemons[worker_index(env) % len(found.daemons)], found)
+
+
+def _lab_daemon(host: str, lab: labstate.LabState) -> Daemon:
+    """A daemon of the lab (offline), with its login and its engine's CLI."""
+    login = lab.login
+    username, password = (login.username, login.password) if login else (None, None)
+    return Daemon(host, "lab", username, password, online=False, client=lab.cli)
+
+
+def _read_lab(path: Path) -> labstate.LabState | None:
+    try:
+        return labstate.read(path)
+    except labstate.LabStateError as error:
+        raise DaemonError(f"{error}; {START_HINT}") from error
 
 
 def ping(daemon: Daemon, timeout: float = 5.0) -> None:

@@ -24,8 +24,9 @@ from sybil import Example
 
 from docharness import cleanup
 from docharness.boundary import lab_hidden
-from docharness.daemon import Daemon, lab_file, server_version
+from docharness.daemon import Daemon, server_version
 from docharness.engines import not_for
+from docharness.labstate import lab_dir
 from docharness.model import CodeBlock
 from docharness.normalise import Bindings
 from docharness.shell import DEFAULT_TIMEOUT, PageShell
@@ -129,9 +130,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def _hidden(daemon: Daemon) -> list[Path]:
     """What the page's shell must not see (docharness.boundary), for this daemon."""
-    lab_dir = lab_file(ROOT, os.environ).parent
     socket = Path(daemon.host[7:]) if daemon.host.startswith("unix://") else None
-    return lab_hidden(ROOT, lab_dir, socket)
+    return lab_hidden(ROOT, lab_dir(ROOT, os.environ), socket)
 
 
 # A daemon that died or went away: docker-py raises these (a requests error underneath).

@@ -38,6 +38,7 @@ from docharness.fences import (
 from docharness.fences import parse_page as parse_blocks
 from docharness.kinds import evaluator_for
 from docharness.kinds.synopsis import claims_evaluator
+from docharness.labstate import Client
 from docharness.model import BlockKind, CodeBlock, HarnessError
 from docharness.page import DAEMON_GONE, PAGE_FIXTURE, ExampleFailed, PageRun
 from docharness.report import build_report, page_record, record, summarise, write_report
@@ -467,7 +468,7 @@ def _relative(path: Path) -> str:
         return str(path)
 
 
-def _client_version(client: daemons.Client | None) -> str:
+def _client_version(client: Client | None) -> str:
     """The version of the CLI the pages ran: the lab engine's own, else `docker` on PATH."""
     program = str(client.bin / "docker") if client is not None else "docker"
     try:

@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from docharness.boundary import View, mount_script
-from docharness.daemon import Client
+from docharness.labstate import Client
 
 DEFAULT_TIMEOUT = 60.0
 

@@ -4,7 +4,6 @@ rewrites the stand-in tables of README.md and lab/IMAGES.md from the recipes' fa
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import shutil
 import socket
@@ -18,6 +17,7 @@ try:
 except ValueError as error:
     raise SystemExit(f"lab: {error}") from None
 
+from docharness import labstate  # noqa: E402
 from lab import (  # noqa: E402
     build,
     claims,
@@ -114,10 +114,10 @@ def _remove_if_empty(folder: Path) -> None:
 
 def status() -> None:
     print(f"instance {INSTANCE}, {LAB_DIR}")
-    state = json.loads(STATE_FILE.read_text()) if STATE_FILE.exists() else {}
-    if "engine" in state:
-        engine = state["engine"]
-        print(f"engine {engine['name']}: docker.io {engine['packages'].get('docker.io', '?')}")
+    state = labstate.read(STATE_FILE)
+    if state is not None and state.engine is not None:
+        engine = state.engine
+        print(f"engine {engine.name}: docker.io {engine.packages.get('docker.io', '?')}")
     for name in [*registries.SERVERS, *(d.name for d in page_daemons())]:
         pid = procs.running_pid(name)
         print(f"{name:<8} {'running, pid ' + str(pid) if pid else 'stopped'}")
@@ -131,16 +131,15 @@ def clean() -> None:
 
 
 def _write_state(specs: list[DaemonSpec], engine: engines.Engine, versions: dict[str, str]) -> None:
-    state = {
-        "daemons": [f"unix://{d.socket}" for d in specs],
-        "login": registries.login(),
-        "cadvisor": False,
+    login = registries.login()
+    state = labstate.LabState(
+        daemons=tuple(f"unix://{d.socket}" for d in specs),
+        login=labstate.Login(login["username"], login["password"]),
+        engine=labstate.Engine(engine.name, engine.release, versions),
         # The engine's own CLI and plugins: the page shell puts them before the host's.
-        "engine": {"name": engine.name, "release": engine.release, "packages": versions},
-        "cli": {"bin": str(engine.cli_bin), "plugins": str(engine.plugins)},
-    }
-    STATE_FILE.touch(mode=0o600)
-    STATE_FILE.write_text(json.dumps(state, indent=2))
+        cli=labstate.Client(engine.cli_bin, engine.plugins),
+    )
+    labstate.write(STATE_FILE, state)
 
 
 def _require_root() -> None:

@@ -14,6 +14,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from docharness.labstate import LAB_FILE
+
 MAX_INSTANCE = 7
 
 
@@ -30,7 +32,7 @@ LAB_DIR = Path(os.environ.get("LAB_DIR", REPO / ".cache" / "lab")).resolve()
 RECIPES = REPO / "lab" / "recipes"
 RUN = LAB_DIR / "run"
 LOGS = LAB_DIR / "logs"
-STATE_FILE = LAB_DIR / "lab.json"
+STATE_FILE = LAB_DIR / LAB_FILE
 SECRETS = LAB_DIR / "secrets"
 REGISTRY_STORAGE = LAB_DIR / "registry"
 CATALOGUE = LAB_DIR / "catalogue.json"

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import subprocess
+import sys
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import docker
@@ -11,6 +13,25 @@ import pytest
 from docharness import daemon, plugin, runs
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_pytest(
+    page: Path, env: Mapping[str, str], *extra: str, timeout: float = 300
+) -> subprocess.CompletedProcess[str]:
+    """`python -m pytest <page>` in a process of its own, serially, as a reader runs a page.
+
+    ``env`` is the whole environment; an xdist worker's name is dropped from it, so that the
+    run picks its daemon as a serial run does.
+    """
+    env = {key: value for key, value in env.items() if key != "PYTEST_XDIST_WORKER"}
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", str(page), "-p", "no:xdist", "-q", *extra],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
 
 
 @pytest.fixture(scope="session")

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from docharness import daemon
+from docharness import daemon, labstate
+from tests.conftest import run_pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -18,12 +16,11 @@ ROOT = Path(__file__).resolve().parents[1]
 def _lab(root: Path) -> None:
     lab = root / ".cache" / "lab"
     lab.mkdir(parents=True)
-    data = {
-        "daemons": ["unix:///lab0.sock", "unix:///lab1.sock"],
-        "login": {"username": "yhkim951107", "password": "secret"},
-        "cadvisor": False,
-    }
-    (lab / "lab.json").write_text(json.dumps(data))
+    state = labstate.LabState(
+        daemons=("unix:///lab0.sock", "unix:///lab1.sock"),
+        login=labstate.Login("yhkim951107", "secret"),
+    )
+    labstate.write(lab / "lab.json", state)
 
 
 def test_lab_daemon_per_worker(tmp_path: Path) -> None:
@@ -59,16 +56,8 @@ def test_ping_names_the_socket() -> None:
 
 def test_no_daemon_is_one_clear_error_not_a_traceback_per_example() -> None:
     env = {**os.environ, "DOCS_DOCKER_HOST": "unix:///nonexistent/docker.sock"}
-    env.pop("PYTEST_XDIST_WORKER", None)
     page = ROOT / "tests" / "integration" / "pages" / "right_basic.md"
-    done = subprocess.run(
-        [sys.executable, "-m", "pytest", str(page), "-p", "no:xdist", "-q"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    done = run_pytest(page, env, timeout=120)
     output = done.stdout + done.stderr
     assert done.returncode == 4, output
     assert output.count("start the lab with `make lab`") == 1, output

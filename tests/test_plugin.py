@@ -12,6 +12,7 @@ import pytest
 
 from docharness import plugin
 from docharness.plugin import PUBLISHES_PORT, ROOT, publishes_host_ports
+from tests.conftest import run_pytest
 
 pytest_plugins = ["pytester"]
 
@@ -108,16 +109,8 @@ def test_a_partial_run_keeps_the_full_report(tmp_path: Path, docker_host: str) -
     before = full.read_bytes()
     env = {**os.environ, "DOCS_DOCKER_HOST": docker_host, "DOCHARNESS_REPORT_DIR": str(tmp_path)}
     env.pop("DOCHARNESS_REPORT", None)
-    env.pop("PYTEST_XDIST_WORKER", None)
     page = ROOT / "tests" / "integration" / "pages" / "right_basic.md"
-    done = subprocess.run(
-        [sys.executable, "-m", "pytest", str(page), "-p", "no:xdist", "-q"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    done = run_pytest(page, env)
     assert done.returncode == 0, done.stdout + done.stderr
     assert full.read_bytes() == before
     partial = json.loads((tmp_path / "partial-report.json").read_text(encoding="utf-8"))

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +16,8 @@ from typing import Any
 
 import docker
 import pytest
+
+from tests.conftest import run_pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGES = Path(__file__).resolve().parent / "pages"
@@ -74,16 +74,8 @@ def run_page(docker_host: str, harness_image: str, tmp_path: Path) -> Any:
             "DOCHARNESS_REPORT": str(report),
             "DOCHARNESS_ARTIFACTS": str(artifacts),
         }
-        env.pop("PYTEST_XDIST_WORKER", None)
         started = time.monotonic()
-        done = subprocess.run(
-            [sys.executable, "-m", "pytest", str(PAGES / name), "-p", "no:xdist", "-q", *extra],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
+        done = run_pytest(PAGES / name, env, *extra)
         seconds = time.monotonic() - started
         data = json.loads(report.read_text(encoding="utf-8")) if report.exists() else {}
         return PageRun(done.returncode, done.stdout + done.stderr, data, seconds, artifacts)

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from docharness import shell as shell_module
-from docharness.daemon import Daemon, lab_file
+from docharness.daemon import Daemon
+from docharness.labstate import lab_dir
 from docharness.page import ROOT, PageRun
 
 pytestmark = pytest.mark.skipif(
@@ -21,7 +22,7 @@ pytestmark = pytest.mark.skipif(
 def test_a_page_cannot_read_the_lab_secrets_or_write_outside(
     docker_host: str, tmp_path: Path
 ) -> None:
-    lab = lab_file(ROOT, os.environ).parent
+    lab = lab_dir(ROOT, os.environ)
     secrets = sorted(p for p in (lab / "secrets").iterdir() if p.suffix != ".crt")
     assert secrets, "the lab has secrets to hide"
     page = PageRun(tmp_path / "page.md", tmp_path, Daemon(docker_host, "lab"))

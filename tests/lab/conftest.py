@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from docharness import labstate
+from docharness.labstate import Client, LabState, Login
 from lab.paths import STATE_FILE
 
 Docker = Callable[..., subprocess.CompletedProcess[str]]
@@ -18,31 +20,37 @@ pytestmark = pytest.mark.lab
 
 
 @pytest.fixture(scope="session")
-def lab_state() -> dict[str, object]:
+def lab_state() -> LabState:
     if os.environ.get("DOCS_DOCKER", "lab") != "lab":
         pytest.skip("the lab's own tests need the lab (DOCS_DOCKER=own uses your Docker)")
-    if not STATE_FILE.exists():
+    state = labstate.read(STATE_FILE)
+    if state is None:
         pytest.fail(f"no lab: {STATE_FILE} is missing; start it with `make lab`")
-    return dict(json.loads(STATE_FILE.read_text()))
+    return state
 
 
-def lab_cli(lab_state: dict[str, object]) -> dict[str, str]:
+def lab_cli(lab_state: LabState) -> Client:
     """The lab engine's own CLI (``bin`` holds ``docker``) and plugins, as the pages get them."""
-    cli = lab_state.get("cli")
-    if not isinstance(cli, dict):
+    if lab_state.cli is None:
         pytest.fail("lab.json names no engine CLI: restart the lab with `make lab`")
-    return {str(k): str(v) for k, v in cli.items()}
+    return lab_state.cli
+
+
+def lab_login(lab_state: LabState) -> Login:
+    if lab_state.login is None:
+        pytest.fail("lab.json names no login: restart the lab with `make lab`")
+    return lab_state.login
 
 
 @pytest.fixture
-def docker(lab_state: dict[str, object], docker_host: str, tmp_path: Path) -> Iterator[Docker]:
+def docker(lab_state: LabState, docker_host: str, tmp_path: Path) -> Iterator[Docker]:
     """Run the real docker CLI against this worker's lab daemon (the shared ``docker_host``
     fixture picks it as the harness does), in ``tmp_path`` with the engine's plugins, as a
     page's shell; remove what the test made."""
     cli = lab_cli(lab_state)
     (tmp_path / ".docker").mkdir()
     (tmp_path / ".docker" / "config.json").write_text(
-        json.dumps({"cliPluginsExtraDirs": [cli["plugins"]]})
+        json.dumps({"cliPluginsExtraDirs": [str(cli.plugins)]})
     )
     env = {**os.environ, "DOCKER_HOST": docker_host, "DOCKER_CONFIG": str(tmp_path / ".docker")}
 
@@ -50,7 +58,7 @@ def docker(lab_state: dict[str, object], docker_host: str, tmp_path: Path) -> It
         *args: str, input: str | None = None, check: bool = False
     ) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
-            [str(Path(cli["bin"]) / "docker"), *args],
+            [str(cli.bin / "docker"), *args],
             env=env,
             cwd=tmp_path,
             input=input,

@@ -9,6 +9,7 @@ from pathlib import Path
 import pexpect
 import pytest
 
+from docharness.labstate import LabState
 from tests.lab.conftest import Docker, lab_cli
 
 pytestmark = pytest.mark.lab
@@ -30,10 +31,10 @@ def test_busybox_is_the_real_program_with_upstream_layout(docker: Docker) -> Non
 
 
 def test_busybox_sh_prompt_is_upstreams(
-    docker: Docker, lab_state: dict[str, object], docker_host: str, tmp_path: Path
+    docker: Docker, lab_state: LabState, docker_host: str, tmp_path: Path
 ) -> None:
     assert docker("pull", "-q", "busybox:latest").returncode == 0
-    program = str(Path(lab_cli(lab_state)["bin"]) / "docker")
+    program = str(lab_cli(lab_state).bin / "docker")
     env = {**os.environ, "DOCKER_HOST": docker_host, "DOCKER_CONFIG": str(tmp_path / ".docker")}
     session = pexpect.spawn(
         program, ["run", "-it", "--rm", "busybox:latest", "sh"], env=env, encoding="utf-8"

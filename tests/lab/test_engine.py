@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from docharness.labstate import LabState
 from docharness.shell import PageShell
 from lab import engines
 from tests.lab.conftest import Docker, lab_cli
@@ -20,13 +21,11 @@ def upstream(debian_version: str) -> str:
     return debian_version.rsplit("-", 1)[0]
 
 
-def test_client_and_server_are_the_release_packages(
-    lab_state: dict[str, object], docker: Docker
-) -> None:
-    engine = lab_state["engine"]
-    assert isinstance(engine, dict)
-    packages = engine["packages"]
-    expected = engines.ENGINES[engine["name"]]
+def test_client_and_server_are_the_release_packages(lab_state: LabState, docker: Docker) -> None:
+    engine = lab_state.engine
+    assert engine is not None
+    packages = engine.packages
+    expected = engines.ENGINES[engine.name]
     version = docker("version", "--format", "{{json .}}", check=True)
     found = json.loads(version.stdout)
     assert found["Server"]["Version"] == upstream(packages["docker.io"])
@@ -36,15 +35,14 @@ def test_client_and_server_are_the_release_packages(
 
 
 def test_page_shell_runs_the_engine_cli_and_plugins(
-    lab_state: dict[str, object], docker_host: str, tmp_path: Path
+    lab_state: LabState, docker_host: str, tmp_path: Path
 ) -> None:
-    from docharness.daemon import Client
-
     cli = lab_cli(lab_state)
-    shell = PageShell(tmp_path, docker_host, client=Client(Path(cli["bin"]), Path(cli["plugins"])))
+    shell = PageShell(tmp_path, docker_host, client=cli)
     try:
-        assert shell.run("command -v docker").output.strip() == f"{cli['bin']}/docker"
-        packages = lab_state["engine"]["packages"]  # type: ignore[index]
+        assert shell.run("command -v docker").output.strip() == f"{cli.bin}/docker"
+        assert lab_state.engine is not None
+        packages = lab_state.engine.packages
         if "docker-compose" not in packages:
             pytest.skip("this release packages no docker compose plugin")
         compose = shell.run("docker compose version --short").output.strip()

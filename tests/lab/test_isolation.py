@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from docharness import runs
+from docharness.labstate import LabState
 from lab import ca, daemons, namespace, network
 from lab.paths import GCR, HUB, INDEX, LAB_NETS, PYPI, REPO, page_daemons
 from tests.lab.conftest import Docker
@@ -25,7 +26,7 @@ def test_host_hosts_file_does_not_name_the_registries() -> None:
     assert "gcr.io" not in hosts
 
 
-def test_daemon_namespace_points_registries_at_loopback(lab_state: dict[str, object]) -> None:
+def test_daemon_namespace_points_registries_at_loopback(lab_state: LabState) -> None:
     pid = namespace.engine_pid("lab0")  # dockerd, inside the engine's namespaces
     assert pid is not None, "lab0 is not running"
     inside = subprocess.run(
@@ -39,7 +40,7 @@ def test_daemon_namespace_points_registries_at_loopback(lab_state: dict[str, obj
     assert f"{INDEX[0]} index.docker.io auth.docker.io" in inside
 
 
-def test_daemon_runs_without_iptables(lab_state: dict[str, object]) -> None:
+def test_daemon_runs_without_iptables(lab_state: LabState) -> None:
     config = (page_daemons()[0].run_dir / "daemon.json").read_text()
     assert '"iptables": false' in config
 
@@ -73,7 +74,7 @@ def test_forwarding_is_on_and_confined_to_the_lab_subnets() -> None:
 
 
 def test_pypi_proxy_answers_as_pypi_org_and_refuses_other_hosts(
-    lab_state: dict[str, object],
+    lab_state: LabState,
 ) -> None:
     refused = http.client.HTTPConnection(*PYPI, timeout=10)
     refused.set_tunnel("example.org", 443)

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.lab.conftest import Docker
+from docharness.labstate import LabState
+from tests.lab.conftest import Docker, lab_login
 
 pytestmark = pytest.mark.lab
 
@@ -62,24 +63,22 @@ def test_search_prints_the_catalogue_table(docker: Docker) -> None:
     assert "stand-in" in httpd and "[OK]" in httpd
 
 
-def test_login_right_and_wrong_password(docker: Docker, lab_state: dict[str, object]) -> None:
-    login = dict(lab_state["login"])  # type: ignore[call-overload]
-    wrong = docker("login", "-u", login["username"], "--password-stdin", input="wrong-password\n")
+def test_login_right_and_wrong_password(docker: Docker, lab_state: LabState) -> None:
+    login = lab_login(lab_state)
+    wrong = docker("login", "-u", login.username, "--password-stdin", input="wrong-password\n")
     assert wrong.returncode == 1
     # Docker Hub's own answer to a wrong password, relayed by the daemon.
     assert wrong.stderr == (
         'Error response from daemon: Get "https://registry-1.docker.io/v2/": '
         "unauthorized: incorrect username or password\n"
     )
-    right = docker(
-        "login", "-u", login["username"], "--password-stdin", input=login["password"] + "\n"
-    )
+    right = docker("login", "-u", login.username, "--password-stdin", input=login.password + "\n")
     assert right.returncode == 0, right.stderr
     assert "Login Succeeded" in right.stdout
 
 
-def test_push_then_pull_back(docker: Docker, lab_state: dict[str, object]) -> None:
-    login = dict(lab_state["login"])  # type: ignore[call-overload]
+def test_push_then_pull_back(docker: Docker, lab_state: LabState) -> None:
+    login = lab_login(lab_state)
     repo = f"yhkim951107/lab-test-{secrets.token_hex(4)}:2.0"
     docker("pull", "httpd:latest", check=True)
     docker("image", "tag", "httpd:latest", repo, check=True)
@@ -87,9 +86,9 @@ def test_push_then_pull_back(docker: Docker, lab_state: dict[str, object]) -> No
     docker(
         "login",
         "-u",
-        login["username"],
+        login.username,
         "--password-stdin",
-        input=login["password"] + "\n",
+        input=login.password + "\n",
         check=True,
     )
     pushed = docker("push", repo)
@@ -156,7 +155,7 @@ def test_mysql_starts_with_a_root_password(docker: Docker) -> None:
     assert query.stdout.strip() == "2"
 
 
-def test_the_mirror_is_read_only_to_pages(lab_state: dict[str, object]) -> None:
+def test_the_mirror_is_read_only_to_pages(lab_state: LabState) -> None:
     from lab import build
     from lab.paths import MIRROR
 
@@ -168,7 +167,7 @@ def test_the_mirror_is_read_only_to_pages(lab_state: dict[str, object]) -> None:
 
 
 def test_what_runs_pushed_is_forgotten_and_the_seeded_images_stay(
-    lab_state: dict[str, object], tmp_path: Path
+    lab_state: LabState, tmp_path: Path
 ) -> None:
     from lab import pushed
 

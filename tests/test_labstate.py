@@ -1,0 +1,39 @@
+"""lab.json: what `make lab` writes is what the harness reads back."""
+
+from __future__ import annotations
+
+import stat
+from pathlib import Path
+
+import pytest
+
+from docharness import labstate
+from docharness.labstate import Client, Engine, LabState, Login
+
+
+def test_the_state_reads_back_as_written(tmp_path: Path) -> None:
+    state = LabState(
+        daemons=("unix:///run/lab0.sock", "unix:///run/lab1.sock"),
+        login=Login("yhkim951107", "secret"),
+        engine=Engine("sid", "sid", {"docker.io": "28.5.2+dfsg4-5"}),
+        cli=Client(Path("/cache/sid/bin"), Path("/cache/sid/plugins")),
+    )
+    path = tmp_path / "lab.json"
+    labstate.write(path, state)
+    assert labstate.read(path) == state
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600  # it holds the registry's password
+
+
+def test_no_file_is_no_lab_and_a_bad_file_says_so(tmp_path: Path) -> None:
+    assert labstate.read(tmp_path / "lab.json") is None
+    (tmp_path / "lab.json").write_text("{not json")
+    with pytest.raises(labstate.LabStateError, match="cannot read"):
+        labstate.read(tmp_path / "lab.json")
+    (tmp_path / "lab.json").write_text('{"daemons": [], "login": {"user": "x"}}')
+    with pytest.raises(labstate.LabStateError, match="is not a lab's state"):
+        labstate.read(tmp_path / "lab.json")
+
+
+def test_lab_dir_follows_LAB_DIR(tmp_path: Path) -> None:
+    assert labstate.state_file(tmp_path, {}) == tmp_path / ".cache" / "lab" / "lab.json"
+    assert labstate.state_file(tmp_path, {"LAB_DIR": "/x"}) == Path("/x/lab.json")
