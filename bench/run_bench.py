@@ -29,10 +29,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from docharness import cleanup, daemon, plugin  # noqa: E402
+from docharness import cleanup, daemon  # noqa: E402
 from docharness.fences import parse_page, read_page  # noqa: E402
 from docharness.interactive import Session, is_interactive  # noqa: E402
 from docharness.model import BlockKind, CodeBlock, Step  # noqa: E402
+from docharness.plugin.run import host_ports_turn  # noqa: E402
 from docharness.schema import read_report  # noqa: E402
 from docharness.shell import PageShell, page_environment  # noqa: E402
 
@@ -163,7 +164,7 @@ def parts(found: daemon.Daemon, page: Path, image: str) -> dict[str, float]:
     api.close()
 
     def port_turn() -> None:
-        with plugin.host_ports_turn(page):
+        with host_ports_turn(page):
             pass
 
     costs["host-port lock (no other worker)"] = _timed(port_turn)

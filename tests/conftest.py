@@ -10,7 +10,8 @@ from pathlib import Path
 import docker
 import pytest
 
-from docharness import daemon, plugin, runs
+from docharness import daemon, runs
+from docharness.plugin.run import announcer
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -39,7 +40,7 @@ def docker_host(request: pytest.FixtureRequest) -> str:
     """This worker's daemon (DOCS_DOCKER_HOST, DOCS_DOCKER=own or the lab); it must answer."""
     try:
         # Held for the session, as the pages' daemon is.
-        found = runs.claim(ROOT, plugin.announcer(request.config)).daemon
+        found = runs.claim(ROOT, announcer(request.config)).daemon
         daemon.ping(found)
     except daemon.DaemonError as error:
         pytest.fail(str(error))

@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from docharness import plugin
-from docharness.plugin import PUBLISHES_PORT, ROOT, publishes_host_ports
+from docharness.page import ROOT
+from docharness.plugin import reporting, run
+from docharness.plugin.run import PUBLISHES_PORT, publishes_host_ports
 from tests.conftest import run_pytest
 
 pytest_plugins = ["pytester"]
@@ -69,13 +70,13 @@ def test_port_pages_take_turns_under_one_lock(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     lock = tmp_path / "host-ports.lock"
-    monkeypatch.setattr(plugin, "HOST_PORTS_LOCK", lock)
+    monkeypatch.setattr(run, "HOST_PORTS_LOCK", lock)
     web, plain = tmp_path / "web.md", tmp_path / "plain.md"
     web.write_text("```shell\n$ docker run -d -p 8080:80 nginx\n```\n")
     plain.write_text("```shell\n$ docker ps\n```\n")
-    with plugin.host_ports_turn(plain):
+    with run.host_ports_turn(plain):
         assert _lock_is_free(lock)
-    with plugin.host_ports_turn(web):
+    with run.host_ports_turn(web):
         assert not _lock_is_free(lock)  # another worker's port page waits here
     assert _lock_is_free(lock)
 
@@ -100,7 +101,7 @@ def test_port_pages_take_turns_under_one_lock(
 def test_a_run_is_complete_only_when_it_selects_every_page(
     pytester: pytest.Pytester, args: list[str], complete: bool
 ) -> None:
-    assert plugin.covers_every_page(pytester.parseconfig(*args)) is complete
+    assert reporting.covers_every_page(pytester.parseconfig(*args)) is complete
 
 
 def test_a_partial_run_keeps_the_full_report(tmp_path: Path, docker_host: str) -> None:

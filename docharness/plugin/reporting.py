@@ -1,0 +1,177 @@
+"""Reporting: each block's facts on its test report (they travel from xdist workers too), the
+run's JSON report (``docharness.schema``) and the terminal summary of the examples.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Generator
+from pathlib import Path
+from typing import Any, cast
+
+import pytest
+
+from docharness import daemon as daemons
+from docharness.engines import NOT_FOR_ENGINE, NOT_FOR_ENGINE_STATUS
+from docharness.kinds import kind
+from docharness.labstate import Client
+from docharness.page import ROOT
+from docharness.plugin.collection import BrokenPage, PageItem
+from docharness.report import build_report, page_name, page_record, record, summarise, write_report
+from docharness.schema import PARTIAL_NAME, RAN, REPORT_NAME, BlockRecord
+
+_RECORDS = pytest.StashKey[list[BlockRecord]]()
+_ALL_SKIPPED = pytest.StashKey[bool]()
+_REPORT_PATH = pytest.StashKey[Path]()
+_PROPERTY = "docharness"
+
+
+class _Recorder:
+    """Gathers the blocks' facts as their reports arrive (from xdist workers too): a plugin
+    object of its own, since ``pytest_runtest_logreport`` is not given the config."""
+
+    def __init__(self, records: list[BlockRecord]) -> None:
+        self.records = records
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        for name, value in report.user_properties:
+            if name == _PROPERTY:
+                self.records.append(cast(BlockRecord, value))
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.stash[_RECORDS] = []
+    if not hasattr(config, "workerinput"):  # the controller (or a serial run) writes the report
+        config.pluginmanager.register(_Recorder(config.stash[_RECORDS]), "docharness-recorder")
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    """Attach the block's facts to its report (they travel from xdist workers too)."""
+    report = yield
+    if isinstance(item, BrokenPage) and report.when == "call":
+        error = item.error
+        facts = page_record(Path(error.path), error.line, str(error), root=ROOT)
+        report.user_properties.append((_PROPERTY, facts))
+    if isinstance(item, PageItem) and (report.when == "call" or report.outcome == "skipped"):
+        block = item.block
+        status: str = report.outcome
+        if status == "passed":
+            status = kind(block.kind).passed  # a synopsis passes as "synopsis"
+        reason = details = None
+        if report.skipped and isinstance(report.longrepr, tuple):
+            reason = str(report.longrepr[2]).removeprefix("Skipped: ")
+            if reason.startswith(NOT_FOR_ENGINE):
+                status = NOT_FOR_ENGINE_STATUS  # neither passed nor an ordinary skip
+        elif report.failed:
+            reason, _, rest = str(report.longrepr).partition("\n")
+            details = rest or None
+        facts = record(
+            block, status, reason=reason, details=details, duration=report.duration, root=ROOT
+        )
+        report.user_properties.append((_PROPERTY, facts))
+    return report
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    config = session.config
+    records = config.stash.get(_RECORDS, [])
+    if hasattr(config, "workerinput") or not records:
+        return
+    complete = covers_every_page(config) and exitstatus != pytest.ExitCode.INTERRUPTED
+    config.stash[_REPORT_PATH] = report_path(complete)
+    _write(records, complete, config.stash[_REPORT_PATH])
+    ran = [r for r in records if r["status"] in RAN]
+    if not ran and session.exitstatus == 0:
+        # CI must never pass by skipping every example.
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+        config.stash[_ALL_SKIPPED] = True
+
+
+def _client_version(client: Client | None) -> str:
+    """The version of the CLI the pages ran: the lab engine's own, else `docker` on PATH."""
+    program = str(client.bin / "docker") if client is not None else "docker"
+    try:
+        done = subprocess.run(
+            [program, "version", "--format", "{{.Client.Version}}"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+            env={**os.environ, "DOCKER_HOST": "unix:///nonexistent"},  # the client only
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return "unknown"
+    return done.stdout.strip().splitlines()[0] if done.stdout.strip() else "unknown"
+
+
+def _write(records: list[BlockRecord], complete: bool, path: Path) -> None:
+    """The run's report: every block's outcome, the Docker versions, the date."""
+    client = None
+    try:
+        found = daemons.select(ROOT)
+        client = found.client
+        server, mode = daemons.server_version(found), str(found.mode)
+    except Exception:  # the report is written even when the daemon went away
+        server, mode = "unknown", os.environ.get("DOCS_DOCKER", "lab")
+    docker = {"client": _client_version(client), "server": server}
+    write_report(build_report(records, docker=docker, mode=mode, complete=complete), path)
+
+
+def report_path(complete: bool) -> Path:
+    """Where a run's report goes: a complete run's to report/test-report.json, a partial
+    run's beside it, so that running one page never replaces the badges of all the others.
+
+    DOCHARNESS_REPORT names the file outright; DOCHARNESS_REPORT_DIR moves the folder (the
+    harness's own tests use both).
+    """
+    explicit = os.environ.get("DOCHARNESS_REPORT")
+    if explicit:
+        return Path(explicit)
+    folder = Path(os.environ.get("DOCHARNESS_REPORT_DIR") or ROOT / "report")
+    return folder / (REPORT_NAME if complete else PARTIAL_NAME)
+
+
+def covers_every_page(config: pytest.Config) -> bool:
+    """Whether the run selected every page: a folder holding docs/ (or no argument), and
+    nothing narrowed by -k, -m, --deselect or --last-failed."""
+    option = config.option
+    narrowed = (
+        getattr(option, "keyword", "")
+        or getattr(option, "markexpr", "")
+        or getattr(option, "deselect", None)
+        or getattr(option, "lf", False)
+    )
+    if narrowed:
+        return False
+    base, docs = config.invocation_params.dir, ROOT / "docs"
+    for arg in config.args:
+        target = (base / arg).resolve()
+        if "::" not in arg and (target == docs or target in docs.parents):
+            return True
+    return False
+
+
+def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
+    records = config.stash.get(_RECORDS, [])
+    if hasattr(config, "workerinput") or not records:
+        return
+    write = terminalreporter.write_line
+    terminalreporter.section("docs examples")
+    for page, counts in summarise(records).items():
+        shown = ("passed", "failed", "skipped", NOT_FOR_ENGINE_STATUS)
+        parts = ", ".join(f"{counts[k]} {k}" for k in shown if counts[k])
+        synopses = f", {counts['synopsis']} synopsis" if counts["synopsis"] else ""
+        write(f"{page}: {counts['examples']} examples ({parts}{synopses})")
+    for block in sorted(records, key=lambda r: (r["page"], r["line"])):
+        if block["status"] in ("skipped", NOT_FOR_ENGINE_STATUS):
+            write(f"  {block['status']} {block['page']}:{block['line']}: {block['reason']}")
+    path = config.stash.get(_REPORT_PATH, None)
+    if path is not None:
+        kept = "" if path.name != PARTIAL_NAME else f" (some pages only: {REPORT_NAME} is kept)"
+        write(f"report: {page_name(path, ROOT)}{kept}")
+    if config.stash.get(_ALL_SKIPPED, False):
+        write("every docs example was skipped: that is a failure, not a pass", red=True)

@@ -1,0 +1,146 @@
+"""Running pages: the daemon check, the daemon and page fixtures, the host-port turn, and
+Ctrl-C or SIGTERM ending a run with every page cleaned up.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import re
+import signal
+import tempfile
+import warnings
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from types import FrameType
+
+import pytest
+
+from docharness import daemon as daemons
+from docharness import runs
+from docharness.fences import find_fences, read_page
+from docharness.page import DAEMON_GONE, ROOT, PageRun
+from docharness.plugin import update_mode
+from docharness.plugin.collection import runs_pages
+
+HOST_PORTS_LOCK = Path(tempfile.gettempdir()) / "docharness-host-ports.lock"
+# `-p 8080:80`, `--publish=127.0.0.1:8080:80`, docker-py's `ports={...}`: a host port.
+PUBLISHES_PORT = re.compile(r"(?:\s-p|--publish)[ =](?:[\d.]+:)?\d+:\d+|\bports=\{")
+
+
+def publishes_host_ports(page: Path) -> bool:
+    """Whether a code block of the page publishes host ports (`-p 8080:80`, ``ports=``)."""
+    fences = find_fences(page, read_page(page))
+    return any(PUBLISHES_PORT.search("\n".join(fence.body)) for fence in fences)
+
+
+@contextlib.contextmanager
+def host_ports_turn(page: Path) -> Iterator[None]:
+    """Wait for this page's turn at the host's ports, if it publishes any.
+
+    The lab's daemons share the host's network, and so do xdist workers on one daemon (or on
+    two checkouts): pages that publish host ports run one at a time, under one file lock.
+    """
+    if not publishes_host_ports(page):
+        yield
+        return
+    with HOST_PORTS_LOCK.open("a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _daemons_of_run(config: pytest.Config) -> list[daemons.Daemon]:
+    """The daemons this run's workers will use (one per worker, as select() assigns)."""
+    workers = getattr(config.option, "numprocesses", None)
+    count = workers if isinstance(workers, int) and workers > 0 else 1
+    chosen: dict[str, daemons.Daemon] = {}
+    for index in range(count):
+        env = {**os.environ, "PYTEST_XDIST_WORKER": f"gw{index}"}
+        found = daemons.select(ROOT, env)
+        chosen[found.host] = found
+    return list(chosen.values())
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """One clear error, before any example runs, when no daemon answers."""
+    config = session.config
+    if hasattr(config, "workerinput") or config.option.collectonly or not runs_pages(config):
+        return  # `--collect-only` runs nothing: it needs no daemon
+    try:
+        for found in _daemons_of_run(config):
+            daemons.ping(found)
+    except daemons.DaemonError as error:
+        # A usage error: pytest prints just "ERROR: <message>" and exits with status 4.
+        raise pytest.UsageError(f"docharness: {error}") from None
+
+
+def _terminated(signum: int, frame: FrameType | None) -> None:
+    """SIGTERM handler: the run stops as it does on Ctrl-C."""
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if signal.getsignal(signal.SIGTERM) is _terminated:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # SIGTERM (a CI cancel, `timeout`) ends the run as Ctrl-C does: teardowns clean the pages.
+    if signal.getsignal(signal.SIGTERM) == signal.SIG_DFL:
+        with contextlib.suppress(ValueError):  # not the main thread: leave it
+            signal.signal(signal.SIGTERM, _terminated)
+    # A page's blocks share a shell and bindings: they must run in one worker, in order.
+    if getattr(config.option, "dist", "no") in ("load", "worksteal"):
+        config.option.dist = "loadfile"
+
+
+def announcer(config: pytest.Config) -> Callable[[str], None] | None:
+    """Write lines straight to the terminal (past output capture); None in an xdist worker,
+    which has no terminal: there runs.claim warns instead."""
+    terminal = config.pluginmanager.get_plugin("terminalreporter")
+    capture = config.pluginmanager.get_plugin("capturemanager")
+    if terminal is None:
+        return None
+
+    def say(line: str) -> None:
+        # Said during a fixture's setup, where output is captured: step past the capture.
+        with capture.global_and_fixture_disabled() if capture else contextlib.nullcontext():
+            terminal.write_line(line)
+
+    return say
+
+
+@pytest.fixture(scope="session")
+def _docharness_daemon(request: pytest.FixtureRequest) -> daemons.Daemon:
+    """This process's daemon, held for the whole session (see docharness.runs)."""
+    try:
+        return runs.claim(ROOT, announcer(request.config)).daemon
+    except daemons.DaemonError as error:
+        raise pytest.UsageError(f"docharness: {error}") from None
+    except DAEMON_GONE as error:
+        raise pytest.UsageError(f"docharness: the Docker daemon does not answer: {error}") from None
+
+
+@pytest.fixture(scope="module")
+def _docharness_page(
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    _docharness_daemon: daemons.Daemon,
+) -> Iterator[PageRun]:
+    """The page's shared state; afterwards (pass, fail or Ctrl-C) its traces are removed."""
+    path = Path(request.node.path)
+    update = update_mode.enabled(request.config)
+    page = PageRun(path, tmp_path_factory.mktemp(path.stem), _docharness_daemon, update)
+    with host_ports_turn(path):
+        try:
+            yield page
+        finally:
+            for problem in page.finish():
+                warnings.warn(f"docharness cleanup of {path.name}: {problem}", stacklevel=1)
+            if update:
+                update_mode.keep(request.config, page)
