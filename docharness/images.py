@@ -13,71 +13,10 @@ import shlex
 from dataclasses import dataclass
 from pathlib import Path
 
+from docharness.cli import VALUED_OPTIONS
 from docharness.fences import parse_page
 from docharness.model import BlockKind, HarnessError
 
-# Options of `docker run`/`create`/`pull` that take the next word as their value.
-_VALUED = frozenset(
-    [
-        "-a",
-        "--attach",
-        "--add-host",
-        "--cap-add",
-        "--cap-drop",
-        "--cgroupns",
-        "--cidfile",
-        "--cpus",
-        "--cpu-shares",
-        "-c",
-        "--device",
-        "--dns",
-        "--entrypoint",
-        "-e",
-        "--env",
-        "--env-file",
-        "--expose",
-        "--gpus",
-        "-h",
-        "--hostname",
-        "--health-cmd",
-        "--health-interval",
-        "--health-retries",
-        "--health-timeout",
-        "--ipc",
-        "-l",
-        "--label",
-        "--link",
-        "--log-driver",
-        "--log-opt",
-        "-m",
-        "--memory",
-        "--memory-swap",
-        "--mount",
-        "--name",
-        "--network",
-        "--net",
-        "--pid",
-        "--platform",
-        "-p",
-        "--publish",
-        "--pull",
-        "--restart",
-        "--runtime",
-        "--security-opt",
-        "--shm-size",
-        "--stop-signal",
-        "--stop-timeout",
-        "--tmpfs",
-        "-u",
-        "--user",
-        "--ulimit",
-        "-v",
-        "--volume",
-        "--volumes-from",
-        "-w",
-        "--workdir",
-    ]
-)
 _FLAGS = frozenset(
     [
         "-d",
@@ -192,7 +131,7 @@ def _image_argument(path: Path, line: int, words: list[str]) -> str:
             if "$" in word:
                 raise HarnessError(path, line, f"cannot tell which image {word!r} names")
             return word
-        if word in _VALUED:
+        if word in VALUED_OPTIONS:
             index += 2
             continue
         if word.startswith("--") and "=" in word or word in _FLAGS:
@@ -202,7 +141,7 @@ def _image_argument(path: Path, line: int, words: list[str]) -> str:
         if (
             not word.startswith("--")
             and len(word) > 2
-            and (set(word[1:]) <= _SHORT_FLAGS or f"-{word[1]}" in _VALUED)
+            and (set(word[1:]) <= _SHORT_FLAGS or f"-{word[1]}" in VALUED_OPTIONS)
         ):
             index += 1
             continue

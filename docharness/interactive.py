@@ -18,6 +18,8 @@ from pathlib import Path
 
 import pexpect
 
+from docharness.cli import VALUED_OPTIONS
+
 _ANSI = re.compile(r"\x1b(?:\[[0-9;?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[()][A-Z0-9]|[=>])")
 # Escape sequences bash may print right before its prompt (bracketed paste, colours).
 _ESCAPES = r"(?:\x1b\[[0-9;?]*[A-Za-z])*"
@@ -55,63 +57,13 @@ def prompt_pattern(page_prompt: str) -> str:
     return DEBIAN_PROMPT
 
 
-# Options of run/exec/start that take a separate value (`--name web`), so the value is not
-# mistaken for the image.
-_VALUED = frozenset(
-    [
-        "-a",
-        "--attach",
-        "-e",
-        "--env",
-        "--env-file",
-        "-h",
-        "--hostname",
-        "-l",
-        "--label",
-        "--link",
-        "-m",
-        "--memory",
-        "--mount",
-        "--name",
-        "--network",
-        "--net",
-        "-p",
-        "--publish",
-        "--platform",
-        "--restart",
-        "-u",
-        "--user",
-        "-v",
-        "--volume",
-        "--volumes-from",
-        "-w",
-        "--workdir",
-        "--entrypoint",
-        "--add-host",
-        "--dns",
-        "--device",
-        "--cpus",
-        "--log-driver",
-        "--log-opt",
-        "--ulimit",
-        "--cap-add",
-        "--cap-drop",
-        "--security-opt",
-        "--pid",
-        "--ipc",
-        "--detach-keys",
-        "--health-cmd",
-    ]
-)
-
-
 def _options_before_operand(words: list[str]) -> list[str]:
     """The option words in front of the first operand (the image or container)."""
     options: list[str] = []
     index = 0
     while index < len(words) and words[index].startswith("-"):
         options.append(words[index])
-        index += 2 if words[index] in _VALUED else 1
+        index += 2 if words[index] in VALUED_OPTIONS else 1
     return options
 
 
