@@ -2,16 +2,18 @@
 
 Pygments' bash lexer reads a whole transcript as a script, so output is coloured as code
 (`2.0` as a number, `for` as a keyword). This lexer takes the fences the harness runs
-(`shell`, `console`, `bash`, `sh`): in a block with a host prompt it splits lines as the
-harness does (docharness.transcript's prompts, `\\` continuations, `#` comments): the prompt
-is a prompt, the program name a name, the rest of a command bash, everything else plain
-output. A block without prompts (a synopsis, a script) stays with the bash lexer.
+(`shell`, `console`, `bash`, `sh`, ...): in a block with a prompt it takes the harness's own
+reading of the block (docharness.transcript: prompts, continuations, here-documents, which `#`
+lines are comments): the prompt is a prompt, the program name a name, the rest of a command
+bash, a comment a comment, the output plain. A block without prompts (a synopsis, a script),
+or one the harness refuses, stays with the bash lexer.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pygments.lexers
@@ -20,9 +22,22 @@ from pygments.lexers.shell import BashLexer
 from pygments.token import Comment, Generic, Name, Text, _TokenType
 
 from docharness.kinds import SHELL_LANGUAGES
-from docharness.transcript import CONTAINER_PROMPT, HOST_PROMPT, has_prompt
+from docharness.model import HarnessError, Step
+from docharness.transcript import has_prompt, parse_steps
 
 PROGRAM = re.compile(r"\s*(?:sudo\s+)?([\w./-]+)")
+PS2 = "> "
+
+
+def _steps(text: str) -> list[Step] | None:
+    """The block's steps as the harness reads them (line 1 is the block's first line); None
+    for a block without prompts or one the harness refuses (its page fails its test)."""
+    if not has_prompt(text):
+        return None
+    try:
+        return parse_steps(Path("<block>"), text, 1)
+    except HarnessError:
+        return None
 
 
 class TranscriptLexer(Lexer):
@@ -33,23 +48,35 @@ class TranscriptLexer(Lexer):
 
     def get_tokens_unprocessed(self, text: str) -> Iterator[tuple[int, _TokenType, str]]:
         bash = BashLexer(**self.options)
-        if not has_prompt(text):
+        steps = _steps(text)
+        if steps is None:
             yield from bash.get_tokens_unprocessed(text)
             return
+        # Line numbers (1-based) of each command's first line, its other lines, the output.
+        firsts = {step.line: step for step in steps}
+        rest = {  # a continuation line -> its text as the command has it
+            step.line + offset: typed
+            for step in steps
+            for offset, typed in enumerate(step.command.split("\n")[1:], start=1)
+        }
+        output = {expected.line for step in steps for expected in step.expected}
         position = 0
-        continuing = False
-        for line in text.splitlines(keepends=True):
-            prompt = None if continuing else HOST_PROMPT.match(line) or CONTAINER_PROMPT.match(line)
-            if prompt is not None or continuing:
-                start = prompt.end() if prompt else 0
-                if prompt:
-                    yield position, Generic.Prompt, prompt.group()
-                yield from self._command(bash, line[start:], position + start, first=bool(prompt))
-                continuing = line.rstrip("\n").endswith("\\")
-            elif line.lstrip().startswith("#"):
-                yield position, Comment.Single, line
-            else:
+        for number, line in enumerate(text.splitlines(keepends=True), start=1):
+            if number in firsts:
+                prompt = firsts[number].prompt
+                yield position, Generic.Prompt, prompt
+                yield from self._command(bash, line[len(prompt) :], position + len(prompt), True)
+            elif number in rest:
+                # Typed after bash's PS2 `> `: the command has the line without it.
+                ps2 = line.startswith(PS2) and line[2:].rstrip() == rest[number].rstrip()
+                start = len(PS2) if ps2 else 0
+                if ps2:
+                    yield position, Generic.Prompt, PS2
+                yield from self._command(bash, line[start:], position + start, False)
+            elif number in output or not line.strip():
                 yield position, Generic.Output, line
+            else:
+                yield position, Comment.Single, line
             position += len(line)
 
     @staticmethod

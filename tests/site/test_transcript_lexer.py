@@ -58,3 +58,31 @@ def test_the_shell_fence_names_select_it_once_registered() -> None:
     transcript_lexer.register()  # twice is harmless
     for name in ("shell", "console", "bash", "sh"):
         assert isinstance(get_lexer_by_name(name), transcript_lexer.TranscriptLexer)
+
+
+def test_lines_are_read_as_the_harness_reads_them() -> None:
+    """`#` output, PS2 continuations and here-documents: the harness's rules, not a copy."""
+    found = tokens(
+        "$ docker build -t app .\n"
+        "#1 [internal] load build definition\n"
+        "#1 DONE 0.0s\n"
+        "$ for name in a b; do\n"
+        "> echo $name\n"
+        "> done\n"
+        "a\n"
+        "b\n"
+        "$ cat <<EOF\n"
+        "# not a comment\n"
+        "EOF\n"
+        "# a comment: it ends the block\n"
+    )
+    outputs = [v for t, v in found if t is Generic.Output]
+    assert outputs == [
+        "#1 [internal] load build definition\n",
+        "#1 DONE 0.0s\n",
+        "a\n",
+        "b\n",
+    ]
+    assert [v for t, v in found if t is Generic.Prompt] == ["$ ", "$ ", "> ", "> ", "$ "]
+    # the here-document's `#` line is the command's (bash's tokens), the last line a comment
+    assert (Comment.Single, "# a comment: it ends the block\n") in found
