@@ -22,7 +22,7 @@ from docker.errors import DockerException
 from requests.exceptions import RequestException
 from sybil import Example
 
-from docharness import cleanup
+from docharness import cleanup, runs
 from docharness.boundary import lab_hidden
 from docharness.daemon import Daemon, server_version
 from docharness.engines import not_for
@@ -159,6 +159,23 @@ def page_of(example: Example) -> PageRun:
     if not isinstance(page, PageRun):
         raise RuntimeError("docharness: the page fixture is missing (is the plugin loaded?)")
     return page
+
+
+@contextlib.contextmanager
+def running(example: Example) -> Iterator[tuple[CodeBlock, PageRun]]:
+    """A block's turn on its page, as every kind that runs one takes it: skipped as its
+    directives ask, else the daemon's snapshot taken and the run marked as running it."""
+    block: CodeBlock = example.parsed
+    page = page_of(example)
+    skip_if_asked(block, page.daemon)
+    page.begin()
+    with runs.running(where(block)):
+        yield block, page
+
+
+def where(block: CodeBlock) -> str:
+    """`docs/page.md:12`: the block's fence, as failures name it."""
+    return f"{display_path(block.path)}:{block.line}"
 
 
 def skip_if_asked(block: CodeBlock, daemon: Daemon) -> None:

@@ -22,16 +22,8 @@ from sybil import Example
 from sybil.evaluators.python import PythonEvaluator, pad
 from sybil.region import Lexeme
 
-from docharness import runs
 from docharness.model import Code, CodeBlock
-from docharness.page import (
-    ExampleFailed,
-    PageRun,
-    block_timeout,
-    display_path,
-    page_of,
-    skip_if_asked,
-)
+from docharness.page import ExampleFailed, block_timeout, running, where
 
 _EVALUATOR = PythonEvaluator()
 
@@ -80,13 +72,8 @@ def _as_sybil_example(block: CodeBlock, example: Example) -> SimpleNamespace:
 
 def evaluate(example: Example) -> None:
     """The Sybil evaluator of Python blocks."""
-    block: CodeBlock = example.parsed
-    page: PageRun = page_of(example)
-    skip_if_asked(block, page.daemon)
-    page.begin()
-    seconds = block_timeout(block)
-    where = f"{display_path(block.path)}:{block.line}"
-    with runs.running(where), page.python_environment(), _no_exit(where):
+    with running(example) as (block, page), page.python_environment(), _no_exit(where(block)):
+        seconds = block_timeout(block)
         setup, teardown = block.directives.setup, block.directives.teardown
         try:
             with _timed(block, seconds, "block"):
@@ -141,6 +128,6 @@ def _timed(block: CodeBlock, seconds: float, what: str) -> Iterator[None]:
             yield
     except Overtime:
         raise ExampleFailed(
-            f"{display_path(block.path)}:{block.line}: Python {what} timed out after "
+            f"{where(block)}: Python {what} timed out after "
             f"{seconds:g} s (set `<!-- test: timeout N -->` if it needs longer)"
         ) from None

@@ -15,29 +15,18 @@ from typing import NoReturn
 import pexpect
 from sybil import Example
 
-from docharness import artifacts, runs
+from docharness import artifacts
 from docharness.diagnose import causes
 from docharness.interactive import Login, Session, SessionError, is_interactive
 from docharness.model import CodeBlock, ExpectedLine, Step
 from docharness.normalise import DIFF_LINES, Bindings, Mismatch, is_ellipsis, match
-from docharness.page import (
-    ExampleFailed,
-    PageRun,
-    block_timeout,
-    display_path,
-    page_of,
-    skip_if_asked,
-)
+from docharness.page import ExampleFailed, PageRun, block_timeout, display_path, running
 from docharness.shell import CommandTimeout
 
 
 def evaluate(example: Example) -> None:
     """The Sybil evaluator of transcript blocks."""
-    block: CodeBlock = example.parsed
-    page = page_of(example)
-    skip_if_asked(block, page.daemon)
-    page.begin()
-    with runs.running(f"{display_path(block.path)}:{block.line}"):
+    with running(example) as (block, page):
         _run_transcript(page, block)
 
 
