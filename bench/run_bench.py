@@ -32,7 +32,8 @@ sys.path.insert(0, str(ROOT))
 from docharness import cleanup, daemon  # noqa: E402
 from docharness.fences import parse_page, read_page  # noqa: E402
 from docharness.interactive import Session, is_interactive  # noqa: E402
-from docharness.model import BlockKind, CodeBlock, Step  # noqa: E402
+from docharness.kinds import BlockKind  # noqa: E402
+from docharness.model import CodeBlock, Step  # noqa: E402
 from docharness.plugin.run import host_ports_turn  # noqa: E402
 from docharness.schema import read_report  # noqa: E402
 from docharness.shell import PageShell, page_environment  # noqa: E402

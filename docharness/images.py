@@ -15,7 +15,8 @@ from pathlib import Path
 
 from docharness.cli import VALUED_OPTIONS
 from docharness.fences import parse_page
-from docharness.model import BlockKind, HarnessError
+from docharness.kinds import BlockKind
+from docharness.model import HarnessError
 
 _FLAGS = frozenset(
     [

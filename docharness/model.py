@@ -8,18 +8,13 @@ read them back. Line numbers are 1-based lines of the Markdown file.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from docharness.engines import EngineRange
 
-
-class BlockKind(Enum):
-    """How a fenced block is treated."""
-
-    TRANSCRIPT = "transcript"  # shell fence with at least one prompt: run it
-    SYNOPSIS = "synopsis"  # shell fence without a prompt: check names against `docker ... --help`
-    PYTHON = "python"  # python fence: run with Sybil's Python evaluator
+if TYPE_CHECKING:  # the kinds' registry reads CodeBlock: a name here, no import cycle
+    from docharness.kinds import BlockKind
 
 
 @dataclass(frozen=True)

@@ -13,8 +13,8 @@ from docharness.fences import (
     read_page,
     untested_transcripts,
 )
-from docharness.kinds import SHELL_LANGUAGES
-from docharness.model import BlockKind, CodeBlock, Directives, HarnessError
+from docharness.kinds import SHELL_LANGUAGES, BlockKind
+from docharness.model import CodeBlock, Directives, HarnessError
 
 PAGE = Path("docs/image-commands.md")
 

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from docharness.daemon import Daemon
-from docharness.model import BlockKind, CodeBlock, Directives
+from docharness.kinds import BlockKind
+from docharness.model import CodeBlock, Directives
 from docharness.page import block_timeout, display_path, skip_if_asked
 
 LAB = Daemon("unix:///lab.sock", "lab")

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from docharness.model import BlockKind, CodeBlock
+from docharness.kinds import BlockKind
+from docharness.model import CodeBlock
 from docharness.report import build_report, page_name, read_run, record, summarise, write_report
 from docharness.schema import read_report
 

@@ -4,7 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from docharness.model import BlockKind, CodeBlock
+from docharness.kinds import BlockKind
+from docharness.model import CodeBlock
 from docharness.synopsis import (
     OptionClaim,
     check_line,

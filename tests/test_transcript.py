@@ -4,7 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from docharness.model import BlockKind, CodeBlock, ExpectedLine, HarnessError, Step
+from docharness.kinds import BlockKind
+from docharness.model import CodeBlock, ExpectedLine, HarnessError, Step
 from docharness.transcript import (
     CONTAINER_PROMPT,
     HOST_PROMPT,

@@ -12,11 +12,12 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
+from enum import Enum
 from typing import cast
 
 from sybil.typing import Evaluator
 
-from docharness.model import BlockKind, Code, CodeBlock
+from docharness.model import Code, CodeBlock
 from docharness.transcript import has_prompt, parse_steps, parse_transcript
 
 # Every name Markdown renderers (Pygments, GitHub) give a shell session or script.
@@ -29,6 +30,14 @@ _RAN = (
     "✓ 도커 엔진 {engine}에서 통과 · {date}",
     "실제 도커 엔진에서 실행해 출력까지 페이지와 같은지 확인했습니다",
 )
+
+
+class BlockKind(Enum):
+    """The kinds' names (a CodeBlock's ``kind``, the report's ``kind``)."""
+
+    TRANSCRIPT = "transcript"  # shell fence with at least one prompt: run it
+    SYNOPSIS = "synopsis"  # shell fence without a prompt: check names against `docker ... --help`
+    PYTHON = "python"  # python fence: run with Sybil's Python evaluator
 
 
 @dataclass(frozen=True)

@@ -23,9 +23,9 @@ from docharness.fences import (
     read_page,
     untested_transcripts,
 )
-from docharness.kinds import evaluator_for
+from docharness.kinds import BlockKind, evaluator_for
 from docharness.kinds.synopsis import claims_evaluator
-from docharness.model import BlockKind, CodeBlock, HarnessError
+from docharness.model import CodeBlock, HarnessError
 from docharness.page import PAGE_FIXTURE, ROOT, ExampleFailed
 from docharness.report import page_name
 from docharness.synopsis import option_claims

@@ -19,7 +19,7 @@ import sitekit
 
 sys.path.insert(0, str(sitekit.ROOT))
 from docharness.fences import parse_page  # noqa: E402
-from docharness.model import BlockKind  # noqa: E402
+from docharness.kinds import BlockKind  # noqa: E402
 from docharness.report import build_report, record  # noqa: E402
 
 pytestmark = [pytest.mark.browser, pytest.mark.parametrize("view", sitekit.VIEWS, ids=str)]

@@ -1,0 +1,38 @@
+"""The block kinds' registry: one entry per kind, each complete."""
+
+from __future__ import annotations
+
+import pytest
+
+from docharness import kinds
+from docharness.kinds import KINDS, BlockKind, classify
+from docharness.schema import STATUSES
+
+
+@pytest.mark.parametrize(
+    ("language", "source", "expected"),
+    [
+        ("console", "$ docker ps\n", BlockKind.TRANSCRIPT),
+        ("shell-session", "/ # ls\n", BlockKind.TRANSCRIPT),
+        ("shell", "docker image tag SOURCE TARGET\n", BlockKind.SYNOPSIS),
+        ("py", "import docker\n", BlockKind.PYTHON),
+        ("text", "$ docker ps\n", None),
+    ],
+)
+def test_a_fence_is_of_one_kind_or_none(
+    language: str, source: str, expected: BlockKind | None
+) -> None:
+    found = classify(language, source)
+    assert (found.name if found else None) is expected
+
+
+def test_every_kind_is_complete() -> None:
+    """Evaluator, report status and badge: what a new kind's one entry must give."""
+    assert {kind.name for kind in KINDS} == set(BlockKind)
+    for kind in KINDS:
+        assert callable(kind.load_evaluator()), kind.evaluator
+        assert kind.evaluator.startswith(f"docharness.kinds.{kind.name.value}:")
+        assert kind.passed in STATUSES
+        assert kinds.passed_badge(kind.passed) is not None
+    python = classify("py", "import docker\n")
+    assert python is not None and python.languages["py"] == "python"  # the recorded name
