@@ -36,7 +36,7 @@ from docharness.kinds import BlockKind  # noqa: E402
 from docharness.model import CodeBlock, Step  # noqa: E402
 from docharness.plugin.run import host_ports_turn  # noqa: E402
 from docharness.schema import read_report  # noqa: E402
-from docharness.shell import PageShell, page_environment  # noqa: E402
+from docharness.shell import PageShell, configure_plugins, page_environment  # noqa: E402
 
 
 def runnable(page: Path, found: daemon.Daemon) -> list[CodeBlock]:
@@ -95,7 +95,9 @@ def run_raw(page: Path, blocks: list[CodeBlock], found: daemon.Daemon) -> tuple[
     api = cleanup.client_for(found.host)
     before = cleanup.snapshot(api)
     with tempfile.TemporaryDirectory(prefix="bench-") as folder:
-        env = page_environment(Path(folder), found.host)
+        # The page shell's docker: the engine's own CLI and plugins, in a config of the folder.
+        env = page_environment(Path(folder), found.host, found.client)
+        configure_plugins(Path(env["DOCKER_CONFIG"]), found.client)
         started = time.monotonic()
         subprocess.run(
             ["bash", "-c", raw_script(page, blocks, found)],
@@ -153,7 +155,7 @@ def parts(found: daemon.Daemon, page: Path, image: str) -> dict[str, float]:
     with tempfile.TemporaryDirectory(prefix="bench-shell-") as folder:
 
         def shell() -> None:
-            started = PageShell(Path(folder), found.host)
+            started = PageShell(Path(folder), found.host, client=found.client)
             started.run("true", 60)
             started.close()
 
@@ -169,7 +171,7 @@ def parts(found: daemon.Daemon, page: Path, image: str) -> dict[str, float]:
             pass
 
     costs["host-port lock (no other worker)"] = _timed(port_turn)
-    env = page_environment(Path(tempfile.gettempdir()), found.host)
+    env = page_environment(Path(tempfile.gettempdir()), found.host, found.client)
     plain = _timed(
         lambda: subprocess.run(
             ["docker", "run", "--rm", "--network", "none", image, "true"], env=env, check=True
@@ -203,7 +205,7 @@ def main() -> None:
     daemon.ping(found)
     image = os.environ.get("BENCH_IMAGE", "debian:latest")
     # Pulled first, untimed: the figures compare running containers, not fetching images.
-    env = page_environment(Path(tempfile.gettempdir()), found.host)
+    env = page_environment(Path(tempfile.gettempdir()), found.host, found.client)
     subprocess.run(["docker", "pull", "-q", image], env=env, check=True, stdout=subprocess.DEVNULL)
 
     print(

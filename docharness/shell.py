@@ -127,6 +127,20 @@ def page_environment(
     return env
 
 
+def configure_plugins(docker_config: Path, client: Client | None) -> None:
+    """Name the engine's plugin folder in DOCKER_CONFIG/config.json: the CLI looks there
+    before the system's folders, so `docker compose` is the release's. A setting, not a
+    link in the page's folder, which a container that mounts the folder could not follow
+    (`node --test` walks every folder of what it is given)."""
+    docker_config.mkdir(parents=True, exist_ok=True)
+    if client is None:
+        return
+    config_file = docker_config / "config.json"
+    config = json.loads(config_file.read_text()) if config_file.exists() else {}
+    config["cliPluginsExtraDirs"] = [str(client.plugins)]
+    config_file.write_text(json.dumps(config, indent="\t") + "\n")
+
+
 def _children(pid: int) -> list[tuple[int, int]]:
     """(pid, pgid) of every descendant of ``pid``, read from /proc."""
     parent_of: dict[int, tuple[int, int]] = {}
@@ -222,8 +236,7 @@ class PageShell:
     def _started(self) -> subprocess.Popen[bytes]:
         if self._proc is not None and self._proc.poll() is None:
             return self._proc
-        (self.workdir / ".docker").mkdir(parents=True, exist_ok=True)
-        self._configure_plugins()
+        configure_plugins(self.workdir / ".docker", self.client)
         self._token = "__docharness_" + secrets.token_hex(8)
         self._pending = b""
         self._proc = proc = subprocess.Popen(
@@ -246,18 +259,6 @@ class PageShell:
             raise RuntimeError(f"the page shell did not start: {output.strip()}")
         self._pid, self._host_pid = pid, _host_pid(proc.pid, pid)
         return proc
-
-    def _configure_plugins(self) -> None:
-        """Name the engine's plugin folder in DOCKER_CONFIG/config.json: the CLI looks there
-        before the system's folders, so `docker compose` is the release's. A setting, not a
-        link in the page's folder, which a container that mounts the folder could not follow
-        (`node --test` walks every folder of what it is given)."""
-        if self.client is None:
-            return
-        config_file = self.workdir / ".docker" / "config.json"
-        config = json.loads(config_file.read_text()) if config_file.exists() else {}
-        config["cliPluginsExtraDirs"] = [str(self.client.plugins)]
-        config_file.write_text(json.dumps(config, indent="\t") + "\n")
 
     def run(self, command: str, timeout: float = DEFAULT_TIMEOUT) -> Result:
         """Run ``command`` in the shell; raise CommandTimeout after ``timeout`` seconds."""
