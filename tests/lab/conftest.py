@@ -69,8 +69,14 @@ def docker(lab_state: LabState, docker_host: str, tmp_path: Path) -> Iterator[Do
         )
 
     before = set(run("images", "-q", "--no-trunc").stdout.split())
+    volumes = set(run("volume", "ls", "-q").stdout.split())
     yield run
-    run("rm", "-f", *run("ps", "-aq").stdout.split())
+    # -v and the volume sweep: an image's VOLUME (mysql, registry) leaves an anonymous volume,
+    # which a later page on this daemon would see (`docker volume ls --filter dangling=true`).
+    run("rm", "-f", "-v", *run("ps", "-aq").stdout.split())
+    left = set(run("volume", "ls", "-q").stdout.split()) - volumes
+    if left:
+        run("volume", "rm", "-f", *left)
     new = {line for line in run("images", "--format", "{{.Repository}}:{{.Tag}}").stdout.split()}
     for ref in new:
         image_id = run("image", "inspect", "-f", "{{.Id}}", ref).stdout.strip()
