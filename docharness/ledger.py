@@ -28,7 +28,8 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from docharness.model import BlockKind, CodeBlock, HarnessError
+from docharness.kinds import BlockKind
+from docharness.model import CodeBlock, HarnessError
 from docharness.normalise import DIGEST, ID, LONG_ID, is_ellipsis, tokenize
 
 # What a run prints and a reader may copy: container and image IDs, digests.
