@@ -5,7 +5,9 @@ There the page's folder is the only writable place: every other mount is remount
 (per mount, in that namespace only: the host's mounts are untouched). Some paths are hidden:
 the lab's secrets (keys, the login, htpasswd; the certificates stay), the other lab daemons'
 folders (their sockets), the daemons' exec-roots, the checkout's ``.git`` and the other
-worktrees of the repository, and the home folder of the user running the tests.
+worktrees of the repository, and the home folder of the user running the tests. The Python
+that runs the harness stays visible inside a hidden folder (pyenv keeps it in the home folder):
+the page's Python blocks run with it.
 """
 
 from __future__ import annotations
@@ -13,7 +15,8 @@ from __future__ import annotations
 import os
 import shlex
 import subprocess
-from dataclasses import dataclass
+import sys
+from dataclasses import dataclass, field
 from pathlib import Path
 
 # The lab's per-machine folder of exec-roots (containerd sockets): lab.paths.MACHINE_RUN.
@@ -21,12 +24,19 @@ MACHINE_RUN = Path("/run/doclab")
 LAST_PID = "/proc/sys/kernel/ns_last_pid"
 
 
+def interpreter() -> tuple[Path, ...]:
+    """The folders of the Python running us (its installation, its virtualenv)."""
+    return tuple(dict.fromkeys(Path(p).resolve() for p in (sys.base_prefix, sys.prefix)))
+
+
 @dataclass(frozen=True)
 class View:
-    """The page shell's view: the one writable folder and the paths it must not read."""
+    """The page shell's view: the one writable folder, the paths it must not read, and the
+    paths inside those that it still reads (read-only)."""
 
     writable: Path
     hidden: tuple[Path, ...] = ()
+    kept: tuple[Path, ...] = field(default_factory=interpreter)
 
 
 def lab_hidden(root: Path, lab_dir: Path, socket: Path | None) -> list[Path]:
@@ -74,8 +84,9 @@ def mount_script(view: View) -> str:
     # A hidden folder that holds the page's own (a test's HOME) would hide the page too.
     for path in (h for h in view.hidden if h != view.writable and h not in view.writable.parents):
         quoted = shlex.quote(str(path))
+        kept = [k for k in view.kept if path in k.parents and k.is_dir()]
         if path.is_dir() and not path.is_symlink():
-            lines.append(f"mount -t tmpfs -o ro,size=4k,mode=0555 doclab-hidden {quoted}")
+            lines += _hide_folder(quoted, [shlex.quote(str(k)) for k in kept])
         else:
             lines.append(f"mount --bind /dev/null {quoted}")
     # Every mount but the page's folder read-only (mountinfo escapes spaces as \040).
@@ -89,3 +100,24 @@ def mount_script(view: View) -> str:
     lines.append(f"cd {writable}")
     failed = "echo 'docharness: cannot set up the view of the filesystem for the page' >&2"
     return " &&\n".join(lines) + f" || {{ {failed}; exit 1; }}"
+
+
+def _hide_folder(folder: str, kept: list[str]) -> list[str]:
+    """An empty tmpfs over ``folder``; the ``kept`` folders inside it bound back in.
+
+    Each kept folder is opened before the tmpfs covers it, then bound from that descriptor
+    (``--no-canonicalize``: the kernel follows /proc/self/fd/N to the folder itself, not to
+    the covered path it is named by). The tmpfs is made read-only with every other mount.
+    """
+    if not kept:
+        return [f"mount -t tmpfs -o ro,size=4k,mode=0555 doclab-hidden {folder}"]
+    fds = range(10, 10 + len(kept))
+    lines = [f"exec {fd}<{path}" for fd, path in zip(fds, kept, strict=True)]
+    lines.append(f"mount -t tmpfs -o size=4k,mode=0755 doclab-hidden {folder}")
+    for fd, path in zip(fds, kept, strict=True):
+        lines += [
+            f"mkdir -p {path}",
+            f"mount --bind --no-canonicalize /proc/self/fd/{fd} {path}",
+            f"exec {fd}<&-",
+        ]
+    return lines

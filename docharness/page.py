@@ -29,6 +29,7 @@ from docharness.engines import not_for
 from docharness.labstate import lab_dir
 from docharness.model import CodeBlock
 from docharness.normalise import Bindings
+from docharness.pysandbox import PageWorker
 from docharness.shell import DEFAULT_TIMEOUT, PageShell
 
 PAGE_FIXTURE = "_docharness_page"
@@ -65,6 +66,7 @@ class PageRun:
     bindings: Bindings = field(default_factory=Bindings)
     outputs: dict[int, list[str]] = field(default_factory=dict)
     shell: PageShell = field(init=False)
+    python: PageWorker | None = None  # the page's Python blocks' process, once one runs
     _api: Any = None
     _before: cleanup.Snapshot | None = None
     _finished: bool = False
@@ -95,6 +97,8 @@ class PageRun:
             return []
         self._finished = True
         _unfinished.discard(self)
+        if self.python is not None:
+            self.python.close()
         self.shell.close()
         if self._before is None:
             return []
@@ -104,24 +108,6 @@ class PageRun:
             return [_no_answer(self.daemon, error, "nothing was cleaned up")]
         finally:
             self._api.close()
-
-    @contextlib.contextmanager
-    def python_environment(self) -> Iterator[None]:
-        """os.environ and cwd as a reader's: `docker.from_env()` reaches the page's daemon,
-        `subprocess.run(["docker", ...])` runs the page shell's `docker`."""
-        saved = {k: os.environ.get(k) for k in ("DOCKER_HOST", "DOCKER_CONFIG", "HOME", "PATH")}
-        cwd = os.getcwd()
-        os.environ.update({k: self.shell.env[k] for k in saved})
-        os.chdir(self.workdir)
-        try:
-            yield
-        finally:
-            os.chdir(cwd)
-            for key, value in saved.items():
-                if value is None:
-                    os.environ.pop(key, None)
-                else:
-                    os.environ[key] = value
 
 
 _unfinished: set[PageRun] = set()
