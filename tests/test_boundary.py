@@ -44,3 +44,16 @@ def test_the_script_quotes_paths(tmp_path: Path) -> None:
     odd = tmp_path / "a b; rm -rf x"
     script = mount_script(View(odd, (odd / "s",)))
     assert f"mount --bind '{odd}' '{odd}'" in script
+
+
+def test_a_kept_folder_inside_a_hidden_one_is_bound_back(tmp_path: Path) -> None:
+    home, python = tmp_path / "home", tmp_path / "home" / ".pyenv" / "versions" / "3"
+    python.mkdir(parents=True)
+    script = mount_script(View(tmp_path / "page", (home,), (python,)))
+    assert f"exec 10<{python}" in script
+    assert script.index(f"exec 10<{python}") < script.index(f"doclab-hidden {home}")
+    assert f"mount --bind --no-canonicalize /proc/self/fd/10 {python}" in script
+    # Not kept: the folder is simply covered, read-only.
+    assert f"mount -t tmpfs -o ro,size=4k,mode=0555 doclab-hidden {home}" in mount_script(
+        View(tmp_path / "page", (home,), ())
+    )

@@ -1,17 +1,21 @@
-"""A page's shell against the real lab: it drives its own daemon, and cannot read the lab's
-secrets, reach the other lab daemon's socket, or write outside its folder."""
+"""A page's shell and its Python blocks against the real lab: they drive their own daemon, and
+cannot read the lab's secrets, reach the other lab daemon's socket, or write outside the
+page's folder."""
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
 import pytest
 
 from docharness import shell as shell_module
+from docharness.boundary import interpreter
 from docharness.daemon import Daemon
 from docharness.labstate import lab_dir
 from docharness.page import ROOT, PageRun
+from docharness.pysandbox import PageWorker
 
 pytestmark = pytest.mark.skipif(
     not shell_module._may_unshare(),
@@ -41,6 +45,60 @@ def test_a_page_cannot_read_the_lab_secrets_or_write_outside(
         assert not marker.exists()
         git = ROOT / ".git"  # a folder in a clone, a file naming the repository in a worktree
         shown = f"ls -A {git}" if git.is_dir() else f"cat {git}"
-        assert run(shown).output == "" and run("ls -A /root").output == ""
+        assert run(shown).output == ""
+        # The home folder shows only the way to the Python that runs the page's blocks.
+        home = Path.home()
+        kept = {p.relative_to(home).parts[0] for p in interpreter() if home in p.parents}
+        assert set(run(f"ls -A {home}").output.split()) == kept
+        for python in (p for p in interpreter() if home in p.parents):
+            assert run(f"ls {python}/bin").status == 0
     finally:
         page.finish()
+
+
+def test_a_python_block_cannot_read_the_lab_secrets_or_write_outside(
+    docker_host: str, tmp_path: Path
+) -> None:
+    lab = lab_dir(ROOT, os.environ)
+    secrets = sorted(p for p in (lab / "secrets").iterdir() if p.suffix != ".crt")
+    password = json.loads((lab / "secrets" / "login.json").read_text())["password"]
+    page = PageRun(tmp_path / "page.md", tmp_path, Daemon(docker_host, "lab"))
+    page.python = worker = PageWorker(page.shell)
+
+    def run(source: str) -> None:
+        worker.run(tmp_path / "page.md", "page.md", 0, source, 60)
+
+    try:
+        run("import docker\n\nassert docker.from_env().version()['Version']\n")  # its own daemon
+        for secret in secrets:
+            run(f"assert open({str(secret)!r}, 'rb').read() == b''\n")
+        run(f"assert open({str(lab / 'secrets' / 'ca.crt')!r}).read().startswith('-----BEGIN')\n")
+        run(f"import os\n\nassert {password!r} not in repr(os.environ)\n")
+        others = [p for p in (lab / "run").iterdir() if p.is_dir() and p.name != "labbuild"]
+        for folder in others:
+            if f"unix://{folder}/docker.sock" != docker_host:
+                run(f"import os\n\nassert os.listdir({str(folder)!r}) == []\n")
+        for outside in (ROOT / ".cache" / "faults-marker-py", tmp_path.parent / "faults-py"):
+            run(_refused(outside))
+            assert not outside.exists()
+        run("with open('inside.txt', 'w') as inside:\n    inside.write('x')\n")
+        assert (tmp_path / "inside.txt").read_text() == "x"
+        git = str(ROOT / ".git")  # a folder in a clone, a file in a worktree
+        run(
+            f"import os\n\nif os.path.isdir({git!r}):\n    assert os.listdir({git!r}) == []\n"
+            f"else:\n    assert open({git!r}).read() == ''\n"
+        )
+    finally:
+        page.finish()
+
+
+def _refused(path: Path) -> str:
+    """A block that fails unless writing ``path`` is refused as a read-only filesystem."""
+    return (
+        "import errno\n\ntry:\n"
+        f"    open({str(path)!r}, 'w')\n"
+        "except OSError as error:\n"
+        "    assert error.errno == errno.EROFS, error\n"
+        "else:\n"
+        "    raise AssertionError('written')\n"
+    )

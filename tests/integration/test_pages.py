@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import Any
 
 import docker
@@ -67,6 +69,20 @@ def test_hang_is_cut_and_the_run_goes_on(run_page: Any, page: str) -> None:
     result = run_page(page)
     assert [b["status"] for b in result.report["blocks"]] == ["failed", "passed"]
     assert result.seconds < 20, result.output
+    workers = [c for c in _command_lines() if "pyworker.py" in c and "endless_python" in c]
+    left = workers + [c for c in _command_lines() if c.startswith("sleep 4322")]
+    assert not left, left  # the Python block's worker, and the sleep it started, are gone
+
+
+def _command_lines() -> list[str]:
+    """Every process's command line on the machine."""
+    lines = []
+    for entry in (p for p in os.listdir("/proc") if p.isdigit()):
+        try:
+            lines.append(Path(f"/proc/{entry}/cmdline").read_bytes().replace(b"\0", b" ").decode())
+        except OSError:
+            continue
+    return lines
 
 
 def test_failed_page_is_cleaned_up(run_page: Any, docker_host: str) -> None:

@@ -137,8 +137,9 @@ def test_os_exit_in_a_python_block_is_a_clear_failure_and_leaves_nothing(
     output = run.communicate(timeout=300)[0]
     assert run.returncode == 1, output
     assert (
-        "pages/os_exit.md:3: the Python block called os._exit(3), which would end the test "
-        "run at once; it was stopped here and the page is cleaned up as usual" in output
+        "pages/os_exit.md:3: the Python block called os._exit(3), which ended the process "
+        "running the page's Python blocks (not the test run); the page is cleaned up as usual"
+        in output
     )
     assert "1 failed, 1 passed" in output
     assert not _exists(client, "faults-os-exit")
