@@ -7,6 +7,10 @@ whose process is gone (SIGKILL, a crash, ``os._exit``) names the block it was ru
 daemon's state when it claimed it, and everything new since then is removed. Then it writes
 its own record, updated at each block, and removes it at exit.
 
+On a lab daemon the run also follows the daemon's ``push`` events (``docharness.pushes``): the
+repositories pages pushed to the Docker Hub stand-in are noted in the record as they are
+pushed, and deleted at the run's end, or by the sweep when the run died.
+
 Runs nested in a claiming process (the harness's tests run sample pages in a subprocess) find
 the claim in their environment and use the same daemon without waiting for it.
 """
@@ -20,13 +24,14 @@ import json
 import os
 import re
 import sys
+import threading
 import warnings
 from collections.abc import Callable, Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from docharness import cleanup
+from docharness import cleanup, pushes
 from docharness.daemon import Daemon, DaemonError, select
 
 CLAIMED = "DOCHARNESS_CLAIMED"  # the daemon host a parent process holds for us
@@ -43,6 +48,7 @@ class Record:
     daemon: str
     before: dict[str, Any]  # cleanup.Snapshot as JSON: the daemon as the run found it
     block: str | None = None  # "docs/page.md:12" while a block runs
+    pushed: list[str] = field(default_factory=list)  # hub repositories its pages pushed
 
 
 def runs_dir(root: Path) -> Path:
@@ -94,9 +100,12 @@ class Claim:
     def __init__(self, root: Path, daemon: Daemon, lock: IO[str] | None) -> None:
         self.daemon = daemon
         self.swept: list[str] = []
+        self._root = root
         self._lock = lock
         self._path = runs_dir(root) / f"{os.getpid()}.json"
         self._record: Record | None = None
+        self._watch: pushes.Watch | None = None
+        self._saving = threading.Lock()  # the push watch notes from its own thread
 
     def start(self, root: Path) -> None:
         """Sweep what dead runs left on the daemon, then write our own record."""
@@ -111,23 +120,40 @@ class Claim:
         started = _start_time(os.getpid()) or ""
         self._record = Record(os.getpid(), started, self.daemon.host, before)
         self._save()
+        if self.daemon.mode == "lab":
+            self._watch = pushes.Watch(self.daemon.host, self.daemon.username, self._note_push)
+
+    def _note_push(self, repository: str) -> None:
+        """Say on disk that a page pushed ``repository`` (before it can outlive us)."""
+        with self._saving:
+            if self._record is not None and repository not in self._record.pushed:
+                self._record.pushed.append(repository)
+                self._save()
 
     def note_block(self, where: str | None) -> None:
         """Say on disk which block runs now (None between blocks)."""
-        if self._record is not None and self._record.block != where:
-            self._record.block = where
-            self._save()
+        with self._saving:
+            if self._record is not None and self._record.block != where:
+                self._record.block = where
+                self._save()
 
-    def release(self) -> None:
-        """A clean end: the record goes, then the lock (only in the process that claimed)."""
+    def release(self) -> list[str]:
+        """A clean end: what pages pushed is deleted, the record goes, then the lock (only in
+        the process that claimed). Returns the repositories deleted."""
         if self._record is not None and self._record.pid != os.getpid():
-            return  # a forked child ending: the run goes on
+            return []  # a forked child ending: the run goes on
+        gone: list[str] = []
+        if self._watch is not None:
+            self._watch.stop()
+            self._watch = None
         if self._record is not None:
+            gone = _remove_pushed(self._root, self._record, self._path)
             self._path.unlink(missing_ok=True)
             self._record = None
         if self._lock is not None:
             self._lock.close()
             self._lock = None
+        return gone
 
     def _save(self) -> None:
         assert self._record is not None
@@ -135,6 +161,16 @@ class Claim:
         partial = self._path.with_suffix(".tmp")
         partial.write_text(json.dumps(asdict(self._record)), encoding="utf-8")
         partial.replace(self._path)
+
+
+def _remove_pushed(root: Path, record: Record, path: Path) -> list[str]:
+    """Delete what ``record``'s run pushed, but what a run still going pushed too."""
+    live = {name for other, r in _records(root) if other != path and _alive(r) for name in r.pushed}
+    try:
+        return pushes.remove(root, record.pushed, keep=live)
+    except OSError as error:
+        print(f"docharness: cannot remove what run {record.pid} pushed: {error}", file=sys.stderr)
+        return []
 
 
 def _records(root: Path) -> Iterator[tuple[Path, Record]]:
@@ -168,6 +204,8 @@ def sweep(root: Path, host: str, remove: bool = True) -> list[str]:
             api.close()
         said += [f"removed {what} left by run {record.pid}" for what in removed]
         said += problems
+        pushed = _remove_pushed(root, record, path)
+        said += [f"removed repository {name} pushed by run {record.pid}" for name in pushed]
         path.unlink(missing_ok=True)  # only now: a sweep cut short is tried again
     return said
 

@@ -93,7 +93,10 @@ def test_failed_page_is_cleaned_up(run_page: Any, docker_host: str) -> None:
     assert "container-test1" not in names
 
 
-@pytest.mark.parametrize("page", ["right_basic.md", "right_interactive.md", "right_syntax.md"])
+@pytest.mark.parametrize(
+    "page",
+    ["right_basic.md", "right_interactive.md", "right_syntax.md", "right_python_directives.md"],
+)
 def test_right_page_passes(run_page: Any, page: str) -> None:
     result = run_page(page)
     assert result.status == 0, result.output
