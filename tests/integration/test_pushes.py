@@ -116,3 +116,21 @@ def test_the_sweep_removes_what_a_dead_run_pushed_but_not_what_a_live_run_pushed
     finally:
         assert pushes.remove(ROOT, [live], keep=set()) == [live]
     assert live not in catalog()
+
+
+def test_a_push_the_stream_has_not_delivered_is_read_back_when_the_watch_stops(
+    docker_host: str, client: docker.DockerClient, harness_image: str
+) -> None:
+    login = json.loads(lab_file(ROOT, os.environ).read_text())["login"]
+    noted: list[str] = []
+    watch = pushes.Watch(docker_host, login["username"], noted.append)
+    watch._stream.close()  # the stream falls behind: here, it ends before the push
+    name = f"yhkim951107/faults-late-{secrets.token_hex(4)}"
+    client.images.get(harness_image).tag(name, "1")
+    try:
+        client.images.push(name, "1", auth_config=login)
+        client.images.remove(f"{name}:1")
+        watch.stop()
+        assert noted == [name]
+    finally:
+        pushes.remove(ROOT, [name], keep=set())
