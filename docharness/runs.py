@@ -137,23 +137,21 @@ class Claim:
                 self._record.block = where
                 self._save()
 
-    def release(self) -> list[str]:
+    def release(self) -> None:
         """A clean end: what pages pushed is deleted, the record goes, then the lock (only in
-        the process that claimed). Returns the repositories deleted."""
+        the process that claimed)."""
         if self._record is not None and self._record.pid != os.getpid():
-            return []  # a forked child ending: the run goes on
-        gone: list[str] = []
+            return  # a forked child ending: the run goes on
         if self._watch is not None:
             self._watch.stop()
             self._watch = None
         if self._record is not None:
-            gone = _remove_pushed(self._root, self._record, self._path)
+            _remove_pushed(self._root, self._record, self._path)
             self._path.unlink(missing_ok=True)
             self._record = None
         if self._lock is not None:
             self._lock.close()
             self._lock = None
-        return gone
 
     def _save(self) -> None:
         assert self._record is not None

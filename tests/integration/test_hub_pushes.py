@@ -131,6 +131,6 @@ def test_a_push_the_stream_has_not_delivered_is_read_back_when_the_watch_stops(
         client.images.push(name, "1", auth_config=login)
         client.images.remove(f"{name}:1")
         watch.stop()
-        assert noted == [name]
+        assert name in noted  # (the watch reads from a second before it starts)
     finally:
         pushes.remove(ROOT, [name], keep=set())
