@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from docharness import cleanup
-from docharness.daemon import lab_file
+from docharness.labstate import lab_dir
 
 # Where the registry keeps repositories inside its storage folder (as lab.pushed has it).
 REPOSITORIES = Path("registry") / "docker" / "registry" / "v2" / "repositories"
@@ -55,7 +55,7 @@ def repository(reference: str) -> str | None:
 
 def storage(root: Path) -> Path:
     """The lab registry's repositories folder (``LAB_DIR`` as the lab has it)."""
-    return lab_file(root, os.environ).parent / REPOSITORIES
+    return lab_dir(root, os.environ) / REPOSITORIES
 
 
 def remove(root: Path, names: Iterable[str], keep: set[str]) -> list[str]:

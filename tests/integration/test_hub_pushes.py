@@ -17,8 +17,7 @@ from pathlib import Path
 import docker
 import pytest
 
-from docharness import pushes, runs
-from docharness.daemon import lab_file
+from docharness import labstate, pushes, runs
 from lab.paths import MIRROR
 from tests.integration.test_runs import PAGES, ROOT, _env
 
@@ -92,7 +91,7 @@ def test_the_sweep_removes_what_a_dead_run_pushed_but_not_what_a_live_run_pushed
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    login = json.loads(lab_file(ROOT, os.environ).read_text())["login"]
+    login = _login()
     dead, live = (f"yhkim951107/faults-{kind}-{secrets.token_hex(4)}" for kind in ("dead", "live"))
     for name in (dead, live):
         client.images.get(harness_image).tag(name, "1")
@@ -121,7 +120,7 @@ def test_the_sweep_removes_what_a_dead_run_pushed_but_not_what_a_live_run_pushed
 def test_a_push_the_stream_has_not_delivered_is_read_back_when_the_watch_stops(
     docker_host: str, client: docker.DockerClient, harness_image: str
 ) -> None:
-    login = json.loads(lab_file(ROOT, os.environ).read_text())["login"]
+    login = _login()
     noted: list[str] = []
     watch = pushes.Watch(docker_host, login["username"], noted.append)
     watch._stream.close()  # the stream falls behind: here, it ends before the push
@@ -134,3 +133,10 @@ def test_a_push_the_stream_has_not_delivered_is_read_back_when_the_watch_stops(
         assert name in noted  # (the watch reads from a second before it starts)
     finally:
         pushes.remove(ROOT, [name], keep=set())
+
+
+def _login() -> dict[str, str]:
+    """The lab registry's account, as docker-py's auth_config takes it."""
+    state = labstate.read(labstate.state_file(ROOT, os.environ))
+    assert state is not None and state.login is not None, "no lab: run `make lab`"
+    return {"username": state.login.username, "password": state.login.password}
