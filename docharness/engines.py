@@ -16,6 +16,8 @@ from dataclasses import dataclass
 # The skip reason of a block outside its range starts so; the report gives it its own status.
 NOT_FOR_ENGINE = "not for this engine"
 NOT_FOR_ENGINE_STATUS = "not-for-engine"
+# `make test-engines` writes it beside the report: each block's status on every engine.
+MATRIX_NAME = "test-engines.json"
 
 _BOUND = re.compile(r"(<=|>=|<|>|==)?(\d+(?:\.\d+){0,2})")
 _ENGINE = re.compile(r"(\d+)(?:\.(\d+))?(?:\.(\d+))?")

@@ -3,14 +3,17 @@
 Results come from the harness's report (`report/test-report.json`, or the folder that
 `DOCHARNESS_REPORT_DIR` names) and are matched by page path (`docs/xxx.md`, relative to the
 repository) and the line of the block's opening fence. A passed block names the Docker Engine
-version(s) it passed on and the date; a failed one carries its diff from the report, folded;
-a skipped one its reason, in Korean. Without a report, or for a block the report does not
-know, the line says the block has not run yet.
+version(s) it passed on and the date: every engine of the matrix (`test-engines.json` beside
+the report, from `make test-engines`) when there is one, else the report's single engine. A
+failed block carries its diff from the report, folded; a skipped one its reason, in Korean; a
+block limited to other engines its range, in Korean. Without a report, or for a block the
+report does not know, the line says the block has not run yet.
 """
 
 from __future__ import annotations
 
 import html
+import json
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -19,12 +22,18 @@ from typing import Any, cast
 
 from code_blocks import rendered
 
-from docharness.engines import NOT_FOR_ENGINE, NOT_FOR_ENGINE_STATUS
+from docharness.engines import (
+    MATRIX_NAME,
+    NOT_FOR_ENGINE,
+    NOT_FOR_ENGINE_STATUS,
+    EngineRange,
+    engine_version,
+)
 from docharness.kinds import TESTED_LANGUAGES, passed_badge
 from docharness.schema import REPORT_NAME, read_report
 
 ROOT = Path(__file__).resolve().parents[1]  # the repository: report paths are relative to it
-# The harness's own skip reasons (docharness/page.py) by prefix; a page's `skip`
+# The harness's own skip reasons (docharness/evaluator.py) by prefix; a page's `skip`
 # directive already gives its reason in Korean.
 SKIP_REASONS = {
     "needs network: the lab has no internet": "인터넷 필요 (실험실은 오프라인)",
@@ -43,19 +52,63 @@ class Result:
     date: str  # YYYY-MM-DD of the run
     engines: tuple[str, ...]  # Docker Engine versions the result holds for
     client: str  # Docker CLI version (a synopsis is checked against its --help)
+    failed_on: tuple[str, ...] = ()  # engines of the matrix where the block failed
 
 
 Results = dict[tuple[str, int], Result]
 
 
-def engines(report: Mapping[str, Any], block: Mapping[str, Any]) -> tuple[str, ...]:
-    """The Docker Engine version(s) a block's result holds for.
+def engines(
+    report: Mapping[str, Any], block: Mapping[str, Any], matrix: Mapping[str, Any] | None = None
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The Docker Engine versions a block passed on, and those it failed on.
 
-    A run has one engine today, the report's `docker.server`; when the report keeps results
-    per engine, this is the one place that reads them.
+    With the matrix (``test-engines.json``): every engine where the block passed (or, for a
+    block limited to other engines, where it ran and passed), oldest first. The matrix is
+    trusted only where it agrees with the report: the report's engine is in it and gave the
+    block the same status there (a matrix older than the page's last edit would not).
+    Otherwise, the report's one engine.
     """
-    del block  # no per-engine results yet
-    return (str((report.get("docker") or {}).get("server") or "?"),)
+    server = str((report.get("docker") or {}).get("server") or "?")
+    fallback = ((server,), ()) if block.get("status") in ("passed", "failed") else ((), ())
+    if not matrix:
+        return fallback
+    versions = {
+        name: str(found.get("server") or "?")
+        for name, found in (matrix.get("engines") or {}).items()
+    }
+    by_engine = matrix_blocks(matrix).get((str(block.get("page")), int(block.get("line", 0))))
+    default = next((name for name, version in versions.items() if version == server), None)
+    if by_engine is None or default is None or by_engine.get(default) != block.get("status"):
+        return fallback
+
+    def oldest_first(status: str) -> tuple[str, ...]:
+        found = [versions[name] for name, got in by_engine.items() if got == status]
+        return tuple(sorted(found, key=_sortable))
+
+    return oldest_first("passed"), oldest_first("failed")
+
+
+def matrix_blocks(matrix: Mapping[str, Any]) -> dict[tuple[str, int], dict[str, str]]:
+    """(page, fence line) -> {engine name: status} from ``test-engines.json``."""
+    return {
+        (str(entry["page"]), int(entry["line"])): {
+            name: str(result["status"]) for name, result in entry["engines"].items()
+        }
+        for entry in matrix.get("blocks", [])
+    }
+
+
+def _sortable(version: str) -> tuple[int, ...]:
+    try:
+        return engine_version(version)
+    except ValueError:
+        return (0,)
+
+
+def short_version(version: str) -> str:
+    """``28.5.2+dfsg4`` -> ``28.5``: enough to tell the engines apart on one line."""
+    return ".".join(version.split("+")[0].split("-")[0].split(".")[:2])
 
 
 def report_path() -> Path:
@@ -64,21 +117,29 @@ def report_path() -> Path:
 
 
 def load_report(path: Path) -> Results:
-    """(page, fence line) -> result; empty when the report does not exist."""
+    """(page, fence line) -> result; empty when the report does not exist.
+
+    The engine matrix is read from the same folder when ``make test-engines`` wrote it.
+    """
     data = read_report(path)
     if data is None:
         return {}
+    matrix_path = path.with_name(MATRIX_NAME)
+    matrix = json.loads(matrix_path.read_text(encoding="utf-8")) if matrix_path.exists() else None
     date = data["created"][:10]
     client = data["docker"]["client"] or "?"
     results: Results = {}
     for block in data["blocks"]:
+        report, entry = cast(Mapping[str, Any], data), cast(Mapping[str, Any], block)
+        passed_on, failed_on = engines(report, entry, matrix)
         results[(block["page"], block["line"])] = Result(
             block["status"],
             block.get("reason"),
             block.get("details"),
             date,
-            engines(cast(Mapping[str, Any], data), cast(Mapping[str, Any], block)),
+            passed_on,
             client,
+            failed_on,
         )
     return results
 
@@ -93,6 +154,30 @@ def korean_reason(reason: str | None) -> str:
     return reason
 
 
+KOREAN_BOUNDS = {"<": "미만", "<=": "이하", ">": "초과", ">=": "이상"}
+
+
+def korean_range(reason: str | None) -> str:
+    """``not for this engine: engine >=23,<26 (this engine: 28.5.2)`` -> ``23 이상 26 미만``."""
+    text = (reason or "").removeprefix(NOT_FOR_ENGINE + ": ").removeprefix("engine ")
+    text = text.split(" (")[0]
+    try:
+        limits = EngineRange.parse(text)
+    except ValueError:
+        return text or "범위가 적혀 있지 않습니다"
+    words = []
+    for bound in limits.bounds:
+        version = ".".join(map(str, bound.version))
+        words.append(f"{version} 계열" if bound.operator == "==" else
+                     f"{version} {KOREAN_BOUNDS[bound.operator]}")  # fmt: skip
+    return " ".join(words)
+
+
+def _versions(versions: tuple[str, ...], short: bool) -> str:
+    """The engines as they report themselves, or by their major.minor, joined by a dot."""
+    return " · ".join(short_version(v) if short else v for v in versions)
+
+
 def _line(status: str, text: str, title: str, folded: str = "") -> str:
     return (
         f'<div class="test-badge test-badge--{status}" title="{html.escape(title)}" '
@@ -105,15 +190,22 @@ def badge(result: Result | None) -> str:
     """The badge's HTML: one line, kept out of the search index."""
     if result is None:
         return _line("not-run", "아직 실행 안 됨", "이 예제는 아직 테스트하지 않았습니다")
-    engine = ", ".join(result.engines)
+    # One engine as it reports itself; when the line names several, their major.minor.
+    full = result.engines + result.failed_on
+    short = len(full) > 1
+    engine = _versions(result.engines, short)
+    also_failed = f" · {_versions(result.failed_on, short)}에서 실패" if result.failed_on else ""
     passed = passed_badge(result.status)
     if passed is not None:
+        values = {
+            "engine": engine,
+            "also_failed": also_failed,
+            "engines": ", ".join(full),
+            "client": result.client,
+            "date": result.date,
+        }
         text, title = passed
-        return _line(
-            result.status,
-            text.format(engine=engine, client=result.client, date=result.date),
-            title,
-        )
+        return _line(result.status, text.format(**values), title.format(**values))
     if result.status == "skipped":
         return _line(
             "skipped",
@@ -121,10 +213,15 @@ def badge(result: Result | None) -> str:
             "이 예제는 마지막 테스트에서 실행하지 않았습니다",
         )
     if result.status == NOT_FOR_ENGINE_STATUS:
-        limited = (result.reason or "").removeprefix(NOT_FOR_ENGINE + ": ")
+        limited = korean_range(result.reason)
+        ran = (
+            f"✓ 도커 엔진 {engine}에서 통과 · {limited}용"
+            if result.engines
+            else (f"다른 엔진용 ({limited})")
+        )
         return _line(
             NOT_FOR_ENGINE_STATUS,
-            f"다른 엔진용 · {limited} · {result.date}",
+            f"{ran}{also_failed} · {result.date}",
             "이 예제는 지시문이 정한 도커 엔진 버전에서만 실행합니다",
         )
     story = "\n".join(part for part in (result.reason, result.details) if part)
@@ -132,9 +229,11 @@ def badge(result: Result | None) -> str:
         '<details class="test-badge__diff"><summary>차이 보기</summary>'
         f"<pre>{html.escape(story)}</pre></details>"
     )
+    failed = _versions(result.failed_on, short) if result.failed_on else engine
+    passed_too = f" · {engine}에서 통과" if result.failed_on and result.engines else ""
     return _line(
         "failed",
-        f"✗ 도커 엔진 {engine}에서 실패 · {result.date}",
+        f"✗ 도커 엔진 {failed}에서 실패{passed_too} · {result.date}",
         "마지막 테스트에서 페이지와 다른 결과가 나왔습니다",
         folded,
     )

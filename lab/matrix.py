@@ -16,11 +16,12 @@ import sys
 import time
 from typing import Any
 
+from docharness.engines import MATRIX_NAME
 from lab.engines import DEFAULT, ENGINES
 from lab.paths import REPO
 
 REPORTS = REPO / "report" / "engines"
-MATRIX = REPO / "report" / "test-engines.json"
+MATRIX = REPO / "report" / MATRIX_NAME
 ORDER = [*(name for name in ENGINES if name != DEFAULT)][::-1] + [DEFAULT]
 WORKERS = os.environ.get("PYTEST_WORKERS", "2")
 

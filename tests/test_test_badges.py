@@ -174,8 +174,123 @@ def test_the_harness_skip_reasons_all_have_korean_words() -> None:
 
 def test_engine_versions_are_read_in_one_place() -> None:
     report = {"docker": {"client": "28.2.2", "server": "28.5.1"}}
-    assert test_badges.engines(report, {"page": PAGE, "line": 3}) == ("28.5.1",)
-    assert test_badges.engines({}, {}) == ("?",)
+    passed = {"page": PAGE, "line": 3, "status": "passed"}
+    assert test_badges.engines(report, passed) == (("28.5.1",), ())
+    assert test_badges.engines({}, {"status": "failed"}) == (("?",), ())
+    assert test_badges.engines(report, {**passed, "status": "skipped"}) == ((), ())
+
+
+ENGINES = {
+    "bookworm": {"client": "20.10.24+dfsg1", "server": "20.10.24+dfsg1"},
+    "trixie": {"client": "26.1.5+dfsg1", "server": "26.1.5+dfsg1"},
+    "sid": {"client": "28.5.2+dfsg4", "server": "28.5.2+dfsg4"},
+}
+
+
+def write_matrix(folder: Path, blocks: dict[int, dict[str, str]]) -> None:
+    """``test-engines.json`` as lab.matrix writes it: per block, a status per engine."""
+    matrix = {
+        "engines": ENGINES,
+        "blocks": [
+            {
+                "page": PAGE,
+                "line": line,
+                "engines": {
+                    name: {"status": status, "reason": None} for name, status in by.items()
+                },
+            }
+            for line, by in blocks.items()
+        ],  # fmt: skip
+        "outcomes": {name: "passed" for name in ENGINES},
+    }
+    (folder / test_badges.MATRIX_NAME).write_text(json.dumps(matrix), encoding="utf-8")
+
+
+def sid_report(folder: Path, blocks: list[dict[str, object]]) -> Path:
+    """The default engine's report (sid, 28.5) beside the matrix."""
+    path = write_report(folder / "test-report.json", blocks)
+    data = json.loads(path.read_text())
+    data["docker"] = {"client": "28.5.2+dfsg4", "server": "28.5.2+dfsg4"}
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return path
+
+
+def badge_texts(page_html: str) -> list[str]:
+    return re.findall(r'class="test-badge__text">(.*?)</span>', page_html)
+
+
+def test_badges_name_every_engine_of_the_matrix(tmp_path: Path) -> None:
+    everywhere = {"bookworm": "passed", "trixie": "passed", "sid": "passed"}
+    older = {"bookworm": "passed", "trixie": "not-for-engine", "sid": "not-for-engine"}
+    write_matrix(
+        tmp_path,
+        {
+            3: everywhere,
+            10: {"bookworm": "failed", "trixie": "passed", "sid": "passed"},
+            18: older,
+            40: {"bookworm": "passed", "trixie": "passed", "sid": "failed"},
+        },
+    )
+    reason = "not for this engine: engine <26 (this engine: 28.5.2+dfsg4)"
+    report = sid_report(
+        tmp_path,
+        [
+            block(3, "passed"),
+            block(10, "passed"),
+            block(18, "not-for-engine", reason),
+            block(24, "not-for-engine", reason),  # the matrix does not know it: no engine
+            block(40, "failed", "docs/sample.md:41: output differs from the page"),
+        ],
+    )
+    texts = badge_texts(test_badges.badged(render(SOURCE), SOURCE, PAGE, load(report)))
+    assert texts == [
+        "✓ 도커 엔진 20.10 · 26.1 · 28.5에서 통과 · 2025-11-27",
+        "✓ 도커 엔진 26.1 · 28.5에서 통과 · 20.10에서 실패 · 2025-11-27",
+        "✓ 도커 엔진 20.10.24+dfsg1에서 통과 · 26 미만용 · 2025-11-27",
+        "다른 엔진용 (26 미만) · 2025-11-27",
+        "아직 실행 안 됨",
+        "✗ 도커 엔진 28.5에서 실패 · 20.10 · 26.1에서 통과 · 2025-11-27",
+    ]
+
+
+def load(report: Path) -> test_badges.Results:
+    return test_badges.load_report(report)
+
+
+def test_without_the_matrix_the_report_engine_is_named(tmp_path: Path) -> None:
+    """Only `make test` ran: the badge names the one engine of report.json."""
+    report = sid_report(tmp_path, [block(3, "passed")])
+    texts = badge_texts(test_badges.badged(render(SOURCE), SOURCE, PAGE, load(report)))
+    assert texts[0] == "✓ 도커 엔진 28.5.2+dfsg4에서 통과 · 2025-11-27"
+
+
+def test_a_matrix_that_disagrees_with_the_report_is_not_trusted(tmp_path: Path) -> None:
+    """A matrix from before the page changed: the block failed on sid there, passed now."""
+    write_matrix(tmp_path, {3: {"bookworm": "passed", "trixie": "passed", "sid": "failed"}})
+    report = sid_report(tmp_path, [block(3, "passed")])
+    texts = badge_texts(test_badges.badged(render(SOURCE), SOURCE, PAGE, load(report)))
+    assert texts[0] == "✓ 도커 엔진 28.5.2+dfsg4에서 통과 · 2025-11-27"
+    # nor one whose engines do not include the report's
+    write_matrix(tmp_path, {3: {"bookworm": "passed", "trixie": "passed", "sid": "passed"}})
+    other = sid_report(tmp_path, [block(3, "passed")])
+    data = json.loads(other.read_text())
+    data["docker"]["server"] = "29.0.1"  # e.g. DOCS_DOCKER=own after a lab matrix
+    other.write_text(json.dumps(data), encoding="utf-8")
+    texts = badge_texts(test_badges.badged(render(SOURCE), SOURCE, PAGE, load(other)))
+    assert texts[0] == "✓ 도커 엔진 29.0.1에서 통과 · 2025-11-27"
+
+
+@pytest.mark.parametrize(
+    ("reason", "shown"),
+    [
+        ("not for this engine: engine <26 (this engine: 28.5.2+dfsg4)", "26 미만"),
+        ("not for this engine: engine >=23,<26 (this engine: 28.5.2)", "23 이상 26 미만"),
+        ("not for this engine: engine <=25,>20 (this engine: 28.5.2)", "25 이하 20 초과"),
+        ("not for this engine: engine 20.10 (this engine: 28.5.2)", "20.10 계열"),
+    ],
+)
+def test_engine_ranges_are_said_in_korean(reason: str, shown: str) -> None:
+    assert test_badges.korean_range(reason) == shown
 
 
 def test_the_report_folder_can_be_moved(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

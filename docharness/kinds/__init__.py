@@ -27,8 +27,8 @@ SHELL_LANGUAGES = frozenset(
 PYTHON_LANGUAGES = {"python": "python", "py": "python"}
 # What a run on a real engine proves, said once for every kind that runs on one.
 _RAN = (
-    "✓ 도커 엔진 {engine}에서 통과 · {date}",
-    "실제 도커 엔진에서 실행해 출력까지 페이지와 같은지 확인했습니다",
+    "✓ 도커 엔진 {engine}에서 통과{also_failed} · {date}",
+    "실제 도커 엔진({engines})에서 실행해 출력까지 페이지와 같은지 확인했습니다",
 )
 
 
@@ -48,7 +48,8 @@ class Kind:
     ``accepts`` decides between kinds of the same languages, on the fence's body; ``prepare``
     parses what the kind needs at collection (a bad block fails there, naming file:line);
     ``evaluator`` is ``module:function``; ``passed`` is the report's status for a block that
-    passed, and ``badge`` its badge text and title (``{engine}``, ``{client}``, ``{date}``).
+    passed, and ``badge`` its badge text and title (``{engine}``, ``{engines}``, ``{also_failed}``,
+    ``{client}``, ``{date}``: see hooks/test_badges.py).
     """
 
     name: BlockKind
