@@ -33,7 +33,7 @@ from docharness.kinds import TESTED_LANGUAGES, passed_badge
 from docharness.schema import REPORT_NAME, read_report
 
 ROOT = Path(__file__).resolve().parents[1]  # the repository: report paths are relative to it
-# The harness's own skip reasons (docharness/evaluator.py) by prefix; a page's `skip`
+# The harness's own skip reasons (docharness/page.py) by prefix; a page's `skip`
 # directive already gives its reason in Korean.
 SKIP_REASONS = {
     "needs network: the lab has no internet": "인터넷 필요 (실험실은 오프라인)",
