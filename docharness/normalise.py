@@ -49,7 +49,9 @@ _SPECIAL = re.compile(
             rf"(?P<{DURATION}>(?<!\w)(?:Less than a second|About an? (?:minute|hour)"
             r"|\d+ (?:second|minute|hour|day|week|month|year)s?"
             # a test runner's timing: node --test's `✔ name (0.778921ms)`
-            r"|\d+(?:\.\d+)?ms)(?!\w))",
+            r"|\d+(?:\.\d+)?ms)(?!\w)"
+            # BuildKit's plain progress: a step's time, `#8 DONE 0.4s`, `exporting layers 0.1s`.
+            r"|(?<![\w.])\d+\.\d+s(?![\w.]))",
             rf"(?P<{SIZE}>(?<![\w.]){_SIZE}(?!\w))",
             rf"(?P<{SPACE}>[ \t]+)",
         ]
@@ -78,6 +80,9 @@ _SHAPES = [
         rf"\s+(?P<{TIME}>\d{{4}}-\d{{2}}-\d{{2}} \d{{2}}:\d{{2}}(?::\d{{2}})?)(?P<rest>\s.*)$"
     ),
     re.compile(rf"^total\s+(?P<{SIZE}>\d+(?:[.,]\d+)?[KMGTP]?)$"),
+    # BuildKit's plain progress prints what a RUN step writes after the seconds since the
+    # step started: `#10 0.512 Collecting six==1.17.0`.
+    re.compile(rf"^#\d+ (?P<{DURATION}>\d+\.\d{{3}})(?P<rest> .*)?$"),
     # A line that is only a number of 3 to 7 digits is a PID (`echo $$`); small numbers
     # (a container's PID 1) and long ones (IDs) are left to the other kinds.
     re.compile(rf"^\s*(?P<{PID}>\d{{3,7}})\s*$"),

@@ -273,3 +273,20 @@ def test_a_short_diff_is_capped_too() -> None:
     assert match(page("a\nb"), ["a", "c"], Bindings()) == Mismatch(
         11, "--- expected (page)\n+++ actual\n@@ -1,2 +1,2 @@\n a\n-b\n+c", 0
     )
+
+
+def test_buildkit_step_times_vary_the_rest_of_the_line_does_not() -> None:
+    """BuildKit's plain progress: step times and the RUN output's seconds prefix vary."""
+    bindings = Bindings()
+    shown = page("#8 DONE 0.4s\n#9 exporting layers 0.1s done\n#10 0.512 Collecting six==1.17.0")
+    real = ["#8 DONE 12.0s", "#9 exporting layers 0.0s done", "#10 3.046 Collecting six==1.17.0"]
+    assert match(shown, real, bindings) is None
+    assert [t.kind for t in tokenize("#8 DONE 0.4s")][-1] == DURATION
+    # The step number, the words and the printed text are compared as they are.
+    assert match(page("#8 DONE 0.4s"), ["#7 DONE 0.4s"], bindings) is not None
+    assert match(page("#8 DONE 0.4s"), ["#8 CACHED"], bindings) is not None
+    assert match(page("#10 0.512 Collecting six"), ["#10 0.512 Collecting pip"], bindings)
+    # Only BuildKit's forms: a version or a plain decimal is no time.
+    assert [t.kind for t in tokenize("python3.14s")] == ["literal"]
+    assert [t.kind for t in tokenize("--cpus 0.5")][-1] == "literal"
+    assert [t.kind for t in tokenize("v1.2.3s")] == ["literal"]
