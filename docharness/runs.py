@@ -27,7 +27,7 @@ import sys
 import threading
 import warnings
 from collections.abc import Callable, Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import IO, Any
 
@@ -270,7 +270,8 @@ def _claim_free(root: Path, chosen: Daemon, say: Callable[[str], None]) -> Claim
         others = _lab_hosts(root)
         start = others.index(chosen.host) if chosen.host in others else 0
         ordered = others[start:] + others[:start]
-        candidates = [Daemon(h, "lab", chosen.username, chosen.password) for h in ordered]
+        # The same daemon but for its address: the login and the lab engine's CLI go along.
+        candidates = [replace(chosen, host=h) for h in ordered]
     for candidate in candidates:
         lock = _lock(root, candidate.host, wait=False)
         if lock is not None:
