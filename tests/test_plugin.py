@@ -25,6 +25,8 @@ pytest_plugins = ["pytester"]
         "    --publish=8080:8080 \\",
         "$ docker run --publish 127.0.0.1:8081:80 nginx",
         'client.containers.run("nginx", detach=True, ports={"80/tcp": 8082})',
+        '    ports:\n      - "28095:80"',
+        "      - 127.0.0.1:8083:80/tcp",
     ],
 )
 def test_a_published_host_port_is_seen(text: str) -> None:
@@ -37,6 +39,8 @@ def test_a_published_host_port_is_seen(text: str) -> None:
         "호스트에서 접속하려면 `-p 3306:3306`을 추가합니다.",
         "| -p [Host포트]:[Container포트], --publish | 호스트 포트와 컨테이너 포트 연결 |",
         "$ docker run -P nginx",
+        '    ports:\n      - "80"',
+        "- 볼륨 3:1 비율",
     ],
 )
 def test_prose_and_synopses_publish_nothing(text: str) -> None:
@@ -53,7 +57,13 @@ def test_only_code_blocks_publish(tmp_path: Path) -> None:
 
 def test_the_pages_that_publish_host_ports() -> None:
     pages = {page.name for page in (ROOT / "docs").rglob("*.md") if publishes_host_ports(page)}
-    assert pages == {"run-nginx.md", "run-cadvisor.md", "networks.md"}
+    assert pages == {
+        "run-nginx.md",
+        "run-cadvisor.md",
+        "networks.md",
+        "dockerfile.md",
+        "compose.md",
+    }
 
 
 def _lock_is_free(lock: Path) -> bool:

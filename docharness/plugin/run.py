@@ -25,8 +25,12 @@ from docharness.plugin import update_mode
 from docharness.plugin.collection import runs_pages
 
 HOST_PORTS_LOCK = Path(tempfile.gettempdir()) / "docharness-host-ports.lock"
-# `-p 8080:80`, `--publish=127.0.0.1:8080:80`, docker-py's `ports={...}`: a host port.
-PUBLISHES_PORT = re.compile(r"(?:\s-p|--publish)[ =](?:[\d.]+:)?\d+:\d+|\bports=\{")
+# `-p 8080:80`, `--publish=127.0.0.1:8080:80`, docker-py's `ports={...}`, a compose file's
+# `ports:` entry (`- "8080:80"`): a host port.
+PUBLISHES_PORT = re.compile(
+    r"(?:\s-p|--publish)[ =](?:[\d.]+:)?\d+:\d+|\bports=\{"
+    r"|(?m:^[ \t]*-[ \t]+[\"']?(?:[\d.]+:)?\d+:\d+(?:/\w+)?[\"']?[ \t]*$)"
+)
 
 
 def publishes_host_ports(page: Path) -> bool:
