@@ -32,6 +32,8 @@ QUERIES = {
     "레지스트리에서": "image-commands/",
     "프로세스다": "container-commands/",
     "스냅숏은": "container-commands/",
+    "이미지 만들기": "dockerfile/",
+    "docker compose": "compose/",
 }
 
 
@@ -77,6 +79,9 @@ FIRST = {
     "생성": "networks/#사용자-정의-브리지-네트워크-docker-network-create",  # 생성 is create
     "프로세스": "container-commands/#컨테이너는-프로세스다",
     "유니언 파일 시스템": "image-commands/#왜-도커-유니언-파일-시스템-구조를-사용하는가",
+    "멀티 스테이지": "dockerfile/#멀티-스테이지-빌드",
+    "빌드 캐시": "dockerfile/#레이어-캐시",
+    "헬스 체크": "compose/#시작-순서와-헬스-체크-depends_on-healthcheck",
 }
 
 
