@@ -1,8 +1,9 @@
 """Page isolation: remove what a page created on the daemon, whatever way the page ended.
 
-A snapshot of the daemon's containers, images (with their tags), volumes and networks is
-taken before the page's first block; afterwards everything new goes: containers (forced),
-volumes, networks, images (forced), and tags the page added to images that were already
+A snapshot of the daemon's containers, images (with their tags), volumes, networks and build
+cache records is taken before the page's first block; afterwards everything new goes:
+containers (forced), volumes, networks, images (forced), build cache records (a later page's
+`docker system df` would count them), and tags the page added to images that were already
 there (`docker image tag httpd:latest debian-httpd:1.0`). Tags the page removed from an
 image that still exists are put back, so the next page finds the daemon as this one did.
 """
@@ -26,6 +27,7 @@ class Snapshot:
     images: dict[str, frozenset[str]]  # image ID -> its repo:tag names
     volumes: frozenset[str]
     networks: frozenset[str]
+    build_cache: frozenset[str] = frozenset()
 
 
 def client_for(host: str) -> docker.APIClient:
@@ -41,6 +43,16 @@ def _images(api: docker.APIClient) -> dict[str, frozenset[str]]:
     }
 
 
+def build_cache(api: docker.APIClient) -> frozenset[str]:
+    """The IDs of the builder's cache records (BuildKit's; none for the legacy builder).
+
+    ``type=build-cache`` spares the daemon sizing every image and volume (API 1.42+; older
+    engines ignore it and answer the whole `docker system df`).
+    """
+    found = api._result(api._get(api._url("/system/df"), params={"type": "build-cache"}), True)
+    return frozenset(record["ID"] for record in found.get("BuildCache") or ())
+
+
 def snapshot(api: docker.APIClient) -> Snapshot:
     """What exists now."""
     return Snapshot(
@@ -48,6 +60,7 @@ def snapshot(api: docker.APIClient) -> Snapshot:
         images=_images(api),
         volumes=frozenset(v["Name"] for v in api.volumes().get("Volumes") or ()),
         networks=frozenset(n["Id"] for n in api.networks()),
+        build_cache=build_cache(api),
     )
 
 
@@ -85,6 +98,10 @@ def restore(api: docker.APIClient, before: Snapshot, removed: list[str] | None =
         if network["Id"] not in before.networks and network["Name"] not in DEFAULT_NETWORKS:
             attempt(f"network {network['Name']}", api.remove_network, network["Id"])
     _restore_images(api, before, attempt)
+    # Only the page's own records, by ID (one per call: the engine takes one value per
+    # filter): a reader's cache on their own Docker stays.
+    for record in sorted(build_cache(api) - before.build_cache):
+        attempt(f"build cache {record[:12]}", api.prune_builds, filters={"id": record}, all=True)
     return problems
 
 

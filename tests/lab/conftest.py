@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from docharness import labstate
+from docharness import cleanup, labstate
 from docharness.labstate import Client, LabState, Login
 from lab.paths import STATE_FILE
 
@@ -70,7 +70,13 @@ def docker(lab_state: LabState, docker_host: str, tmp_path: Path) -> Iterator[Do
 
     before = set(run("images", "-q", "--no-trunc").stdout.split())
     volumes = set(run("volume", "ls", "-q").stdout.split())
+    api = cleanup.client_for(docker_host)
+    cache = cleanup.build_cache(api)
     yield run
+    # A build's cache records would show in a later page's `docker system df`.
+    for record in cleanup.build_cache(api) - cache:
+        api.prune_builds(filters={"id": record}, all=True)
+    api.close()
     # -v and the volume sweep: an image's VOLUME (mysql, registry) leaves an anonymous volume,
     # which a later page on this daemon would see (`docker volume ls --filter dangling=true`).
     run("rm", "-f", "-v", *run("ps", "-aq").stdout.split())

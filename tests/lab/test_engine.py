@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from docharness import cleanup
 from docharness.labstate import LabState
 from docharness.shell import PageShell
 from lab import engines
@@ -85,6 +86,21 @@ def test_buildkit_build_with_cache(docker: Docker, tmp_path: Path) -> None:
     assert "[2/2] RUN echo built > /built.txt" in again.stderr
     assert "CACHED" in again.stderr, again.stderr
     assert docker("run", "--rm", "engine-build:1").stdout == "built\n"
+
+
+def test_a_pages_build_cache_goes_with_its_cleanup(
+    docker: Docker, docker_host: str, tmp_path: Path
+) -> None:
+    # What a page's `docker build` cached would show in a later page's `docker system df`.
+    (tmp_path / "Dockerfile").write_text(DOCKERFILE.replace("built", "cached-then-removed"))
+    api = cleanup.client_for(docker_host)
+    before = cleanup.snapshot(api)
+    built = docker("build", "--progress=plain", "-t", "engine-cache:1", ".")
+    assert built.returncode == 0, built.stderr
+    assert cleanup.build_cache(api) - before.build_cache, "the build cached nothing"
+    assert cleanup.restore(api, before) == []
+    assert cleanup.build_cache(api) == before.build_cache
+    api.close()
 
 
 COMPOSE = """services:
