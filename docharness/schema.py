@@ -8,6 +8,8 @@ run of some pages. One record per block (or per page that could not be parsed, k
 from __future__ import annotations
 
 import json
+import os
+from collections.abc import Mapping
 from pathlib import Path
 from typing import NotRequired, TypedDict
 
@@ -16,6 +18,14 @@ from docharness.kinds import PASSED_STATUSES
 
 REPORT_NAME = "test-report.json"  # the last run of every page: what the site's badges read
 PARTIAL_NAME = "partial-report.json"  # a run of some pages: never overwrites the full report
+
+
+def report_folder(root: Path, env: Mapping[str, str] = os.environ) -> Path:
+    """Where reports live: ``report/`` in the checkout, or the folder DOCHARNESS_REPORT_DIR
+    names (the harness's own tests move it); the site reads the complete report there."""
+    return Path(env.get("DOCHARNESS_REPORT_DIR") or root / "report")
+
+
 # In the order the report counts them; a kind's own passed status (synopsis) after the rest.
 STATUSES = tuple(
     dict.fromkeys(("passed", "failed", "skipped", *PASSED_STATUSES, NOT_FOR_ENGINE_STATUS))

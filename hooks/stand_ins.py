@@ -16,11 +16,11 @@ from typing import Any
 from mkdocs.utils import get_relative_url
 
 from docharness.report import Run, read_run
+from docharness.schema import REPORT_NAME, report_folder
 from lab.disclosure import Used, check
 from lab.facts import Facts, load_all
 
 ROOT = Path(__file__).resolve().parents[1]
-REPORT = ROOT / "report" / "test-report.json"
 GUIDE = "test-environment.md"
 _CODE = re.compile(r"`([^`]+)`")
 _H1_END = re.compile(r"</h1>")
@@ -86,7 +86,7 @@ def _inline(text: str) -> str:
 def on_config(config: Any, **_: Any) -> None:
     """Read the report and the facts once per build."""
     global _run, _facts
-    _run = read_run(REPORT)
+    _run = read_run(report_folder(ROOT) / REPORT_NAME)
     _facts = load_all()
 
 

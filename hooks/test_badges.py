@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import html
 import json
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,7 +29,7 @@ from docharness.engines import (
     engine_version,
 )
 from docharness.kinds import TESTED_LANGUAGES, passed_badge
-from docharness.schema import REPORT_NAME, read_report
+from docharness.schema import REPORT_NAME, read_report, report_folder
 
 ROOT = Path(__file__).resolve().parents[1]  # the repository: report paths are relative to it
 # The harness's own skip reasons (docharness/page.py) by prefix; a page's `skip`
@@ -112,8 +111,7 @@ def short_version(version: str) -> str:
 
 
 def report_path() -> Path:
-    folder = os.environ.get("DOCHARNESS_REPORT_DIR")
-    return (Path(folder) if folder else ROOT / "report") / REPORT_NAME
+    return report_folder(ROOT) / REPORT_NAME
 
 
 def load_report(path: Path) -> Results:

@@ -13,7 +13,7 @@ import pytest
 
 from docharness.images import normalise, page_images
 from docharness.model import HarnessError
-from docharness.report import Run
+from docharness.report import Run, build_report, write_report
 from lab import tables
 from lab.disclosure import check, resolve
 from lab.facts import FactsError, load, load_all
@@ -144,3 +144,15 @@ def test_box_names_the_engine_the_stand_ins_and_links_the_guide() -> None:
     assert "어느 엔진인지 적을 수 없습니다" in stand_ins.box(None, used, "x")
     own = stand_ins.box(Run("28.5.2", "28.5.2", "own", ""), used, "x")
     assert "진짜 레지스트리" in own and "bash-5.3#" not in own  # real images: no stand-in facts
+
+
+def test_the_box_reads_the_report_where_the_harness_wrote_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # DOCHARNESS_REPORT_DIR moves the report: the box must name that run's engine, as the
+    # badges do, not say there is no report.
+    docker = {"client": "28.5.2+dfsg4", "server": "28.5.2+dfsg4"}
+    write_report(build_report([], docker=docker, mode="lab"), tmp_path / "test-report.json")
+    monkeypatch.setenv("DOCHARNESS_REPORT_DIR", str(tmp_path))
+    stand_ins.on_config(None)
+    assert stand_ins._run is not None and stand_ins._run.server == "28.5.2+dfsg4"

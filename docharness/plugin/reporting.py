@@ -19,7 +19,7 @@ from docharness.labstate import Client
 from docharness.page import ROOT
 from docharness.plugin.collection import BrokenPage, PageItem
 from docharness.report import build_report, page_name, page_record, record, summarise, write_report
-from docharness.schema import PARTIAL_NAME, RAN, REPORT_NAME, BlockRecord
+from docharness.schema import PARTIAL_NAME, RAN, REPORT_NAME, BlockRecord, report_folder
 
 _RECORDS = pytest.StashKey[list[BlockRecord]]()
 _ALL_SKIPPED = pytest.StashKey[bool]()
@@ -131,8 +131,7 @@ def report_path(complete: bool) -> Path:
     explicit = os.environ.get("DOCHARNESS_REPORT")
     if explicit:
         return Path(explicit)
-    folder = Path(os.environ.get("DOCHARNESS_REPORT_DIR") or ROOT / "report")
-    return folder / (REPORT_NAME if complete else PARTIAL_NAME)
+    return report_folder(ROOT) / (REPORT_NAME if complete else PARTIAL_NAME)
 
 
 def covers_every_page(config: pytest.Config) -> bool:
