@@ -31,6 +31,12 @@ def _write_hosts() -> None:
     HOSTS_FILE.write_text("\n".join(lines) + "\n")
 
 
+# dockerd's default options for new networks (Engine 24+; older engines refuse the key, so
+# their user-defined networks publish on every interface: the threat model says so).
+LOOPBACK_NETWORKS_SINCE = 24
+HOST_BINDING = "com.docker.network.bridge.host_binding_ipv4"
+
+
 def _config(daemon: DaemonSpec, engine: Engine | None) -> Path:
     config: dict[str, object] = {
         "hosts": [f"unix://{daemon.socket}"],
@@ -51,6 +57,10 @@ def _config(daemon: DaemonSpec, engine: Engine | None) -> Path:
         }
     else:  # an engine's folders are its namespace's defaults; -p binds loopback only
         config["ip"] = "127.0.0.1"
+        if engine.major >= LOOPBACK_NETWORKS_SINCE:
+            # "ip" holds for the default bridge only: a network a page makes (docker network
+            # create, every Compose project) would publish on all interfaces.
+            config["default-network-opts"] = {"bridge": {HOST_BINDING: "127.0.0.1"}}
     # In the run folder: an engine reads it after pivot_root, where that folder is shared.
     path = daemon.run_dir / "daemon.json"
     path.write_text(json.dumps(config, indent=2))

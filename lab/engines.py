@@ -54,6 +54,11 @@ class Engine:
     version_prefix: str  # what `docker version` must report, e.g. "28.5."
 
     @property
+    def major(self) -> int:
+        """The engine's major version, from ``version_prefix`` ("28.5." -> 28)."""
+        return int(self.version_prefix.split(".")[0])
+
+    @property
     def key(self) -> str:
         wanted = {"release": self.release, "packages": self.packages, "apt": APT_OPTIONS}
         text = json.dumps({**wanted, "layout": LAYOUT}, sort_keys=True)

@@ -71,6 +71,22 @@ def test_published_ports_bind_loopback_only(docker: Docker) -> None:
     assert len(port) == 1 and port[0].startswith("127.0.0.1:"), port
 
 
+def test_a_networks_published_ports_bind_loopback_only_too(docker: Docker) -> None:
+    # dockerd's "ip" holds for the default bridge only; `docker network create` and every
+    # Compose project make networks of their own.
+    docker("network", "create", "engine-net", check=True)
+    docker(
+        "run", "-d", "--name", "engine-net-port", "--network", "engine-net", "-p", "80",
+        "debian:latest", "sleep", "60", check=True,
+    )  # fmt: skip
+    try:
+        port = docker("port", "engine-net-port", "80").stdout.split()
+        assert len(port) == 1 and port[0].startswith("127.0.0.1:"), port
+    finally:
+        docker("rm", "-f", "engine-net-port")
+        docker("network", "rm", "engine-net")
+
+
 DOCKERFILE = """FROM debian:latest
 RUN echo built > /built.txt
 CMD ["cat", "/built.txt"]
