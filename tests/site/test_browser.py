@@ -14,7 +14,7 @@ import pytest
 import sitekit
 
 sys.path.insert(0, str(sitekit.ROOT))
-from docharness.transcript import CONTAINER_PROMPT, HOST_PROMPT  # noqa: E402
+from docharness.transcript import CONTAINER_PROMPT, HOST_PROMPT, parse_steps  # noqa: E402
 
 pytestmark = pytest.mark.browser
 
@@ -22,15 +22,12 @@ SCREENSHOTS = "pages"
 
 
 def output_lines(shown: str) -> set[str]:
-    """Lines of a displayed transcript that are neither commands nor comments: its output."""
-    found: set[str] = set()
-    continuing = False
-    for line in shown.splitlines():
-        command = HOST_PROMPT.match(line) or CONTAINER_PROMPT.match(line)
-        if not (continuing or command or line.lstrip().startswith("#") or not line.strip()):
-            found.add(line)  # as shown: a continued command's indented line is not output
-        continuing = (continuing or command is not None) and line.endswith("\\")
-    return found
+    """Lines of a displayed transcript that the harness reads as output and that no command
+    types (a heredoc may type a line some output also shows: `.env`); commands' continuation
+    lines and heredoc bodies are typed, so not output."""
+    steps = parse_steps(Path("<shown transcript>"), shown, 1)
+    typed = {line for step in steps for line in step.command.splitlines()}
+    return {e.text for step in steps for e in step.expected if e.text.strip()} - typed
 
 
 def copy_problems(page: Any) -> list[str]:
