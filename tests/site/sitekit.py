@@ -23,6 +23,10 @@ MKDOCS = [sys.executable, "-m", "mkdocs"]
 CHROMIUM = "/usr/bin/chromium"
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
 COMPRESSED = {".html", ".css", ".js", ".json", ".svg", ".xml", ".map", ".txt"}
+# Chromium drops the requests in flight when the host's network interfaces change, as page
+# tests on the other worker do (container veths): a test may load again, up to a bound.
+NETWORK_CHANGED = "net::ERR_NETWORK_CHANGED"
+LOAD_TRIES = 3
 # Debian's chromium, nothing downloaded, nothing phoning home.
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -189,3 +193,14 @@ def search(page: Page, query: str) -> Locator:
     box.fill(query)
     box.press("End")  # Material searches on keyup
     return page.locator(".md-search-result__item")
+
+
+def dropped_requests(page: Any) -> list[str]:
+    """A list that fills with the URLs Chromium drops from now on because the host's network
+    changed (NETWORK_CHANGED); clear it before each try."""
+    dropped: list[str] = []
+    page.on(
+        "requestfailed",
+        lambda r: NETWORK_CHANGED in (r.failure or "") and dropped.append(r.url),
+    )
+    return dropped

@@ -51,10 +51,6 @@ def copy_problems(page: Any) -> list[str]:
     return problems
 
 
-NETWORK_CHANGED = "net::ERR_NETWORK_CHANGED"
-LOAD_TRIES = 3
-
-
 def test_every_page_loads_cleanly(
     site_dir: Path, base_url: str, page: Any, view: sitekit.View
 ) -> None:
@@ -74,7 +70,7 @@ def test_every_page_loads_cleanly(
     pages = sitekit.pages(site_dir)
     assert "image-commands/" in pages
     for path in pages:
-        for _ in range(LOAD_TRIES):
+        for _ in range(sitekit.LOAD_TRIES):
             seen.clear()
             page.goto(base_url + path, wait_until="networkidle")
             broken = page.eval_on_selector_all(
@@ -83,9 +79,7 @@ def test_every_page_loads_cleanly(
             )
             seen += [f"image not shown: {src}" for src in broken]
             seen += copy_problems(page)
-            # Chromium drops the requests in flight when the host's network interfaces change,
-            # as page tests on the other worker do (container veths): load again, up to a bound.
-            if not any(NETWORK_CHANGED in problem for problem in seen):
+            if not any(sitekit.NETWORK_CHANGED in problem for problem in seen):
                 break
         sitekit.screenshot(page, SCREENSHOTS, f"{sitekit.shot_name(path)}-{view}", full_page=True)
         if seen:
