@@ -91,11 +91,17 @@ def test_a_malformed_synonym_entry_names_the_file(tmp_path: Path) -> None:
         search_ko.load_synonyms(table)
 
 
-def test_the_table_is_written_into_the_query_script(tmp_path: Path) -> None:
+def query_script(tmp_path: Path) -> Path:
+    """A copy of search-ko.js in ``tmp_path`` with the synonym table written in."""
     script = tmp_path / "search-ko.js"
     source = ROOT / "docs" / "assets" / "javascripts" / "search-ko.js"
     script.write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
     search_ko.write_query_table(script)
+    return script
+
+
+def test_the_table_is_written_into_the_query_script(tmp_path: Path) -> None:
+    script = query_script(tmp_path)
     code = (
         f"const {{ koreanQuery, SYNONYMS }} = require({str(script)!r});"
         "process.stdout.write(JSON.stringify([SYNONYMS.length, koreanQuery('로그인을 해서'),"
@@ -112,10 +118,7 @@ def test_the_table_is_written_into_the_query_script(tmp_path: Path) -> None:
 
 def queries_through_the_table(tmp_path: Path, queries: list[str]) -> list[str]:
     """Each query as search-ko.js hands it to Material's worker, with the table built in."""
-    script = tmp_path / "search-ko.js"
-    source = ROOT / "docs" / "assets" / "javascripts" / "search-ko.js"
-    script.write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
-    search_ko.write_query_table(script)
+    script = query_script(tmp_path)
     code = (
         f"const {{ koreanQuery }} = require({str(script)!r});"
         f"process.stdout.write(JSON.stringify({json.dumps(queries)}.map(q => koreanQuery(q))))"
