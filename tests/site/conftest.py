@@ -1,5 +1,5 @@
 """Fixtures of the site tests: the site built once per session, served on 127.0.0.1, and
-Debian's chromium with a fresh tab per test.
+Debian's chromium with a fresh tab per test, both in a private network namespace.
 
 A module picks the windows its tests run in by parametrizing ``view`` directly, e.g.
 ``pytestmark = pytest.mark.parametrize("view", sitekit.VIEWS, ids=str)``; the default is
@@ -20,10 +20,19 @@ import sitekit  # noqa: E402
 
 
 @pytest.fixture(scope="session")
-def served_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[sitekit.Served]:
+def network() -> Iterator[sitekit.Network]:
+    """The private network the server and the browser share, away from the lab's interfaces."""
+    with sitekit.private_network() as private:
+        yield private
+
+
+@pytest.fixture(scope="session")
+def served_site(
+    tmp_path_factory: pytest.TempPathFactory, network: sitekit.Network
+) -> Iterator[sitekit.Served]:
     """The repository's site, built as `make site` builds it, for the URL it is served at."""
     target = tmp_path_factory.mktemp("site")
-    with sitekit.serve(target) as served:
+    with sitekit.serve(target, network) as served:
         sitekit.build(target, site_url=served.url)
         yield served
 
@@ -39,11 +48,11 @@ def base_url(served_site: sitekit.Served) -> str:
 
 
 @pytest.fixture(scope="session")
-def chromium() -> Iterator[Any]:
+def chromium(network: sitekit.Network) -> Iterator[Any]:
     """Debian's chromium, once per session; a missing one fails (never a silent skip)."""
     if not Path(sitekit.CHROMIUM).exists():
         pytest.fail(f"{sitekit.CHROMIUM} is missing: apt-get install chromium")
-    with sitekit.browser() as browser:
+    with sitekit.browser(network) as browser:
         yield browser
 
 

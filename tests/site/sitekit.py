@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import ctypes
 import functools
 import gzip
 import os
 import subprocess
 import sys
+import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Locator, Page
@@ -23,10 +25,9 @@ MKDOCS = [sys.executable, "-m", "mkdocs"]
 CHROMIUM = "/usr/bin/chromium"
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
 COMPRESSED = {".html", ".css", ".js", ".json", ".svg", ".xml", ".map", ".txt"}
-# Chromium drops the requests in flight when the host's network interfaces change, as page
-# tests on the other worker do (container veths): a test may load again, up to a bound.
-NETWORK_CHANGED = "net::ERR_NETWORK_CHANGED"
-LOAD_TRIES = 3
+T = TypeVar("T")
+# setns(2)'s flag for a network namespace (Python 3.11's os module has no setns).
+CLONE_NEWNET = 0x40000000
 # Debian's chromium, nothing downloaded, nothing phoning home.
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -109,11 +110,83 @@ class Served:
     sent: list[tuple[str, int]] = field(default_factory=list)  # (request path, bytes)
 
 
+@dataclass(frozen=True)
+class Network:
+    """A private network namespace with only its loopback, held open by a process we started.
+
+    Chromium drops every request in flight (net::ERR_NETWORK_CHANGED) when the interfaces it
+    sees change, as they do whenever a page test on another worker starts or stops a container.
+    In here the browser and the site's server see no interface but their own loopback.
+    """
+
+    holder: subprocess.Popen[bytes]
+
+    @property
+    def path(self) -> str:
+        return f"/proc/{self.holder.pid}/ns/net"
+
+
 @contextmanager
-def serve(site_dir: Path) -> Iterator[Served]:
-    """Serve ``site_dir`` on a free port of 127.0.0.1."""
+def private_network() -> Iterator[Network]:
+    """A `Network` for as long as the block runs (needs root, as the lab does); its holder is
+    stopped by PID at the end."""
+    script = "ip link set lo up && echo up && exec sleep infinity"
+    try:
+        holder = subprocess.Popen(
+            ["unshare", "--net", "--", "sh", "-c", script],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+    except FileNotFoundError as error:
+        raise RuntimeError("unshare is missing: apt-get install util-linux") from error
+    try:
+        assert holder.stdout is not None
+        if holder.stdout.readline() != b"up\n":
+            holder.wait()
+            assert holder.stderr is not None
+            reason = holder.stderr.read().decode(errors="replace").strip()
+            raise RuntimeError(f"cannot make a private network namespace (root?): {reason}")
+        yield Network(holder)
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+def _in_network(network: Network, make: Callable[[], T]) -> T:
+    """``make()`` called on a thread that joined ``network``: sockets it opens live there.
+
+    A namespace is a property of the thread, so the calling thread keeps its own.
+    """
+    result: list[T] = []
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            with open(network.path) as handle:
+                libc = ctypes.CDLL(None, use_errno=True)
+                if libc.setns(handle.fileno(), CLONE_NEWNET) != 0:
+                    raise OSError(ctypes.get_errno(), f"setns {network.path}")
+            result.append(make())
+        except BaseException as error:  # handed to the caller's thread below
+            errors.append(error)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+    if errors:
+        raise errors[0]
+    return result[0]
+
+
+@contextmanager
+def serve(site_dir: Path, network: Network | None = None) -> Iterator[Served]:
+    """Serve ``site_dir`` on a free port of 127.0.0.1 (of ``network``'s loopback if given)."""
     handler = functools.partial(_Handler, directory=str(site_dir))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+
+    def make() -> ThreadingHTTPServer:
+        return ThreadingHTTPServer(("127.0.0.1", 0), handler)
+
+    server = _in_network(network, make) if network else make()
     served = Served(site_dir, f"http://127.0.0.1:{server.server_port}/")
     server.sent = served.sent  # type: ignore[attr-defined]
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -126,16 +199,24 @@ def serve(site_dir: Path) -> Iterator[Served]:
 
 
 @contextmanager
-def browser() -> Iterator[Any]:
-    """Debian's chromium driven by Playwright; yields the Browser."""
+def browser(network: Network | None = None) -> Iterator[Any]:
+    """Debian's chromium driven by Playwright (inside ``network`` if given); yields the Browser."""
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    with tempfile.TemporaryDirectory(prefix="chromium-") as scratch:
+        executable = CHROMIUM
+        if network:
+            # Playwright talks to chromium over pipes, which nsenter passes on.
+            executable = os.path.join(scratch, "chromium")
+            with open(executable, "w") as wrapper:
+                wrapper.write(f'#!/bin/sh\nexec nsenter --net={network.path} -- {CHROMIUM} "$@"\n')
+            os.chmod(executable, 0o755)
+        with sync_playwright() as playwright:
+            chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+            try:
+                yield chromium
+            finally:
+                chromium.close()
 
 
 @dataclass(frozen=True)
@@ -193,14 +274,3 @@ def search(page: Page, query: str) -> Locator:
     box.fill(query)
     box.press("End")  # Material searches on keyup
     return page.locator(".md-search-result__item")
-
-
-def dropped_requests(page: Any) -> list[str]:
-    """A list that fills with the URLs Chromium drops from now on because the host's network
-    changed (NETWORK_CHANGED); clear it before each try."""
-    dropped: list[str] = []
-    page.on(
-        "requestfailed",
-        lambda r: NETWORK_CHANGED in (r.failure or "") and dropped.append(r.url),
-    )
-    return dropped

@@ -74,10 +74,10 @@ def fake_report(folder: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def badged_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def badged_url(tmp_path_factory: pytest.TempPathFactory, network: sitekit.Network) -> Iterator[str]:
     report = fake_report(tmp_path_factory.mktemp("report"))
     site = tmp_path_factory.mktemp("badged-site")
-    with sitekit.serve(site) as served:
+    with sitekit.serve(site, network) as served:
         sitekit.build(site, site_url=served.url, report_dir=report)
         yield served.url
 

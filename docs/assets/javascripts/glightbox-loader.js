@@ -13,17 +13,23 @@
       const script = document.createElement("script");
       script.src = new URL("glightbox.min.js", scripts).href;
       script.onload = resolve;
-      script.onerror = () => reject(new Error(`cannot load ${script.src}`));
+      script.onerror = () => {
+        loading = null; // the next click tries again
+        reject(new Error(`cannot load ${script.src}`));
+      };
       document.head.append(styles, script);
     }));
   document.addEventListener("click", (event) => {
     const link = event.target instanceof Element && event.target.closest("a.glightbox");
     if (!link || lightbox) return;
     event.preventDefault();
-    load().then(() => {
-      lightbox = GLightbox({ touchNavigation: true, zoomable: true, draggable: true });
-      lightbox.openAt([...document.querySelectorAll("a.glightbox")].indexOf(link));
-    });
+    load().then(
+      () => {
+        lightbox = GLightbox({ touchNavigation: true, zoomable: true, draggable: true });
+        lightbox.openAt([...document.querySelectorAll("a.glightbox")].indexOf(link));
+      },
+      () => location.assign(link.href), // without the lightbox the picture still opens
+    );
   });
   document$.subscribe(() => lightbox?.reload());
 })();
