@@ -26,6 +26,7 @@ from docharness import cleanup, runs
 from docharness.boundary import lab_hidden
 from docharness.daemon import Daemon, server_version
 from docharness.engines import not_for
+from docharness.interrupts import deferred
 from docharness.labstate import lab_dir
 from docharness.model import CodeBlock
 from docharness.normalise import Bindings
@@ -92,7 +93,12 @@ class PageRun:
                 ) from None
 
     def finish(self) -> list[str]:
-        """Close the shell, remove what the page created; the problems met."""
+        """Close the shell, remove what the page created; the problems met. A Ctrl-C or
+        SIGTERM meanwhile waits until it is done (docharness.interrupts)."""
+        with deferred():
+            return self._finish()
+
+    def _finish(self) -> list[str]:
         if self._finished:
             return []
         self._finished = True

@@ -6,6 +6,7 @@ import subprocess
 import sys
 from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import Literal
 
 import docker
 import pytest
@@ -14,6 +15,21 @@ from docharness import daemon, runs
 from docharness.plugin.run import announcer
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def command_for_pytest(*args: str, sigint: Literal["default", "ignored"]) -> list[str]:
+    """`python -m pytest *args`, started with SIGINT as ``sigint`` says, not as inherited.
+
+    A terminal's foreground job has SIGINT at its default: Ctrl-C raises KeyboardInterrupt. A
+    job a script puts in the background (`bash .ci/run &`) has it ignored, and so has every
+    process that job starts: this test run, and the run under test if it simply inherited it.
+    """
+    handler = "default_int_handler" if sigint == "default" else "SIG_IGN"
+    start = (
+        f"import signal, sys, pytest; signal.signal(signal.SIGINT, signal.{handler}); "
+        "sys.exit(pytest.console_main())"
+    )
+    return [sys.executable, "-c", start, *args]
 
 
 def run_pytest(

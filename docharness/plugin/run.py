@@ -1,6 +1,4 @@
-"""Running pages: the daemon check, the daemon and page fixtures, the host-port turn, and
-Ctrl-C or SIGTERM ending a run with every page cleaned up.
-"""
+"""Running pages: the daemon check, the daemon and page fixtures, the host-port turn."""
 
 from __future__ import annotations
 
@@ -8,12 +6,10 @@ import contextlib
 import fcntl
 import os
 import re
-import signal
 import tempfile
 import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from types import FrameType
 
 import pytest
 
@@ -83,21 +79,7 @@ def pytest_sessionstart(session: pytest.Session) -> None:
         raise pytest.UsageError(f"docharness: {error}") from None
 
 
-def _terminated(signum: int, frame: FrameType | None) -> None:
-    """SIGTERM handler: the run stops as it does on Ctrl-C."""
-    raise KeyboardInterrupt(f"signal {signum}")
-
-
-def pytest_unconfigure(config: pytest.Config) -> None:
-    if signal.getsignal(signal.SIGTERM) is _terminated:
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)
-
-
 def pytest_configure(config: pytest.Config) -> None:
-    # SIGTERM (a CI cancel, `timeout`) ends the run as Ctrl-C does: teardowns clean the pages.
-    if signal.getsignal(signal.SIGTERM) == signal.SIG_DFL:
-        with contextlib.suppress(ValueError):  # not the main thread: leave it
-            signal.signal(signal.SIGTERM, _terminated)
     # A page's blocks share a shell and bindings: they must run in one worker, in order.
     if getattr(config.option, "dist", "no") in ("load", "worksteal"):
         config.option.dist = "loadfile"
