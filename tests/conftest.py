@@ -27,7 +27,7 @@ def command_for_pytest(*args: str, sigint: Literal["default", "ignored"]) -> lis
     handler = "default_int_handler" if sigint == "default" else "SIG_IGN"
     start = (
         f"import signal, sys, pytest; signal.signal(signal.SIGINT, signal.{handler}); "
-        "sys.exit(pytest.console_main())"
+        "sys.exit(pytest.main())"
     )
     return [sys.executable, "-c", start, *args]
 
