@@ -79,18 +79,24 @@ def test_ctrl_c_still_cleans_the_page(
             command_for_pytest(str(inside), "-p", "no:xdist", "-q", sigint="default"),
             cwd=ROOT,
             env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
         )
         deadline = time.monotonic() + 60
         while not client.containers.list(all=True, filters={"name": "cleanup-ctrl-c"}):
+            assert run.poll() is None, run.communicate()[0]
             assert time.monotonic() < deadline, "the page never created its container"
             time.sleep(0.2)
         run.send_signal(signal.SIGINT)
-        run.wait(timeout=60)
+        output = run.communicate(timeout=60)[0]
+        assert not client.containers.list(all=True, filters={"name": "cleanup-ctrl-c"})
+        assert run.returncode == pytest.ExitCode.INTERRUPTED, output
+        assert "KeyboardInterrupt" in output, output
     finally:
         inside.unlink()
-    assert not client.containers.list(all=True, filters={"name": "cleanup-ctrl-c"})
+        for left in client.containers.list(all=True, filters={"name": "cleanup-ctrl-c"}):
+            left.remove(force=True)  # a failed run leaves nothing for the next
 
 
 def test_children_go_before_their_parents_even_within_one_second() -> None:

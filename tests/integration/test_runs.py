@@ -130,11 +130,13 @@ def test_sigterm_cleans_up_as_ctrl_c_does(
         run = _pytest(page, _env(docker_host, tmp_path), workers, sigint="ignored")
         _wait_for(client, "faults-term", run)
         run.send_signal(signal.SIGTERM)
-        run.communicate(timeout=60)
+        output = run.communicate(timeout=60)[0]
     finally:
         page.unlink()
     assert not _exists(client, "faults-term")
     assert not list((tmp_path / "runs").glob("*.json"))  # a clean end: no record to sweep
+    assert run.returncode == pytest.ExitCode.INTERRUPTED, output
+    assert "KeyboardInterrupt: signal 15" in output, output
 
 
 def test_os_exit_in_a_python_block_is_a_clear_failure_and_leaves_nothing(
