@@ -60,6 +60,13 @@ FIRST = {
     "로그": "run-nginx/#접속-로그-확인하기-docker-logs",
     # the Nginx page's entry names nginx but not 로그: its logs section answers the whole query
     "nginx 로그": "run-nginx/#접속-로그-확인하기-docker-logs",
+    # Docker commands as typed: before search-ko.js's two ranking rules the Dockerfile page
+    # (its title's `Dockerfile로` begins with `docker`) came first for every one of them.
+    "docker ps": "container-lifecycle/#컨테이너-목록-보기-docker-ps",
+    "docker build": "dockerfile/#첫-이미지-만들기-docker-build",
+    "docker exec": "container-lifecycle/#실행-중인-컨테이너에서-명령-실행-docker-exec",
+    "docker stop": "container-lifecycle/#컨테이너-정지-docker-stop과-docker-kill",
+    "docker network create": "networks/#사용자-정의-브리지-네트워크-docker-network-create",
     "접속": "run-mysql/#컨테이너-안의-mysql-클라이언트로-접속하기",
     "불러오기": "image-commands/#docker-import는-docker-image-load가-아닙니다",
     # The first section of the docker image save chapter, whose title says "파일로": the reader
