@@ -4,7 +4,8 @@
 //
 // The worker script runs in a VM context with the few Web Worker globals it uses (self,
 // addEventListener, postMessage, importScripts). Each query goes through the site's
-// search-ko.js first and its results are reranked by it, as in the browser. Prints {query: [page locations, as Material lists them]};
+// search-ko.js first and the results are reranked by it, as in the browser. Prints
+// {query: [page locations, as Material lists them]};
 // --ranked prints every section found instead (`page/#anchor`), highest score first.
 // --plain leaves out our Korean additions (the `ko` index field and search-ko.js): Material alone.
 "use strict"
