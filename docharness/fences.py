@@ -7,6 +7,7 @@ ourselves.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -69,6 +70,13 @@ def find_fences(path: Path, text: str) -> list[Fence]:
     assert fence.body == ["$ docker ps"]
     ```
     """
+    return list(_fences(path, text))
+
+
+# The build's hooks (badges, copy buttons, stand-ins) each ask for the same page's fences, and
+# get the same Fence objects: nothing changes a fence once found.
+@functools.lru_cache(maxsize=4)
+def _fences(path: Path, text: str) -> tuple[Fence, ...]:
     lines = text.split("\n")
     fences: list[Fence] = []
     index = 0
@@ -80,15 +88,21 @@ def find_fences(path: Path, text: str) -> list[Fence]:
             continue
         fence, indent = opening["fence"], opening["indent"]
         close = re.compile(rf"^[ \t]*{re.escape(fence[0])}{{{len(fence)},}}[ \t]*$")
-        inner = [_unquote(line, quotes)[1] for line in lines[index + 1 :]]
-        end = next((i for i, line in enumerate(inner) if close.match(line)), None)
-        if end is None:
+        # up to the closing fence only: unquoting every later line for each fence made a
+        # page's scan quadratic in its length
+        inner: list[str] = []
+        for line in lines[index + 1 :]:
+            rest = _unquote(line, quotes)[1]
+            if close.match(rest):
+                break
+            inner.append(rest)
+        else:
             raise HarnessError(path, index + 1, f"unclosed {fence} fence opened here")
-        body = [_dedent(line, indent) for line in inner[:end]]
+        body = [_dedent(line, indent) for line in inner]
         info = opening["info"].strip()
-        fences.append(Fence(index + 1, index + end + 2, indent, info, body, quotes))
-        index += end + 2
-    return fences
+        fences.append(Fence(index + 1, index + len(inner) + 2, indent, info, body, quotes))
+        index += len(inner) + 2
+    return tuple(fences)
 
 
 def _unquote(line: str, most: int | None = None) -> tuple[int, str]:

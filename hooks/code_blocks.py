@@ -7,6 +7,7 @@ may drop the language class, so blocks are matched by their text, in order.
 
 from __future__ import annotations
 
+import functools
 import html
 import logging
 import re
@@ -49,6 +50,17 @@ def pre_text(pre_html: str) -> str:
     return html.unescape(TAG.sub("", LINENOS.sub("", pre_html)))
 
 
+def _code_text(pre_html: str) -> str:
+    """A rendered `<pre>`'s text, compared as _normal does; worked out once per block's code
+    (the copy and badge hooks both read every block, and the first adds to its `<pre>` tag)."""
+    return _known_text(pre_html[pre_html.index(">") + 1 :])
+
+
+@functools.lru_cache(maxsize=1024)
+def _known_text(code_html: str) -> str:
+    return _normal(pre_text(code_html))
+
+
 def rendered(
     path: Path, markdown: str, page_html: str, languages: frozenset[str] | None = None
 ) -> Iterator[Rendered]:
@@ -57,7 +69,7 @@ def rendered(
     A fence whose text no rendered block has is reported as a warning (an error under strict).
     """
     pres = list(PRE.finditer(page_html))
-    texts = [_normal(pre_text(pre.group())) for pre in pres]
+    texts = [_code_text(pre.group()) for pre in pres]
     cursor = 0
     for fence in find_fences(path, markdown):
         want = _normal("\n".join(fence.body))

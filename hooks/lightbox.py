@@ -37,6 +37,8 @@ def wrapped(page_html: str) -> str:
         href = html.escape(html.unescape(src.group(1)))
         return f'<a class="glightbox" href="{href}" data-type="image">{match.group(2)}</a>'
 
+    if "<img" not in page_html:  # most pages: no need to run the pattern over the whole page
+        return page_html
     return IMG.sub(wrap, page_html)
 
 

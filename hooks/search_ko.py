@@ -38,6 +38,8 @@ PARTICLES = sorted(
 )
 HANGUL_WORD = re.compile(r"[가-힣]+")
 TAG = re.compile(r"<[^>]+>")
+# What a page writes as one word: `-p`, `--publish`, `docker-compose` (not `--publish-all`).
+TOKEN = re.compile(r"[\w-]+")
 FIELD = "ko"
 MIN_SYLLABLES = 2
 # A word, its shortest stem first, then the particle it ends in: the longest particle that
@@ -51,15 +53,25 @@ def strip_particle(word: str) -> str:
     return match["stem"] if match else word
 
 
+@functools.cache  # a word comes back on many pages: its terms are worked out once a build
+def _word_terms(word: str) -> tuple[str, ...]:
+    """The stem of a word and every suffix of at least MIN_SYLLABLES of it and of the word."""
+    stem = strip_particle(word)
+    return tuple(
+        form[start:] for form in (stem, word) for start in range(len(form) - MIN_SYLLABLES + 1)
+    )
+
+
+@functools.lru_cache(maxsize=1)  # augment asks for the same section's text twice in a row
+def _plain(text: str) -> str:
+    """The text of a section's HTML, tags dropped and entities read."""
+    return html.unescape(TAG.sub(" ", text))
+
+
 def extra_terms(text: str) -> list[str]:
     """The index terms a text gets on top of its own words, in first-seen order."""
-    words = HANGUL_WORD.findall(html.unescape(TAG.sub(" ", text)))
-    terms: dict[str, None] = {}
-    for word in words:
-        stem = strip_particle(word)
-        for form in (stem, word):
-            for start in range(len(form) - MIN_SYLLABLES + 1):
-                terms[form[start:]] = None
+    words = HANGUL_WORD.findall(_plain(text))
+    terms = dict.fromkeys(term for word in words for term in _word_terms(word))
     for word in words:  # a word already indexed as itself needs no copy
         terms.pop(word, None)
     return list(terms)
@@ -71,7 +83,7 @@ class Synonym:
 
     en: str
     ko: tuple[str, ...]
-    forms: tuple[str, ...]  # `-p`, `--publish`: whole tokens, in any case
+    forms: tuple[str, ...]  # `-p`, `--publish`: whole tokens (TOKEN), in any case
 
 
 def load_synonyms(path: Path = SYNONYMS_FILE) -> list[Synonym]:
@@ -85,6 +97,8 @@ def load_synonyms(path: Path = SYNONYMS_FILE) -> list[Synonym]:
             )
             if not all(isinstance(word, str) for word in (synonym.en, *synonym.ko, *synonym.forms)):
                 raise TypeError("every word must be a string")
+            if not all(TOKEN.fullmatch(form) for form in synonym.forms):
+                raise TypeError(f"a form is one token of letters, digits, _ and -: {synonym.forms}")
         except (KeyError, TypeError, AttributeError) as error:
             raise ValueError(f"{path}: entry {number} needs en, ko (and forms): {error}") from error
         synonyms.append(synonym)
@@ -92,26 +106,24 @@ def load_synonyms(path: Path = SYNONYMS_FILE) -> list[Synonym]:
 
 
 @functools.cache
-def _matcher(synonyms: tuple[Synonym, ...]) -> tuple[re.Pattern[str], dict[str, list[Synonym]]]:
-    """One regex for every written form (a page is searched once, not once per form), and the
-    synonyms of each form."""
-    by_form: dict[str, list[Synonym]] = {}
-    for synonym in synonyms:
+def _places(synonyms: tuple[Synonym, ...]) -> dict[str, list[int]]:
+    """Each written form, lowercased -> the places in the table of its synonyms."""
+    by_form: dict[str, list[int]] = {}
+    for place, synonym in enumerate(synonyms):
         for form in synonym.forms:
-            by_form.setdefault(form.lower(), []).append(synonym)
-    forms = "|".join(re.escape(form) for form in sorted(by_form, key=len, reverse=True))
-    return re.compile(rf"(?<![\w-])(?:{forms})(?![\w-])", re.IGNORECASE), by_form
+            by_form.setdefault(form.lower(), []).append(place)
+    return by_form
 
 
 def synonym_terms(text: str, synonyms: list[Synonym]) -> list[str]:
     """The Docker and Korean words of every synonym whose written form appears in ``text``."""
-    pattern, by_form = _matcher(tuple(synonyms))
-    plain = html.unescape(TAG.sub(" ", text))
-    found = {synonym for match in pattern.finditer(plain) for synonym in by_form[match[0].lower()]}
+    by_form = _places(tuple(synonyms))
+    # a form is a whole token: one pass over the text's tokens, not one search per form
+    written = {token.lower() for token in TOKEN.findall(_plain(text))}
+    found = sorted({place for form in written & by_form.keys() for place in by_form[form]})
     terms: dict[str, None] = {}
-    for synonym in synonyms:  # in the table's order
-        if synonym in found:
-            terms.update(dict.fromkeys((synonym.en, *synonym.ko)))
+    for place in found:  # in the table's order
+        terms.update(dict.fromkeys((synonyms[place].en, *synonyms[place].ko)))
     return list(terms)
 
 

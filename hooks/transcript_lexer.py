@@ -19,7 +19,7 @@ from typing import Any
 import pygments.lexers
 from pygments.lexer import Lexer
 from pygments.lexers.shell import BashLexer
-from pygments.token import Comment, Generic, Name, Text, _TokenType
+from pygments.token import Comment, Generic, Name, Text, Whitespace, _TokenType
 
 from docharness.kinds import SHELL_LANGUAGES
 from docharness.model import HarnessError, Step
@@ -92,7 +92,9 @@ class TranscriptLexer(Lexer):
             yield position + program.start(1), Name.Function, program.group(1)
             done = program.end()
         for index, token, value in bash.get_tokens_unprocessed(command[done:]):
-            yield position + done + index, token, value
+            # Spaces as plain text: no style colours them, and each would be a <span> more
+            # for the page and for the search plugin to read.
+            yield position + done + index, Text if token is Whitespace else token, value
 
 
 def register() -> None:

@@ -162,3 +162,58 @@ def test_build_and_compose_words_are_indexed_where_the_docker_word_is() -> None:
     assert korean("docker build --no-cache .") >= {"캐시"}
     # whole tokens only
     assert korean("rebuild builder composer dockerfiles cachet") == set()
+
+
+def through_the_script(tmp_path: Path, expression: str) -> object:
+    """The JSON value of ``expression`` with search-ko.js's exports (table built in) in scope."""
+    script = query_script(tmp_path)
+    code = (
+        f"const {{ workerQuery, rerank }} = require({str(script)!r});"
+        f"process.stdout.write(JSON.stringify({expression}))"
+    )
+    out = subprocess.run(["node", "-e", code], capture_output=True, text=True, check=True)
+    return json.loads(out.stdout)
+
+
+def test_typed_docker_words_get_a_boosted_copy_that_is_not_a_prefix(tmp_path: Path) -> None:
+    """Material's worker adds `*` to every plain word; a boosted copy of a Docker word the
+    reader typed goes without one, any other word's (Korean, or added by the table) with it."""
+    cases = {
+        "docker run -p": "docker^10 run^10 publish^10 docker run publish",
+        "로그인을": "로그인*^10 login*^10 로그인 login",
+        "nginx 로그": "nginx^10 로그*^10 logs*^10 nginx 로그 logs",
+        "+docker run": "+docker run",  # lunr's own syntax goes as typed
+        "docker run -p 8080:80": "docker run publish 8080:80",
+    }
+    expression = f"{json.dumps(list(cases))}.map(q => workerQuery(q))"
+    assert through_the_script(tmp_path, expression) == list(cases.values())
+
+
+def test_a_page_leads_its_sections_only_when_it_answers_the_whole_query(tmp_path: Path) -> None:
+    """Material's post-query factor is 1 + (page + share)^2; the page's 1 stays only for a page
+    that has every word of the query (a word or its Docker word)."""
+
+    def item(location: str, score: float, **terms: bool) -> dict[str, object]:
+        return {"location": location, "score": score, "terms": terms}
+
+    found = {
+        "items": [
+            [
+                # names nginx only: Material's factor 1 + (1 + 1/3)^2
+                item("nginx/", 100 * (1 + (4 / 3) ** 2), nginx=True, 로그=False, logs=False),
+                item("nginx/#logs", 80 * 2, nginx=True, 로그=True, logs=True),
+            ],
+            [item("logs/#a", 10 * 2, 로그=True, logs=True, nginx=True), item("logs/", 0)],
+            # answers both words (로그 through its Docker word): keeps its lead, score as it was
+            [item("both/", 25, nginx=True, 로그=False, logs=True)],
+        ]
+    }
+    expression = f"rerank({json.dumps(found, ensure_ascii=False)}, 'nginx 로그').items"
+    groups = through_the_script(tmp_path, expression)
+    assert isinstance(groups, list)
+    ranked = [[(doc["location"], round(doc["score"], 2)) for doc in group] for group in groups]
+    assert ranked == [
+        [("nginx/#logs", 160.0), ("nginx/", round(100 * (1 + (1 / 3) ** 2), 2))],
+        [("both/", 25)],
+        [("logs/#a", 20.0), ("logs/", 0)],
+    ]

@@ -4,7 +4,8 @@
 //
 // The worker script runs in a VM context with the few Web Worker globals it uses (self,
 // addEventListener, postMessage, importScripts). Each query goes through the site's
-// search-ko.js first, as in the browser. Prints {query: [page locations, as Material lists them]};
+// search-ko.js first and the results are reranked by it, as in the browser. Prints
+// {query: [page locations, as Material lists them]};
 // --ranked prints every section found instead (`page/#anchor`), highest score first.
 // --plain leaves out our Korean additions (the `ko` index field and search-ko.js): Material alone.
 "use strict"
@@ -19,9 +20,11 @@ async function main() {
   const ranked = flags.includes("--ranked")
   const workers = path.join(site, "assets", "javascripts", "workers")
   const script = fs.readdirSync(workers).find(name => /^search\..*\.min\.js$/.test(name))
-  const koreanQuery = plain
-    ? query => query
-    : require(path.resolve(site, "assets", "javascripts", "search-ko.js")).koreanQuery
+  // what search-ko.js does around the worker in the browser: the query it sends, the results
+  // it reranks
+  const ours = plain ? null : require(path.resolve(site, "assets", "javascripts", "search-ko.js"))
+  const workerQuery = plain ? query => query : ours.workerQuery
+  const rerank = plain ? result => result : ours.rerank
 
   let listener = null
   let reply = null
@@ -53,7 +56,7 @@ async function main() {
 
   const results = {}
   for (const query of JSON.parse(fs.readFileSync(queriesFile, "utf8"))) {
-    const { data } = await send({ type: 2, data: koreanQuery(query) })
+    const data = rerank((await send({ type: 2, data: workerQuery(query) })).data, query)
     results[query] = ranked
       ? data.items.flat().sort((a, b) => b.score - a.score).map(doc => doc.location)
       : data.items.map(group => group[0].location.split("#")[0])

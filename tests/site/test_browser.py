@@ -137,3 +137,31 @@ def test_korean_synonym_finds_the_docker_command(
     assert "/image-commands/" in links[0]
     assert "#docker-login" in next(link for link in links if "#" in link)
     sitekit.screenshot(page, SCREENSHOTS, f"search-login-{view}")
+
+
+@pytest.mark.parametrize(
+    ("query", "section"),
+    [
+        ("docker run -p", "/container-commands/#docker-run-명령어-옵션"),
+        ("nginx 로그", "/run-nginx/#접속-로그-확인하기-docker-logs"),
+    ],
+)
+def test_search_ranks_the_answering_section_first_in_the_browser(
+    base_url: str, page: Any, query: str, section: str
+) -> None:
+    """search-ko.js, loaded before Material's bundle, rewrites the query and reranks the
+    worker's results in the page itself: the section that answers the query heads the first
+    result, scored above its page's entry."""
+    page.goto(base_url, wait_until="networkidle")
+    first = sitekit.search(page, query).first
+    first.wait_for(timeout=10_000)
+    shown = first.locator("a").evaluate_all(
+        """links => links.map(a => [
+            decodeURIComponent(a.pathname + a.hash),
+            +a.querySelector("[data-md-score]").dataset.mdScore,
+        ])"""
+    )
+    (page_link, page_score), (section_link, section_score) = shown[:2]
+    assert page_link == section.split("#")[0], f"{query!r} showed {shown[:3]}"
+    assert section_link == section, f"{query!r} showed {shown[:3]}"
+    assert section_score > page_score, f"{query!r} showed {shown[:3]}"

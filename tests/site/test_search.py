@@ -48,6 +48,7 @@ FIRST = {
     # The networks chapter teaches 포트 게시 (publish, `-p`), what readers call 포트포워딩.
     "포트포워딩": "networks/#포트-게시--p와--p",
     "포트 포워딩": "networks/#포트-게시--p와--p",
+    # `docker` as itself outranks `Dockerfile` (the Dockerfile sections also run `docker run -p`)
     "docker run -p": "container-commands/#docker-run-명령어-옵션",
     "내려받기": "image-commands/#도커-이미지-내려받기-docker-pull",
     "다운로드": "image-commands/#도커-이미지-내려받기-docker-pull",
@@ -57,7 +58,15 @@ FIRST = {
     # good an answer as the author's login-and-push section, and Material ranks it first.
     "푸시": "dockerfile/#만든-이미지를-도커-허브에-올리기",
     "로그": "run-nginx/#접속-로그-확인하기-docker-logs",
+    # the Nginx page's entry names nginx but not 로그: its logs section answers the whole query
     "nginx 로그": "run-nginx/#접속-로그-확인하기-docker-logs",
+    # Docker commands as typed: before search-ko.js's two ranking rules the Dockerfile page
+    # (its title's `Dockerfile로` begins with `docker`) came first for every one of them.
+    "docker ps": "container-lifecycle/#컨테이너-목록-보기-docker-ps",
+    "docker build": "dockerfile/#첫-이미지-만들기-docker-build",
+    "docker exec": "container-lifecycle/#실행-중인-컨테이너에서-명령-실행-docker-exec",
+    "docker stop": "container-lifecycle/#컨테이너-정지-docker-stop과-docker-kill",
+    "docker network create": "networks/#사용자-정의-브리지-네트워크-docker-network-create",
     "접속": "run-mysql/#컨테이너-안의-mysql-클라이언트로-접속하기",
     "불러오기": "image-commands/#docker-import는-docker-image-load가-아닙니다",
     # The first section of the docker image save chapter, whose title says "파일로": the reader
@@ -133,29 +142,56 @@ def test_the_table_has_at_least_30_queries() -> None:
     assert len(FIRST) >= 30
 
 
-# Known misses since the Dockerfile and Compose chapters landed, kept visible (strict: the
-# test fails once they rank right, so the mark goes): sections that run `docker run -p` to
-# try what they built, and whose titles say Dockerfile, outrank the options table; the nginx
-# page's own entry outranks its logs section (Material shows that section under it).
-MISSES = {
-    "docker run -p": "the Dockerfile sections' docker run -p commands outrank the options table",
-    "nginx 로그": "the run-nginx page's own entry ranks above its logs section",
-}
-
-
-@pytest.mark.parametrize(
-    ("query", "section"),
-    [
-        pytest.param(q, s, marks=pytest.mark.xfail(reason=MISSES[q], strict=True))
-        if q in MISSES
-        else (q, s)
-        for q, s in FIRST.items()
-    ],
-)
+@pytest.mark.parametrize(("query", "section"), FIRST.items())
 def test_query_ranks_its_section_first(
     ranked: dict[str, list[str]], query: str, section: str
 ) -> None:
     assert ranked[query][:1] == [section], f"{query!r} ranked {ranked[query][:3]}"
+
+
+# The two ranking rules of search-ko.js, each on a page of its own, where Material alone ranks
+# the other way: a Docker word typed ranks where it stands as itself above where it only
+# begins a longer word; a page's entry that names only part of the query (nginx, not 로그)
+# does not outrank its section that answers all of it.
+RULES = {
+    "docker run": "rules-exact/#run",
+    "nginx 로그": "rules-page/#logs",
+}
+RULE_PAGES = [
+    {"location": "rules-exact/", "title": "예제", "text": "<p>예제 모음</p>"},
+    {
+        "location": "rules-exact/#dockerfile",
+        "title": "Dockerfile과 dockerd의 running runtime",
+        "text": "<p>Dockerfile로 만든 이미지</p>",
+    },
+    {"location": "rules-exact/#run", "title": "docker run 옵션", "text": "<p>옵션 표</p>"},
+    {"location": "rules-page/", "title": "Nginx 실행", "text": "<p>웹 서버를 띄웁니다</p>"},
+    {"location": "rules-page/#logs", "title": "접속 로그 보기", "text": "<p>nginx 로그</p>"},
+]
+
+
+@pytest.fixture(scope="module")
+def rule_pages(site_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A site with the built site's search (its worker, config and search-ko.js) and only the
+    pages above in its index."""
+    site = tmp_path_factory.mktemp("rule-pages")
+    (site / "assets").symlink_to(site_dir / "assets")
+    built = json.loads((site_dir / "search" / "search_index.json").read_text(encoding="utf-8"))
+    index = {"config": built["config"], "docs": RULE_PAGES}
+    search_ko.augment(index, search_ko.load_synonyms())
+    (site / "search").mkdir()
+    (site / "search" / "search_index.json").write_text(json.dumps(index), encoding="utf-8")
+    return site
+
+
+@pytest.mark.parametrize(("query", "section"), RULES.items())
+def test_ranking_rule_puts_the_answer_first(
+    rule_pages: Path, tmp_path: Path, query: str, section: str
+) -> None:
+    ours = search(rule_pages, tmp_path, "--ranked", queries=[query])[query]
+    assert ours[:1] == [section], f"{query!r} ranked {ours}"
+    plain = search(rule_pages, tmp_path, "--plain", "--ranked", queries=[query])[query]
+    assert plain[:1] != [section], f"Material alone ranks {section} first for {query!r}"
 
 
 def test_material_alone_ranks_the_issues_queries_wrong(site_dir: Path, tmp_path: Path) -> None:
