@@ -7,6 +7,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -170,18 +171,27 @@ RULE_PAGES = [
 ]
 
 
-@pytest.fixture(scope="module")
-def rule_pages(site_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A site with the built site's search (its worker, config and search-ko.js) and only the
-    pages above in its index."""
-    site = tmp_path_factory.mktemp("rule-pages")
+def built_index(site_dir: Path) -> dict[str, Any]:
+    """The built site's search index (search/search_index.json)."""
+    return json.loads((site_dir / "search" / "search_index.json").read_text(encoding="utf-8"))
+
+
+def search_site(site_dir: Path, site: Path, index: dict[str, Any]) -> Path:
+    """``site``: the built site's search (worker, config, search-ko.js) over ``index``, given
+    our Korean terms as the build gives them."""
     (site / "assets").symlink_to(site_dir / "assets")
-    built = json.loads((site_dir / "search" / "search_index.json").read_text(encoding="utf-8"))
-    index = {"config": built["config"], "docs": RULE_PAGES}
     search_ko.augment(index, search_ko.load_synonyms())
     (site / "search").mkdir()
     (site / "search" / "search_index.json").write_text(json.dumps(index), encoding="utf-8")
     return site
+
+
+@pytest.fixture(scope="module")
+def rule_pages(site_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A site with the built site's search (its worker, config and search-ko.js) and only the
+    pages above in its index."""
+    index = {"config": built_index(site_dir)["config"], "docs": RULE_PAGES}
+    return search_site(site_dir, tmp_path_factory.mktemp("rule-pages"), index)
 
 
 @pytest.mark.parametrize(("query", "section"), RULES.items())
@@ -220,16 +230,11 @@ BUILD_AND_COMPOSE = {
 @pytest.fixture(scope="module")
 def with_english_sections(site_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The built site's search, plus one English-only section per query above."""
-    site = tmp_path_factory.mktemp("english-sections")
-    (site / "assets").symlink_to(site_dir / "assets")
-    index = json.loads((site_dir / "search" / "search_index.json").read_text(encoding="utf-8"))
+    index = built_index(site_dir)
     for anchor, text in dict(BUILD_AND_COMPOSE.values()).items():
         # a page of its own: Material folds a page's first section into the page
         index["docs"].append({"location": f"english/{anchor}/", "title": "example", "text": text})
-    search_ko.augment(index, search_ko.load_synonyms())
-    (site / "search").mkdir()
-    (site / "search" / "search_index.json").write_text(json.dumps(index), encoding="utf-8")
-    return site
+    return search_site(site_dir, tmp_path_factory.mktemp("english-sections"), index)
 
 
 @pytest.mark.parametrize(("query", "section"), BUILD_AND_COMPOSE.items())
