@@ -1,11 +1,12 @@
 """`make bench-lab`: how long `make lab` takes, cold, warm and as a fresh clone (figures, not a
 test).
 
-* cold, default engine: the lab down, its checkout cache (base rootfs, built images, registry
-  storage) and the default engine's tree removed, then `python -m lab up`;
+* cold, default engine (a fresh machine): the lab down, its checkout folder (``LAB_DIR``) and
+  the machine cache (engines, Debian bases, kept images, the lab CA) removed, then
+  `python -m lab up`;
 * cold, all three engines: that, plus making the other two engines' trees from nothing;
 * fresh clone on a used machine: a second, empty ``LAB_DIR`` (what a new clone has) while the
-  machine-wide engine cache is warm; this lab is taken down for it and brought back after;
+  machine cache is warm; this lab is taken down for it and brought back after;
 * warm: `python -m lab up` again on the running lab.
 
 Goals: cold default <= 120 s, cold all three <= 240 s, fresh clone <= 10 s, warm < 2 s.
@@ -23,7 +24,7 @@ import time
 from pathlib import Path
 
 from lab import engines
-from lab.paths import LAB_DIR
+from lab.paths import CACHE, LAB_DIR
 
 
 def timed(*command: str, env: dict[str, str] | None = None) -> float:
@@ -42,13 +43,8 @@ def main() -> None:
     keep = "--keep-cache" in sys.argv
     timed("down")
     if not keep:
-        for folder in ("base", "registry", "stamps", "daemons", "catalogue.json"):
-            path = LAB_DIR / folder
-            if path.is_dir():
-                shutil.rmtree(path)
-            else:
-                path.unlink(missing_ok=True)
-        engines.clean()
+        shutil.rmtree(LAB_DIR)
+        shutil.rmtree(CACHE, ignore_errors=True)
     cold = timed("up")
     others = [name for name in engines.ENGINES if name != engines.DEFAULT]
     extra = sum(build_engine(name) for name in others) if not keep else 0.0

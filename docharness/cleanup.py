@@ -98,11 +98,36 @@ def restore(api: docker.APIClient, before: Snapshot, removed: list[str] | None =
         if network["Id"] not in before.networks and network["Name"] not in DEFAULT_NETWORKS:
             attempt(f"network {network['Name']}", api.remove_network, network["Id"])
     _restore_images(api, before, attempt)
-    # Only the page's own records, by ID (one per call: the engine takes one value per
-    # filter): a reader's cache on their own Docker stays.
-    for record in sorted(build_cache(api) - before.build_cache):
-        attempt(f"build cache {record[:12]}", api.prune_builds, filters={"id": record}, all=True)
+    _restore_build_cache(api, before, problems, removed)
     return problems
+
+
+def _restore_build_cache(
+    api: docker.APIClient, before: Snapshot, problems: list[str], removed: list[str] | None
+) -> None:
+    """Prune the page's own build cache records, by ID (one per call: the engine takes one
+    value per filter): a reader's cache on their own Docker stays.
+
+    The engine skips a record that a newer record still builds on, so the records go in
+    rounds until none is left; a round that removes nothing is a problem, never a silent stay.
+    """
+    left = build_cache(api) - before.build_cache
+    while left:
+        for record in sorted(left):
+            try:
+                pruned = api.prune_builds(filters={"id": record}, all=True)
+            except APIError as error:
+                problems.append(f"cannot remove build cache {record[:12]}: {error.explanation}")
+                return
+            gone = pruned.get("CachesDeleted") or ()
+            if removed is not None:
+                removed += [f"build cache {record[:12]}" for record in gone]
+        remaining = build_cache(api) - before.build_cache
+        if remaining >= left:
+            ids = ", ".join(record[:12] for record in sorted(remaining))
+            problems.append(f"cannot remove build cache {ids}: the engine keeps it")
+            return
+        left = remaining
 
 
 def _restore_images(api: docker.APIClient, before: Snapshot, attempt: Any) -> None:

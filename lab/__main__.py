@@ -20,6 +20,7 @@ except ValueError as error:
 from docharness import labstate  # noqa: E402
 from lab import (  # noqa: E402
     build,
+    ca,
     claims,
     daemons,
     engines,
@@ -60,6 +61,12 @@ def up() -> None:
         network.check_subnets_free([*specs, BUILDER])
     for daemon in specs:
         network.ensure_bridge(daemon)  # before the servers: pypi listens on a bridge address
+    if ca.ensure():
+        # New certificates (a new machine CA, new host roots): servers and daemons that run
+        # with the old ones start again below.
+        registries.stop_all()
+        for daemon in specs:
+            daemons.stop(daemon)
     for name, addr in registries.addresses().items():
         if procs.running_pid(name) is None:
             _require_free_port(name, addr)
@@ -124,10 +131,11 @@ def status() -> None:
 
 
 def clean() -> None:
-    """``make lab-clean``: the lab down, then the machine-wide engine cache removed."""
+    """``make lab-clean``: the lab down, then the machine-wide cache removed (engines, Debian
+    bases, kept images, the lab CA); the next ``make lab`` makes them again."""
     down()
-    engines.clean()
-    print(f"lab: removed the engine cache {engines.CACHE / 'engines'}", flush=True)
+    shutil.rmtree(paths.CACHE, ignore_errors=True)
+    print(f"lab: removed the machine cache {paths.CACHE}", flush=True)
 
 
 def _write_state(specs: list[DaemonSpec], engine: engines.Engine, versions: dict[str, str]) -> None:

@@ -2,13 +2,17 @@
 
 Each ``recipes/<slug>/`` holds a Dockerfile and a ``tags`` file, and may list in a ``shared`` file
 the files of ``lab/shared/`` it uses (copied into ``_shared/`` of its build context, so two recipes
-keep one copy of what they have in common). A recipe is rebuilt only when its files or those shared
-files changed (a hash kept beside the registry storage); independent recipes build in parallel on
-a builder daemon that is started for the build and stopped after it.
+keep one copy of what they have in common). A recipe's build key hashes everything its build reads
+(its files, those shared files, the build arguments it declares, the Debian base by content, the
+lab CA when it copies it); a checkout's registry is seeded again only when a key changed. A key
+the machine cache (``lab.imagecache``) holds is restored from it without a build; the others
+build in parallel on a builder daemon that is started for the build and stopped after it, and
+are kept in the machine cache for the next checkout.
 """
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import re
@@ -23,18 +27,31 @@ from pathlib import Path
 import docker
 from docker.errors import APIError, BuildError
 
-from lab import ca, daemons, network, registries
+from lab import ca, daemons, imagecache, network, registries
 from lab.facts import FACTS
-from lab.paths import BUILDER, CATALOGUE, LAB_DIR, MIRROR, PYPI, RECIPES
+from lab.paths import (
+    BUILDER,
+    CACHE,
+    CATALOGUE,
+    LAB_DIR,
+    MIRROR,
+    PYPI,
+    RECIPES,
+    REGISTRY_STORAGE,
+)
 
 STAMPS = LAB_DIR / "stamps"
 SHARED = RECIPES.parent / "shared"
 SHARED_DIR = "_shared"  # in a recipe's build context: the copies, never committed
+TRUST_FILE = "trust-bundle.crt"  # in a recipe's build context: the lab CA for those that COPY it
+# Bump when how images are built or kept changes: every build key changes with it.
+LAYOUT = "2"
 
 
 @dataclass(frozen=True)
 class Base:
-    """A minbase rootfs made by mmdebstrap, imported as ``lab/base:<suite>``."""
+    """A minbase rootfs made by mmdebstrap, kept in the machine cache and imported into the
+    builder as ``lab/base:<suite>-<content>``: a remade base is a new image and new build keys."""
 
     arg: str  # the build argument a Dockerfile declares to start from it
     suite: str
@@ -42,25 +59,38 @@ class Base:
     options: tuple[str, ...] = ()
 
     @property
-    def image(self) -> str:
-        return f"lab/base:{self.suite}"
+    def tar(self) -> Path:
+        wanted = json.dumps({"suite": self.suite, "options": self.options}, sort_keys=True)
+        key = hashlib.sha256(wanted.encode()).hexdigest()[:12]
+        return CACHE / "base" / f"{self.suite}-{key}.tar"
 
     @property
-    def tar(self) -> Path:
-        return LAB_DIR / "base" / f"{self.suite}.tar"
+    def content_file(self) -> Path:
+        return self.tar.with_suffix(".sha256")
+
+    def content(self) -> str:
+        """The tar's hash, computed once when it was made."""
+        return self.content_file.read_text().strip()
+
+    @property
+    def image(self) -> str:
+        return f"lab/base:{self.suite}-{self.content()[:12]}"
 
 
 BASES = (
     Base("BASE", "bookworm"),
     Base("BASE_SID", "sid", ('--aptopt=Acquire::Check-Valid-Until "false"',)),
 )
-# Every recipe gets these; a recipe uses those it declares with ARG (the proxy's address depends
-# on the lab's instance number).
-BUILD_ARGS = {
-    **{base.arg: base.image for base in BASES},
-    "PIP_PROXY": f"http://{PYPI[0]}:{PYPI[1]}",
-}
 PARALLEL = 3
+
+
+def build_args() -> dict[str, str]:
+    """Every recipe gets these; a recipe uses those it declares with ARG (the proxy's address
+    depends on the lab's instance number). The bases must be made first."""
+    return {
+        **{base.arg: base.image for base in BASES},
+        "PIP_PROXY": f"http://{PYPI[0]}:{PYPI[1]}",
+    }
 
 
 @dataclass(frozen=True)
@@ -86,24 +116,33 @@ class Recipe:
                 raise FileNotFoundError(f"{listing}: no shared file {path}")
         return files
 
+    def declared(self) -> list[str]:
+        """The build arguments its Dockerfile declares (``ARG BASE_SID``, ``ARG PIP_PROXY``)."""
+        return re.findall(r"^ARG\s+(\w+)", (self.folder / "Dockerfile").read_text(), re.M)
+
     def bases(self) -> list[Base]:
         """The bases its Dockerfile declares (``ARG BASE`` / ``ARG BASE_SID``)."""
-        declared = re.findall(r"^ARG\s+(\w+)", (self.folder / "Dockerfile").read_text(), re.M)
-        return [base for base in BASES if base.arg in declared]
+        return [base for base in BASES if base.arg in self.declared()]
 
     def digest(self) -> str:
-        """A hash of the recipe's files, its build arguments and the lab CA it trusts.
+        """The build key: a hash of everything the build reads, and nothing else, so checkouts
+        share a kept image whenever they would build the same one.
 
-        The facts file is left out: it describes the image and is not part of the build. Shared
-        files count from ``lab/shared/``, not from the copies a build leaves in the context.
+        That is the recipe's files; the values of the build arguments it declares (a base by
+        its content); the trust bundle if its Dockerfile copies it. The facts file is left out:
+        it describes the image and is not part of the build. Shared files count from
+        ``lab/shared/``, not from the copies a build leaves in the context.
         """
-        sha = hashlib.sha256(ca.CA_CERT.read_bytes() if ca.CA_CERT.exists() else b"")
-        sha.update(json.dumps(BUILD_ARGS, sort_keys=True).encode())
+        args = build_args()
+        declared = {name: args[name] for name in self.declared() if name in args}
+        sha = hashlib.sha256(json.dumps({"layout": LAYOUT, "args": declared}).encode())
+        if TRUST_FILE in (self.folder / "Dockerfile").read_text():
+            sha.update(ca.TRUST_BUNDLE.read_bytes())
         for path in sorted(self.folder.rglob("*")):
             relative = path.relative_to(self.folder)
             if relative.parts[0] == SHARED_DIR:
                 continue
-            if path.is_file() and path.name not in ("trust-bundle.crt", FACTS):
+            if path.is_file() and path.name not in (TRUST_FILE, FACTS):
                 sha.update(str(relative).encode() + path.read_bytes())
         for path in self.shared:
             sha.update(f"{SHARED_DIR}/{path.name}".encode() + path.read_bytes())
@@ -146,48 +185,85 @@ def stale(recipe: Recipe) -> bool:
 
 
 def ensure_base_tar(base: Base) -> None:
-    if base.tar.exists():
-        return
+    """Make the base's tar in the machine cache unless it is there; one checkout makes it while
+    another waits."""
     base.tar.parent.mkdir(parents=True, exist_ok=True)
-    started = time.monotonic()
-    partial = base.tar.with_name(
-        "partial-" + base.tar.name
-    )  # mmdebstrap picks the format by suffix
-    subprocess.run(
-        ["mmdebstrap", "--variant=minbase", "--quiet", *base.options, base.suite, str(partial)],
-        check=True,
-    )
-    partial.rename(base.tar)
-    print(
-        f"lab: base  mmdebstrap minbase {base.suite:<8}  {time.monotonic() - started:5.1f} s",
-        flush=True,
-    )
+    with open(base.tar.with_suffix(".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if base.tar.exists() and base.content_file.exists():
+            return
+        started = time.monotonic()
+        # mmdebstrap picks the format by the suffix
+        partial = base.tar.with_name("partial-" + base.tar.name)
+        subprocess.run(
+            ["mmdebstrap", "--variant=minbase", "--quiet", *base.options, base.suite, str(partial)],
+            check=True,
+        )
+        sha = hashlib.sha256()
+        with partial.open("rb") as tar:
+            while chunk := tar.read(1 << 20):
+                sha.update(chunk)
+        partial.rename(base.tar)
+        base.content_file.write_text(sha.hexdigest() + "\n")
+        print(
+            f"lab: base  mmdebstrap minbase {base.suite:<8}  {time.monotonic() - started:5.1f} s",
+            flush=True,
+        )
 
 
 def build_all() -> None:
-    """Build and seed every stale recipe; print one line per image."""
+    """Seed every stale recipe, from the machine cache or by a build; one line per image."""
+    for base in BASES:
+        ensure_base_tar(base)  # cheap once made: the build keys name the bases' content
     todo = [r for r in recipes() if stale(r)]
     if not todo:
         return
-    needed = [base for base in BASES if any(base in recipe.bases() for recipe in todo)]
-    for base in needed:
-        ensure_base_tar(base)
+    to_build = [recipe for recipe in todo if not _restore(recipe)]
+    failures: list[str] = []
+    if to_build:
+        failures = _build(to_build)
+    _write_catalogue()
+    if failures:
+        raise SystemExit("\n\n".join(failures))
+
+
+def _restore(recipe: Recipe) -> bool:
+    """Seed ``recipe``'s image from the machine cache; False when the cache lacks its key."""
+    started = time.monotonic()
+    key = recipe.digest()
+    entry = imagecache.find(recipe.slug, key)
+    if entry is None:
+        return False
+    imagecache.restore(entry, REGISTRY_STORAGE)
+    _stamp(recipe, key)
+    print(
+        f"lab: image {recipe.slug:<10} {', '.join(recipe.tags):<60} "
+        f"{time.monotonic() - started:5.1f} s (machine cache)",
+        flush=True,
+    )
+    return True
+
+
+def _stamp(recipe: Recipe, key: str) -> None:
+    STAMPS.mkdir(parents=True, exist_ok=True)
+    (STAMPS / recipe.slug).write_text(key)
+
+
+def _build(todo: list[Recipe]) -> list[str]:
+    """Build ``todo`` on the builder daemon; the error texts of those that failed."""
     if not daemons.ping(BUILDER):
         network.ensure_bridge(BUILDER)
         daemons.start(BUILDER, fresh=False)
     try:
         client = daemons.client(BUILDER, timeout=900)
-        for base in needed:
+        for base in {base for recipe in todo for base in recipe.bases()}:
             _import_base(client, base)
         with registries.seeding() as seed, ThreadPoolExecutor(PARALLEL) as pool:
             built = pool.map(lambda r: _build_one(client, r, seed), todo)
-            failures = [f for f in built if f]
-        _write_catalogue(client)
+            return [f for f in built if f]
     finally:
         daemons.stop(BUILDER)
         network.remove_bridge(BUILDER)
-    if failures:
-        raise SystemExit("\n\n".join(failures))
 
 
 def _import_base(client: docker.DockerClient, base: Base) -> None:
@@ -195,13 +271,15 @@ def _import_base(client: docker.DockerClient, base: Base) -> None:
         client.images.get(base.image)
     except docker.errors.ImageNotFound:
         with base.tar.open("rb") as tar:
-            client.api.import_image_from_data(tar, repository="lab/base", tag=base.suite)
+            repository, tag = base.image.split(":")
+            client.api.import_image_from_data(tar, repository=repository, tag=tag)
 
 
 def _build_one(client: docker.DockerClient, recipe: Recipe, seed: tuple[str, int]) -> str | None:
     """Build, tag and push one recipe (to the ``seed`` registry); an error text naming it."""
     started = time.monotonic()
-    shutil.copyfile(ca.TRUST_BUNDLE, recipe.folder / "trust-bundle.crt")
+    key = recipe.digest()
+    shutil.copyfile(ca.TRUST_BUNDLE, recipe.folder / TRUST_FILE)
     if recipe.shared:
         (recipe.folder / SHARED_DIR).mkdir(exist_ok=True)
         for path in recipe.shared:
@@ -210,7 +288,7 @@ def _build_one(client: docker.DockerClient, recipe: Recipe, seed: tuple[str, int
         image, _ = client.images.build(
             path=str(recipe.folder),
             tag=f"lab/{recipe.slug}",
-            buildargs=BUILD_ARGS,
+            buildargs=build_args(),
             network_mode="host",
             rm=True,
             forcerm=True,
@@ -222,6 +300,10 @@ def _build_one(client: docker.DockerClient, recipe: Recipe, seed: tuple[str, int
             for line in client.images.push(target, tag, stream=True, decode=True):
                 if "error" in line:
                     raise APIError(line["error"])
+        description = (image.labels or {}).get("org.opencontainers.image.description", "")
+        imagecache.export(
+            REGISTRY_STORAGE, recipe.slug, key, description, [repository(t) for t in recipe.tags]
+        )
     except BuildError as error:
         tail = "".join(
             str(chunk.get("stream", chunk.get("error", ""))) for chunk in error.build_log
@@ -229,10 +311,9 @@ def _build_one(client: docker.DockerClient, recipe: Recipe, seed: tuple[str, int
         return f"lab: image '{recipe.slug}' failed to build: {error.msg}\n" + "\n".join(
             tail.splitlines()[-25:]
         )
-    except APIError as error:
+    except (APIError, imagecache.CacheError) as error:
         return f"lab: image '{recipe.slug}' failed: {error}"
-    STAMPS.mkdir(parents=True, exist_ok=True)
-    (STAMPS / recipe.slug).write_text(recipe.digest())
+    _stamp(recipe, key)
     print(
         f"lab: image {recipe.slug:<10} {', '.join(recipe.tags):<60} "
         f"{time.monotonic() - started:5.1f} s",
@@ -241,17 +322,13 @@ def _build_one(client: docker.DockerClient, recipe: Recipe, seed: tuple[str, int
     return None
 
 
-def _write_catalogue(client: docker.DockerClient) -> None:
-    """Descriptions for ``docker search``, from each image's OCI description label."""
+def _write_catalogue() -> None:
+    """Descriptions for ``docker search``, from each kept image's OCI description label."""
     described = json.loads(CATALOGUE.read_text()) if CATALOGUE.exists() else {}
     for recipe in recipes():
-        try:
-            labels = client.images.get(f"lab/{recipe.slug}").labels or {}
-        except docker.errors.ImageNotFound:
-            continue
-        for reference in recipe.tags:
-            repo, _ = repository(reference)
-            described[repo.removeprefix("library/")] = labels.get(
-                "org.opencontainers.image.description", ""
-            )
+        entry = imagecache.find(recipe.slug, recipe.digest())
+        if entry is None:
+            continue  # failed to build: its earlier description, if any, stays
+        for tagged in entry.tags:
+            described[tagged.repository.removeprefix("library/")] = entry.description
     CATALOGUE.write_text(json.dumps(described, indent=1, ensure_ascii=False))

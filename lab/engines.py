@@ -1,10 +1,9 @@
 """The Docker Engines the lab can run, each from a Debian release's packages, and their cache.
 
 An engine is a minbase rootfs made by mmdebstrap with the release's ``docker.io`` and friends.
-Rootfs trees live in a machine-wide cache (``LAB_CACHE``; for root ``/var/cache/doclab``) so a
-fresh clone on a used machine starts warm; ``make lab-down`` keeps it, ``make lab-clean`` removes
-it. A tree's folder is named by what decides its contents (release, packages, apt options, the
-layout below); the package versions it got are kept beside it in ``manifest.json``.
+Rootfs trees live in the machine cache (``lab.paths.CACHE``) so a fresh clone on a used machine
+starts warm. A tree's folder is named by what decides its contents (release, packages, apt
+options, the layout below); the package versions it got are kept beside it in ``manifest.json``.
 """
 
 from __future__ import annotations
@@ -21,6 +20,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from lab.paths import CACHE
+
 # The mirror's sid Release file outlives its Valid-Until; the packages are what they are.
 APT_OPTIONS = ('Acquire::Check-Valid-Until "false"',)
 COMMON = ("docker.io", "containerd", "runc", "iptables", "ca-certificates")
@@ -29,15 +30,6 @@ PLUGINS = ("docker-buildx", "docker-compose")  # CLI plugins, in releases that p
 MOUNT_POINTS = ("var/lib/docker", "opt/containerd")
 LAYOUT = "1"  # bump when the tree's preparation changes: the cache key changes with it
 VERSIONED = ("docker.io", "docker-cli", "containerd", "runc", "docker-buildx", "docker-compose")
-
-
-def _default_cache() -> Path:
-    if os.geteuid() == 0:
-        return Path("/var/cache/doclab")
-    return Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "doclab"
-
-
-CACHE = Path(os.environ.get("LAB_CACHE") or _default_cache())
 
 
 class EngineUnavailable(Exception):
@@ -191,8 +183,3 @@ def _versions(rootfs: Path) -> dict[str, str]:
     )
     pairs = (line.split(" ", 1) for line in done.stdout.splitlines())
     return {name: version for name, version in pairs if name in VERSIONED}
-
-
-def clean() -> None:
-    """Remove every cached engine (``make lab-clean``)."""
-    shutil.rmtree(CACHE / "engines", ignore_errors=True)

@@ -1,7 +1,10 @@
 """Where the lab keeps things, and the addresses it answers on.
 
-Everything lives under one cache folder (``LAB_DIR``, default ``<repo>/.cache/lab``) so a second
-``make lab`` reuses the base rootfs, the built images and the registry storage.
+A checkout's lab lives under one folder (``LAB_DIR``, default ``<repo>/.cache/lab``): its
+registry storage, daemons' data, secrets and logs. What any checkout on the machine can reuse (the
+engines' trees, the Debian bases, the built images, the lab CA) lives in a machine-wide cache
+(``LAB_CACHE``; for root ``/var/cache/doclab``), so a fresh clone on a used machine starts warm;
+``make lab-down`` keeps it, ``make lab-clean`` removes it.
 
 Machine-wide names (bridges, subnets, loopback addresses, the run folder, the firewall chain) are
 derived from the lab's instance number ``LAB_INSTANCE`` (0-7, default 0), so two checkouts on one
@@ -26,6 +29,13 @@ def _instance(value: str) -> int:
     return int(value)
 
 
+def _default_cache() -> Path:
+    if os.geteuid() == 0:
+        return Path("/var/cache/doclab")
+    return Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "doclab"
+
+
+CACHE = Path(os.environ.get("LAB_CACHE") or _default_cache())
 INSTANCE = _instance(os.environ.get("LAB_INSTANCE", "0"))
 REPO = Path(__file__).resolve().parent.parent
 LAB_DIR = Path(os.environ.get("LAB_DIR", REPO / ".cache" / "lab")).resolve()

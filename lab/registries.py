@@ -110,7 +110,6 @@ def seeding() -> Iterator[tuple[str, int]]:
 
 def start_missing() -> list[str]:
     """Start every server that is not running; return the names started."""
-    ca.ensure()
     login()
     REGISTRY_STORAGE.mkdir(parents=True, exist_ok=True)
     pypi.ensure_index()

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from lab import engines, namespace, network, procs, registries
+from lab import build, engines, namespace, network, procs, registries
 from lab.paths import EXEC_ROOT, LAB_DIR, page_daemons
 
 DOCKER = str(engines.selected().docker)  # the engine's own CLI, as the pages run it
@@ -192,3 +192,32 @@ def test_up_switches_the_engine_and_back() -> None:
     ).stdout
     assert back.startswith(engines.selected().version_prefix), back
     assert namespace.survivors(trixie_processes) == set()
+
+
+def test_fresh_clone_on_a_used_machine_starts_warm(tmp_path: Path) -> None:
+    """A second checkout's first `make lab` (an empty LAB_DIR, the same instance number) seeds
+    every image from the machine cache: no base made, no image built, and the images pull."""
+    assert lab("down").returncode == 0
+    env = {**os.environ, "LAB_DIR": str(tmp_path / "lab")}
+    up = subprocess.run(
+        [sys.executable, "-m", "lab", "up"], capture_output=True, text=True, timeout=600, env=env
+    )
+    try:
+        assert up.returncode == 0, up.stdout + up.stderr
+        seeded = [line for line in up.stdout.splitlines() if line.startswith("lab: image ")]
+        assert len(seeded) == len(build.recipes()), up.stdout
+        assert all(line.endswith("(machine cache)") for line in seeded), up.stdout
+        assert "lab: base" not in up.stdout
+        socket = tmp_path / "lab" / "run" / page_daemons()[0].name / "docker.sock"
+        for image in ("debian:latest", "python:3.14"):
+            pull = subprocess.run(
+                [DOCKER, "-H", f"unix://{socket}", "pull", "-q", image],
+                capture_output=True,
+                text=True,
+            )
+            assert pull.returncode == 0, pull.stderr
+    finally:
+        down = subprocess.run(
+            [sys.executable, "-m", "lab", "down"], capture_output=True, text=True, env=env
+        )
+        assert down.returncode == 0, down.stderr

@@ -1,0 +1,196 @@
+"""Built stand-in images kept machine-wide, so a fresh clone on a used machine starts warm.
+
+A recipe's image is kept as what the registry stores for its tags: the blobs (manifests, configs,
+layers) in one pool shared by every entry, and an entry naming, per tag, the manifest and the
+blobs it needs. Restoring an entry into a checkout's registry storage hard-links the blobs (a
+copy across file systems) and writes the registry's link files, which takes no daemon and no
+build. Entries are named by the recipe's build key (``lab.build.Recipe.digest``), which covers
+everything the build reads, so an entry is never stale: a changed recipe is a new key.
+
+The layout of the registry's storage (``docker/registry/v2``) is distribution's filesystem driver:
+``blobs/sha256/<2>/<hex>/data``, and per repository ``_layers``/``_manifests`` link files that
+hold ``sha256:<hex>``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from lab.paths import CACHE
+
+IMAGES = CACHE / "images"
+POOL = IMAGES / "blobs"
+ENTRIES = IMAGES / "entries"
+# Media types whose blob lists other manifests (a multi-platform image, an OCI index).
+INDEX_TYPES = (
+    "application/vnd.docker.distribution.manifest.list.v2+json",
+    "application/vnd.oci.image.index.v1+json",
+)
+
+
+class CacheError(Exception):
+    """The registry storage lacks what an export needs: the message names the image and blob."""
+
+
+@dataclass(frozen=True)
+class Tagged:
+    """One tag of a kept image: its repository (``library/debian``), tag and manifest digest."""
+
+    repository: str
+    tag: str
+    manifest: str  # sha256:<hex>
+    manifests: tuple[str, ...]  # the manifest and, for an index, the manifests it lists
+    layers: tuple[str, ...]  # configs and layers: what the repository's _layers links name
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A recipe's image as kept: its tags and the description ``docker search`` shows."""
+
+    slug: str
+    key: str
+    description: str
+    tags: tuple[Tagged, ...]
+
+
+def _v2(storage: Path) -> Path:
+    return storage / "docker" / "registry" / "v2"
+
+
+def _blob(storage: Path, digest: str) -> Path:
+    hexa = digest.removeprefix("sha256:")
+    return _v2(storage) / "blobs" / "sha256" / hexa[:2] / hexa / "data"
+
+
+def _entry_file(slug: str, key: str) -> Path:
+    return ENTRIES / f"{slug}-{key}.json"
+
+
+def _link(path: Path, digest: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(digest)
+
+
+def _place(source: Path, target: Path) -> None:
+    """``target`` becomes ``source``'s content: a hard link, or a copy across file systems.
+
+    Blobs are content-addressed and the registry never writes into one it has, so a linked
+    file is never changed through either name.
+    """
+    if target.exists():
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(f".{target.name}.{os.getpid()}")
+    try:
+        os.link(source, partial)
+    except OSError:
+        shutil.copyfile(source, partial)
+    partial.replace(target)
+
+
+def _walk(storage: Path, digest: str, where: str) -> tuple[list[str], list[str]]:
+    """The manifests and the layer blobs a manifest digest needs, read from ``storage``."""
+    path = _blob(storage, digest)
+    if not path.is_file():
+        raise CacheError(f"{where}: manifest {digest} is not in {_v2(storage)}")
+    manifest = json.loads(path.read_bytes())
+    if manifest.get("mediaType") in INDEX_TYPES or "manifests" in manifest:
+        manifests, layers = [digest], []
+        for child in manifest["manifests"]:
+            more_manifests, more_layers = _walk(storage, child["digest"], where)
+            manifests += more_manifests
+            layers += more_layers
+        return manifests, layers
+    layers = [manifest["config"]["digest"], *(layer["digest"] for layer in manifest["layers"])]
+    return [digest], layers
+
+
+def _tag_folder(storage: Path, repository: str, tag: str) -> Path:
+    return _v2(storage) / "repositories" / repository / "_manifests" / "tags" / tag
+
+
+def export(
+    storage: Path, slug: str, key: str, description: str, tags: list[tuple[str, str]]
+) -> Entry:
+    """Keep the image just pushed to ``storage`` under ``tags`` ((repository, tag) pairs)."""
+    kept = []
+    for repository, tag in tags:
+        where = f"image '{slug}' {repository}:{tag}"
+        current = _tag_folder(storage, repository, tag) / "current" / "link"
+        if not current.is_file():
+            raise CacheError(f"{where}: no tag link {current}")
+        digest = current.read_text().strip()
+        manifests, layers = _walk(storage, digest, where)
+        for blob in (*manifests, *layers):
+            _place(_blob(storage, blob), POOL / blob.removeprefix("sha256:"))
+        kept.append(Tagged(repository, tag, digest, tuple(manifests), tuple(layers)))
+    entry = Entry(slug, key, description, tuple(kept))
+    _write(entry)
+    return entry
+
+
+def _write(entry: Entry) -> None:
+    ENTRIES.mkdir(parents=True, exist_ok=True)
+    data = {
+        "slug": entry.slug,
+        "key": entry.key,
+        "description": entry.description,
+        "tags": [
+            {
+                "repository": t.repository,
+                "tag": t.tag,
+                "manifest": t.manifest,
+                "manifests": list(t.manifests),
+                "layers": list(t.layers),
+            }
+            for t in entry.tags
+        ],
+    }
+    target = _entry_file(entry.slug, entry.key)
+    partial = target.with_name(f".{target.name}.{os.getpid()}")
+    partial.write_text(json.dumps(data, indent=1) + "\n")
+    partial.replace(target)  # written last and whole: an entry exists only with all its blobs
+
+
+def find(slug: str, key: str) -> Entry | None:
+    """The kept image of a recipe's build key, if every blob it names is in the pool."""
+    path = _entry_file(slug, key)
+    if not path.is_file():
+        return None
+    data = json.loads(path.read_text())
+    entry = Entry(
+        data["slug"],
+        data["key"],
+        data["description"],
+        tuple(
+            Tagged(
+                t["repository"], t["tag"], t["manifest"], tuple(t["manifests"]), tuple(t["layers"])
+            )
+            for t in data["tags"]
+        ),
+    )
+    blobs = {b for t in entry.tags for b in (*t.manifests, *t.layers)}
+    if not all((POOL / b.removeprefix("sha256:")).is_file() for b in blobs):
+        return None
+    return entry
+
+
+def restore(entry: Entry, storage: Path) -> None:
+    """Put ``entry``'s image into ``storage`` as a push of its tags would have."""
+    for tagged in entry.tags:
+        for blob in (*tagged.manifests, *tagged.layers):
+            _place(POOL / blob.removeprefix("sha256:"), _blob(storage, blob))
+        repo = _v2(storage) / "repositories" / tagged.repository
+        for blob in tagged.layers:
+            _link(repo / "_layers" / "sha256" / blob.removeprefix("sha256:") / "link", blob)
+        for blob in tagged.manifests:
+            revision = repo / "_manifests" / "revisions" / "sha256"
+            _link(revision / blob.removeprefix("sha256:") / "link", blob)
+        folder = _tag_folder(storage, tagged.repository, tagged.tag)
+        hexa = tagged.manifest.removeprefix("sha256:")
+        _link(folder / "index" / "sha256" / hexa / "link", tagged.manifest)
+        _link(folder / "current" / "link", tagged.manifest)  # last: the tag now resolves
