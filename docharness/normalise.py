@@ -347,13 +347,30 @@ def match_line(expected: str, actual: str, binds: dict[str, str]) -> dict[str, s
 
 
 def _fits(binds: Mapping[str, str], page: str, real: str) -> bool:
-    """Whether page value -> real value agrees with the bindings (also short vs long IDs)."""
+    """Whether page value -> real value agrees with the bindings (also short vs long IDs).
+
+    Both ways: one object on the page must be one in the run, and one object in the run (a
+    short ID and the long ID it begins) must be one on the page, or the page's values came
+    from different runs, or one was typed.
+    """
     if page in binds:
         return binds[page] == real
-    if not _HEX.fullmatch(page):
+    page_hex, real_hex = _hex_part(page), _hex_part(real)
+    if page_hex is None or real_hex is None:
         return True
     for known, value in binds.items():
-        size = min(len(known), len(page))
-        if _HEX.fullmatch(known) and known[:size] == page[:size] and value[:size] != real[:size]:
+        known_hex, value_hex = _hex_part(known), _hex_part(value)
+        if known_hex is None or value_hex is None:
+            continue
+        size = min(len(known_hex), len(page_hex))
+        same_on_page = known_hex[:size] == page_hex[:size]
+        if same_on_page != (value_hex[:size] == real_hex[:size]):
             return False
     return True
+
+
+def _hex_part(value: str) -> str | None:
+    """An ID's hex digits (``sha256:`` left off: inspect's image ID is the long form of the
+    short one `docker images` shows); None for any other value."""
+    digits = value.removeprefix("sha256:")
+    return digits if _HEX.fullmatch(digits) else None

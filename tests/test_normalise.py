@@ -173,6 +173,18 @@ def test_long_and_short_ids_agree() -> None:
     assert bindings.to_page(f"id {long_real}") == f"id {long_page}"
 
 
+def test_one_object_in_the_run_must_be_one_on_the_page() -> None:
+    """A short ID and a long ID the page took from two different runs: each alone would
+    bind, but the run shows one image (its short ID begins its long ID) where the page
+    shows two."""
+    bindings = Bindings()
+    assert match(page("0ee4b92cc53c"), ["1a2b3c4d5e6f"], bindings) is None
+    mixed = "sha256:" + "9f" * 32
+    assert match(page(mixed), ["sha256:1a2b3c4d5e6f" + "0" * 52], bindings) is not None
+    agreeing = "sha256:0ee4b92cc53c" + "f" * 52
+    assert match(page(agreeing), ["sha256:1a2b3c4d5e6f" + "0" * 52], bindings) is None
+
+
 def test_tokens_of_the_forms_the_notes_use() -> None:
     kinds = {
         "2023-01-18T15:01:02.123456789+09:00": TIME,
