@@ -9,6 +9,7 @@ import shutil
 import socket
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 try:
@@ -53,8 +54,14 @@ def up() -> None:
         raise SystemExit(str(error)) from None
     try:
         engine = engines.selected()
-        versions = engines.ensure(engine)
-    except engines.EngineUnavailable as error:
+        # The engine's tree and the two Debian bases are three mmdebstraps, mostly waiting on
+        # the mirror: made side by side on a fresh machine, each at once when cached.
+        with ThreadPoolExecutor(len(build.BASES)) as pool:
+            bases = [pool.submit(build.ensure_base_tar, base) for base in build.BASES]
+            versions = engines.ensure(engine)
+            for made in bases:
+                made.result()
+    except (engines.EngineUnavailable, build.BaseUnavailable) as error:
         raise SystemExit(str(error)) from None
     specs = page_daemons()
     if not STATE_FILE.exists() or not all(daemons.ping(d) for d in specs):

@@ -18,6 +18,7 @@ import json
 import re
 import shutil
 import subprocess
+import threading
 import time
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
@@ -27,7 +28,7 @@ from pathlib import Path
 import docker
 from docker.errors import APIError, BuildError
 
-from lab import ca, daemons, imagecache, network, registries
+from lab import ca, daemons, engines, imagecache, network, registries
 from lab.facts import FACTS
 from lab.paths import (
     BUILDER,
@@ -184,6 +185,10 @@ def stale(recipe: Recipe) -> bool:
     return not all(in_registry(tag) for tag in recipe.tags)
 
 
+class BaseUnavailable(Exception):
+    """A Debian base could not be made: the message names the suite and apt's reason."""
+
+
 def ensure_base_tar(base: Base) -> None:
     """Make the base's tar in the machine cache unless it is there; one checkout makes it while
     another waits."""
@@ -195,10 +200,15 @@ def ensure_base_tar(base: Base) -> None:
         started = time.monotonic()
         # mmdebstrap picks the format by the suffix
         partial = base.tar.with_name("partial-" + base.tar.name)
-        subprocess.run(
+        done = subprocess.run(
             ["mmdebstrap", "--variant=minbase", "--quiet", *base.options, base.suite, str(partial)],
-            check=True,
+            capture_output=True,
+            text=True,
         )
+        if done.returncode != 0:
+            partial.unlink(missing_ok=True)
+            cause = engines.mmdebstrap_cause(done.stderr)
+            raise BaseUnavailable(f"lab: base {base.suite}: cannot fetch Debian: {cause}")
         sha = hashlib.sha256()
         with partial.open("rb") as tar:
             while chunk := tar.read(1 << 20):
@@ -212,9 +222,10 @@ def ensure_base_tar(base: Base) -> None:
 
 
 def build_all() -> None:
-    """Seed every stale recipe, from the machine cache or by a build; one line per image."""
-    for base in BASES:
-        ensure_base_tar(base)  # cheap once made: the build keys name the bases' content
+    """Seed every stale recipe, from the machine cache or by a build; one line per image.
+
+    The bases must be made first (``ensure_base_tar``): the build keys name their content.
+    """
     todo = [r for r in recipes() if stale(r)]
     if not todo:
         return
@@ -258,8 +269,12 @@ def _build(todo: list[Recipe]) -> list[str]:
         client = daemons.client(BUILDER, timeout=900)
         for base in {base for recipe in todo for base in recipe.bases()}:
             _import_base(client, base)
+        # Longest first (by the last build's time on this machine): the slowest image does not
+        # start last and leave the other builders idle.
+        took = {**TYPICAL_BUILD_TIMES, **_build_times()}
+        ordered = sorted(todo, key=lambda recipe: -took.get(recipe.slug, 0.0))
         with registries.seeding() as seed, ThreadPoolExecutor(PARALLEL) as pool:
-            built = pool.map(lambda r: _build_one(client, r, seed), todo)
+            built = pool.map(lambda r: _build_one(client, r, seed), ordered)
             return [f for f in built if f]
     finally:
         daemons.stop(BUILDER)
@@ -314,12 +329,32 @@ def _build_one(client: docker.DockerClient, recipe: Recipe, seed: tuple[str, int
     except (APIError, imagecache.CacheError) as error:
         return f"lab: image '{recipe.slug}' failed: {error}"
     _stamp(recipe, key)
-    print(
-        f"lab: image {recipe.slug:<10} {', '.join(recipe.tags):<60} "
-        f"{time.monotonic() - started:5.1f} s",
-        flush=True,
-    )
+    took = time.monotonic() - started
+    _note_build_time(recipe.slug, took)
+    print(f"lab: image {recipe.slug:<10} {', '.join(recipe.tags):<60} {took:5.1f} s", flush=True)
     return None
+
+
+BUILD_TIMES = CACHE / "images" / "build-times.json"
+# The slowest builds as measured on this project's machine kind (2 cores), in seconds: the
+# order of a machine's first builds, before it has times of its own.
+TYPICAL_BUILD_TIMES = {"node": 62.0, "mysql9": 29.0, "python": 20.0, "httpd": 19.0}
+_BUILD_TIMES_LOCK = threading.Lock()
+
+
+def _build_times() -> dict[str, float]:
+    """How long each image took to build last time on this machine (seconds)."""
+    try:
+        return {str(k): float(v) for k, v in json.loads(BUILD_TIMES.read_text()).items()}
+    except (OSError, ValueError, AttributeError):
+        return {}  # none yet, or unreadable: only the order of the builds depends on it
+
+
+def _note_build_time(slug: str, seconds: float) -> None:
+    with _BUILD_TIMES_LOCK:
+        times = {**_build_times(), slug: round(seconds, 1)}
+        BUILD_TIMES.parent.mkdir(parents=True, exist_ok=True)
+        BUILD_TIMES.write_text(json.dumps(times, indent=1, sort_keys=True) + "\n")
 
 
 def _write_catalogue() -> None:

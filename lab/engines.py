@@ -137,7 +137,7 @@ def _build(engine: Engine) -> None:
         shutil.rmtree(partial, ignore_errors=True)
         raise EngineUnavailable(
             f"lab: engine {engine.name}: cannot fetch Debian {engine.release} "
-            f"({', '.join(engine.packages)}): {_cause(done.stderr)}"
+            f"({', '.join(engine.packages)}): {mmdebstrap_cause(done.stderr)}"
         )
     for folder in MOUNT_POINTS:
         (partial / "rootfs" / folder).mkdir(parents=True, exist_ok=True)
@@ -154,7 +154,7 @@ def _build(engine: Engine) -> None:
     )
 
 
-def _cause(log: str) -> str:
+def mmdebstrap_cause(log: str) -> str:
     """The line of mmdebstrap's log that says why: apt's own error, not mmdebstrap's wrap-up."""
     lines = log.splitlines()
     for wanted in ("Err:", "E: Unable to locate", "E: "):
