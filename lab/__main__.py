@@ -141,6 +141,14 @@ def clean() -> None:
     """``make lab-clean``: the lab down, then the machine-wide cache removed (engines, Debian
     bases, kept images, the lab CA); the next ``make lab`` makes them again."""
     down()
+    others = claims.others_running()
+    if others:
+        # Their engines run on the cached trees: removing them would pull the floor away.
+        labs = ", ".join(f"{holder} (instance {n})" for n, holder in others)
+        raise SystemExit(
+            f"lab: the machine cache {paths.CACHE} is in use by the running lab of {labs}; "
+            "stop it first (`make lab-down` there), then `make lab-clean` again"
+        )
     shutil.rmtree(paths.CACHE, ignore_errors=True)
     print(f"lab: removed the machine cache {paths.CACHE}", flush=True)
 

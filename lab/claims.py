@@ -70,6 +70,16 @@ def held_elsewhere() -> Path | None:
     return holder
 
 
+def others_running() -> list[tuple[int, Path]]:
+    """The instance numbers and checkouts of the other labs running on this machine."""
+    found = []
+    for instance in range(MAX_INSTANCE + 1):
+        holder = _holder(instance)
+        if holder is not None and holder != LAB_DIR and running(holder):
+            found.append((instance, holder))
+    return found
+
+
 def claim() -> None:
     """Take this instance number for this checkout, unless another running lab holds it."""
     holder = held_elsewhere()

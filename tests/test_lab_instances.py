@@ -7,7 +7,11 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
+import pytest
+
+from lab import claims
 from lab.paths import REPO
 
 PROBE = (
@@ -66,3 +70,21 @@ def test_a_bad_instance_number_is_one_line_naming_the_range() -> None:
         assert result.stderr.strip() == (
             f"lab: LAB_INSTANCE={bad!r}: expected a number from 0 to 7"
         ), result.stderr
+
+
+def test_other_running_labs_are_found_by_their_claims_and_pidfiles(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What `make lab-clean` refuses on: another checkout's lab that still runs (its pidfile
+    names a live process); a claim whose processes are gone, and our own, do not count."""
+    monkeypatch.setattr(claims, "CLAIMS", tmp_path / "claims")
+    (tmp_path / "claims").mkdir()
+    alive, dead, ours = tmp_path / "alive", tmp_path / "dead", tmp_path / "ours"
+    monkeypatch.setattr(claims, "LAB_DIR", ours)
+    for checkout, pid in ((alive, os.getpid()), (dead, 2**22 + 1), (ours, os.getpid())):
+        (checkout / "run").mkdir(parents=True)
+        (checkout / "run" / "mirror.pid").write_text(f"{pid}\n")
+    (tmp_path / "claims" / "3").write_text(f"{alive}\n")
+    (tmp_path / "claims" / "5").write_text(f"{dead}\n")
+    (tmp_path / "claims" / "6").write_text(f"{ours}\n")
+    assert claims.others_running() == [(3, alive)]
