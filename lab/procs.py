@@ -65,18 +65,23 @@ def stop(name: str, grace: float = 20.0) -> bool:
 def wait_gone(pids: list[int], timeout: float = 10.0) -> bool:
     """Wait until every process of ``pids`` has exited (or is a zombie); False on timeout."""
     deadline = time.monotonic() + timeout
-    while any(Path(f"/proc/{pid}").exists() and not _is_zombie(pid) for pid in pids):
+    while any(not _has_exited(pid) for pid in pids):
         if time.monotonic() > deadline:
             return False
         time.sleep(0.1)
     return True
 
 
-def _is_zombie(pid: int) -> bool:
+def _has_exited(pid: int) -> bool:
+    """Gone, or a zombie whose every thread has exited. A leader thread that has exited shows
+    ``Z`` while its other threads still run: dockerd killed is such a zombie until the last
+    thread has taken its PID namespace down."""
     try:
-        return Path(f"/proc/{pid}/stat").read_text().split()[2] == "Z"
-    except FileNotFoundError:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        threads = [task.name for task in Path(f"/proc/{pid}/task").iterdir()]
+    except (FileNotFoundError, ProcessLookupError):
         return True
+    return state == "Z" and threads == [str(pid)]
 
 
 def log_tail(name: str, lines: int = 20) -> str:
