@@ -178,9 +178,11 @@ def in_registry(reference: str) -> bool:
         return False
 
 
-def stale(recipe: Recipe) -> bool:
+def stale(recipe: Recipe, key: str) -> bool:
+    """Whether ``recipe`` (build key ``key``) must be seeded again: another key, or a tag
+    missing from the registry."""
     stamp = STAMPS / recipe.slug
-    if not stamp.exists() or stamp.read_text() != recipe.digest():
+    if not stamp.exists() or stamp.read_text() != key:
         return True
     return not all(in_registry(tag) for tag in recipe.tags)
 
@@ -226,22 +228,23 @@ def build_all() -> None:
 
     The bases must be made first (``ensure_base_tar``): the build keys name their content.
     """
-    todo = [r for r in recipes() if stale(r)]
+    # A key reads every file of its recipe and the bases' hashes: computed once per run.
+    keys = {recipe.slug: recipe.digest() for recipe in recipes()}
+    todo = [r for r in recipes() if stale(r, keys[r.slug])]
     if not todo:
         return
-    to_build = [recipe for recipe in todo if not _restore(recipe)]
+    to_build = [recipe for recipe in todo if not _restore(recipe, keys[recipe.slug])]
     failures: list[str] = []
     if to_build:
-        failures = _build(to_build)
-    _write_catalogue()
+        failures = _build(to_build, keys)
+    _write_catalogue(keys)
     if failures:
         raise SystemExit("\n\n".join(failures))
 
 
-def _restore(recipe: Recipe) -> bool:
-    """Seed ``recipe``'s image from the machine cache; False when the cache lacks its key."""
+def _restore(recipe: Recipe, key: str) -> bool:
+    """Seed ``recipe``'s image from the machine cache; False when the cache lacks ``key``."""
     started = time.monotonic()
-    key = recipe.digest()
     entry = imagecache.find(recipe.slug, key)
     if entry is None:
         return False
@@ -260,8 +263,9 @@ def _stamp(recipe: Recipe, key: str) -> None:
     (STAMPS / recipe.slug).write_text(key)
 
 
-def _build(todo: list[Recipe]) -> list[str]:
-    """Build ``todo`` on the builder daemon; the error texts of those that failed."""
+def _build(todo: list[Recipe], keys: dict[str, str]) -> list[str]:
+    """Build ``todo`` (build keys by slug) on the builder daemon; the error texts of those
+    that failed."""
     if not daemons.ping(BUILDER):
         network.ensure_bridge(BUILDER)
         daemons.start(BUILDER, fresh=False)
@@ -274,7 +278,7 @@ def _build(todo: list[Recipe]) -> list[str]:
         took = {**TYPICAL_BUILD_TIMES, **_build_times()}
         ordered = sorted(todo, key=lambda recipe: -took.get(recipe.slug, 0.0))
         with registries.seeding() as seed, ThreadPoolExecutor(PARALLEL) as pool:
-            built = pool.map(lambda r: _build_one(client, r, seed), ordered)
+            built = pool.map(lambda r: _build_one(client, r, keys[r.slug], seed), ordered)
             return [f for f in built if f]
     finally:
         daemons.stop(BUILDER)
@@ -290,10 +294,12 @@ def _import_base(client: docker.DockerClient, base: Base) -> None:
             client.api.import_image_from_data(tar, repository=repository, tag=tag)
 
 
-def _build_one(client: docker.DockerClient, recipe: Recipe, seed: tuple[str, int]) -> str | None:
-    """Build, tag and push one recipe (to the ``seed`` registry); an error text naming it."""
+def _build_one(
+    client: docker.DockerClient, recipe: Recipe, key: str, seed: tuple[str, int]
+) -> str | None:
+    """Build, tag and push one recipe (to the ``seed`` registry) and keep it in the machine
+    cache under ``key``; an error text naming it."""
     started = time.monotonic()
-    key = recipe.digest()
     shutil.copyfile(ca.TRUST_BUNDLE, recipe.folder / TRUST_FILE)
     if recipe.shared:
         (recipe.folder / SHARED_DIR).mkdir(exist_ok=True)
@@ -357,11 +363,11 @@ def _note_build_time(slug: str, seconds: float) -> None:
         BUILD_TIMES.write_text(json.dumps(times, indent=1, sort_keys=True) + "\n")
 
 
-def _write_catalogue() -> None:
+def _write_catalogue(keys: dict[str, str]) -> None:
     """Descriptions for ``docker search``, from each kept image's OCI description label."""
     described = json.loads(CATALOGUE.read_text()) if CATALOGUE.exists() else {}
     for recipe in recipes():
-        entry = imagecache.find(recipe.slug, recipe.digest())
+        entry = imagecache.find(recipe.slug, keys[recipe.slug])
         if entry is None:
             continue  # failed to build: its earlier description, if any, stays
         for tagged in entry.tags:

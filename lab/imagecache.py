@@ -17,6 +17,9 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -84,12 +87,24 @@ def _place(source: Path, target: Path) -> None:
     if target.exists():
         return
     target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(f".{target.name}.{os.getpid()}")
+    with _partial(target) as partial:
+        try:
+            os.link(source, partial)
+        except OSError:
+            shutil.copyfile(source, partial)
+
+
+@contextmanager
+def _partial(target: Path) -> Iterator[Path]:
+    """A private name beside ``target`` to fill; it becomes ``target`` whole, at once, so a
+    reader never sees half a file. Private to the process and the thread: images building
+    side by side may keep the same base layer at the same moment."""
+    partial = target.with_name(f".{target.name}.{os.getpid()}.{threading.get_ident()}")
     try:
-        os.link(source, partial)
-    except OSError:
-        shutil.copyfile(source, partial)
-    partial.replace(target)
+        yield partial
+        partial.replace(target)
+    finally:
+        partial.unlink(missing_ok=True)
 
 
 def _walk(storage: Path, digest: str, where: str) -> tuple[list[str], list[str]]:
@@ -150,10 +165,9 @@ def _write(entry: Entry) -> None:
             for t in entry.tags
         ],
     }
-    target = _entry_file(entry.slug, entry.key)
-    partial = target.with_name(f".{target.name}.{os.getpid()}")
-    partial.write_text(json.dumps(data, indent=1) + "\n")
-    partial.replace(target)  # written last and whole: an entry exists only with all its blobs
+    # written last and whole: an entry exists only with all its blobs
+    with _partial(_entry_file(entry.slug, entry.key)) as partial:
+        partial.write_text(json.dumps(data, indent=1) + "\n")
 
 
 def find(slug: str, key: str) -> Entry | None:

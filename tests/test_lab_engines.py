@@ -1,4 +1,5 @@
-"""Lab engines: choosing one, the cache key, a release that cannot be fetched, the matrix report."""
+"""Lab engines and bases: choosing one, the cache key, a release that cannot be fetched, the matrix
+report."""
 
 from __future__ import annotations
 
@@ -8,7 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from lab import engines, matrix
+from lab import build, engines, matrix
+
+# mmdebstrap makes its trees as root (it chroots into them).
+needs_mmdebstrap = pytest.mark.skipif(
+    os.geteuid() != 0 or shutil.which("mmdebstrap") is None, reason="mmdebstrap needs root"
+)
 
 
 def test_default_engine_is_sid_and_a_wrong_name_lists_the_choices() -> None:
@@ -28,9 +34,7 @@ def test_the_cache_folder_is_named_by_release_and_packages(monkeypatch: pytest.M
     assert engines.Engine("x", "sid", sid.packages, "1.").folder == sid.folder
 
 
-@pytest.mark.skipif(
-    os.geteuid() != 0 or shutil.which("mmdebstrap") is None, reason="mmdebstrap needs root"
-)
+@needs_mmdebstrap
 def test_a_package_that_cannot_be_fetched_is_one_line_naming_it_and_the_engine(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
@@ -42,6 +46,20 @@ def test_a_package_that_cannot_be_fetched_is_one_line_naming_it_and_the_engine(
     assert message.startswith("lab: engine broken: cannot fetch Debian sid ")
     assert "docker-commands-ko-no-such-package" in message and "\n" not in message
     assert not broken.folder.exists()  # nothing half-made is left to look warm next time
+
+
+@needs_mmdebstrap
+def test_a_base_that_cannot_be_fetched_is_one_line_naming_it(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setattr(build, "CACHE", tmp_path)
+    broken = build.Base("BASE_NONE", "docker-commands-ko-no-such-suite")
+    with pytest.raises(build.BaseUnavailable) as raised:
+        build.ensure_base_tar(broken)
+    message = str(raised.value)
+    assert message.startswith("lab: base docker-commands-ko-no-such-suite: cannot fetch Debian")
+    assert "\n" not in message
+    assert not broken.tar.exists() and not broken.content_file.exists()
 
 
 def test_matrix_keeps_each_blocks_result_per_engine() -> None:

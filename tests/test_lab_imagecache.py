@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import shutil
 from pathlib import Path
 
 import pytest
@@ -144,19 +142,3 @@ def test_build_keys_hold_what_a_build_reads_and_nothing_else(
     changed = {slug for slug in again if again[slug] != remade[slug]}
     on_sid = {r.slug for r in build.recipes() if sid in r.bases()}
     assert changed == on_sid and on_sid and len(on_sid) < len(remade)
-
-
-@pytest.mark.skipif(
-    os.geteuid() != 0 or shutil.which("mmdebstrap") is None, reason="mmdebstrap needs root"
-)
-def test_a_base_that_cannot_be_fetched_is_one_line_naming_it(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
-    monkeypatch.setattr(build, "CACHE", tmp_path)
-    broken = build.Base("BASE_NONE", "docker-commands-ko-no-such-suite")
-    with pytest.raises(build.BaseUnavailable) as raised:
-        build.ensure_base_tar(broken)
-    message = str(raised.value)
-    assert message.startswith("lab: base docker-commands-ko-no-such-suite: cannot fetch Debian")
-    assert "\n" not in message
-    assert not broken.tar.exists() and not broken.content_file.exists()
