@@ -1,8 +1,9 @@
 # The parts of the official mysql image's entrypoint that the lab's two stand-ins (mysql:5.7 on
 # MariaDB, mysql:9.7 on MySQL) run the same way: the "<date> [Note] [Entrypoint]: ..." log lines,
-# *_FILE secrets, help requests, the required password variables and their error, and the SQL
-# client call. Each image's own docker-entrypoint.sh sources this file and defines what differs
-# (reading the config, initialising and starting the server, setting up users).
+# *_FILE secrets, help requests, the required password variables and their error, the SQL
+# client call and the files of /docker-entrypoint-initdb.d. Each image's own docker-entrypoint.sh
+# sources this file and defines what differs (reading the config, initialising and starting the
+# server, setting up users).
 # shellcheck shell=bash
 
 # logging functions
@@ -60,6 +61,20 @@ _mysql_want_help() {
 	return 1
 }
 
+# DATADIR, SOCKET, the variables the entrypoint reads (or their *_FILE) and whether a database exists.
+docker_setup_env() {
+	mysql_read_config "$@"  # defined by each image's entrypoint
+	file_env 'MYSQL_ROOT_HOST' '%'
+	file_env 'MYSQL_DATABASE'
+	file_env 'MYSQL_USER'
+	file_env 'MYSQL_PASSWORD'
+	file_env 'MYSQL_ROOT_PASSWORD'
+	declare -g DATABASE_ALREADY_EXISTS=
+	if [ -d "$DATADIR/mysql" ]; then
+		DATABASE_ALREADY_EXISTS='true'
+	fi
+}
+
 docker_verify_minimum_env() {
 	if [ -z "$MYSQL_ROOT_PASSWORD" ] && [ -z "$MYSQL_ALLOW_EMPTY_PASSWORD" ] && [ -z "$MYSQL_RANDOM_ROOT_PASSWORD" ]; then
 		# The indentation below is upstream's, produced by its tab-stripping heredoc.
@@ -99,4 +114,31 @@ docker_process_sql() {
 	fi
 	mysql --defaults-extra-file=<( _mysql_passfile "${passfileArgs[@]}" ) --protocol=socket \
 		-uroot -hlocalhost --socket="${SOCKET}" --comments "$@"
+}
+
+# usage: docker_process_init_files [file [file [...]]]
+docker_process_init_files() {
+	echo
+	local f
+	for f; do
+		case "$f" in
+			*.sh)
+				if [ -x "$f" ]; then
+					mysql_note "$0: running $f"
+					"$f"
+				else
+					mysql_note "$0: sourcing $f"
+					# shellcheck disable=SC1090
+					. "$f"
+				fi
+				;;
+			*.sql)    mysql_note "$0: running $f"; docker_process_sql < "$f"; echo ;;
+			*.sql.bz2) mysql_note "$0: running $f"; bunzip2 -c "$f" | docker_process_sql; echo ;;
+			*.sql.gz) mysql_note "$0: running $f"; gunzip -c "$f" | docker_process_sql; echo ;;
+			*.sql.xz) mysql_note "$0: running $f"; xzcat "$f" | docker_process_sql; echo ;;
+			*.sql.zst) mysql_note "$0: running $f"; zstd -dc "$f" | docker_process_sql; echo ;;
+			*)        mysql_warn "$0: ignoring $f" ;;
+		esac
+		echo
+	done
 }

@@ -29,19 +29,6 @@ mysql_read_config() {
 	fi
 }
 
-docker_setup_env() {
-	mysql_read_config "$@"
-	file_env 'MYSQL_ROOT_HOST' '%'
-	file_env 'MYSQL_DATABASE'
-	file_env 'MYSQL_USER'
-	file_env 'MYSQL_PASSWORD'
-	file_env 'MYSQL_ROOT_PASSWORD'
-	declare -g DATABASE_ALREADY_EXISTS=
-	if [ -d "$DATADIR/mysql" ]; then
-		DATABASE_ALREADY_EXISTS='true'
-	fi
-}
-
 docker_create_db_directories() {
 	mkdir -p "$DATADIR" "$(dirname "$SOCKET")"
 	if [ "$(id -u)" = "0" ]; then
@@ -149,31 +136,6 @@ docker_setup_db() {
 			docker_process_sql --database=mysql <<<"GRANT ALL ON \`${MYSQL_DATABASE//_/\\_}\`.* TO '$MYSQL_USER'@'%' ;"
 		fi
 	fi
-}
-
-# usage: docker_process_init_files [file [file [...]]]
-docker_process_init_files() {
-	echo
-	local f
-	for f; do
-		case "$f" in
-			*.sh)
-				if [ -x "$f" ]; then
-					mysql_note "$0: running $f"
-					"$f"
-				else
-					mysql_note "$0: sourcing $f"
-					# shellcheck disable=SC1090
-					. "$f"
-				fi
-				;;
-			*.sql)    mysql_note "$0: running $f"; docker_process_sql < "$f"; echo ;;
-			*.sql.gz) mysql_note "$0: running $f"; gunzip -c "$f" | docker_process_sql; echo ;;
-			*.sql.xz) mysql_note "$0: running $f"; xzcat "$f" | docker_process_sql; echo ;;
-			*)        mysql_warn "$0: ignoring $f" ;;
-		esac
-		echo
-	done
 }
 
 _main() {

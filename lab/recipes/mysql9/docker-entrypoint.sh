@@ -45,19 +45,11 @@ mysql_socket_fix() {
 	fi
 }
 
-docker_setup_env() {
+# Sets DATADIR and SOCKET from the server's effective configuration.
+mysql_read_config() {
 	declare -g DATADIR SOCKET
 	DATADIR="$(mysql_get_config datadir "$@")"
 	SOCKET="$(mysql_get_config socket "$@")"
-	file_env 'MYSQL_ROOT_HOST' '%'
-	file_env 'MYSQL_DATABASE'
-	file_env 'MYSQL_USER'
-	file_env 'MYSQL_PASSWORD'
-	file_env 'MYSQL_ROOT_PASSWORD'
-	declare -g DATABASE_ALREADY_EXISTS=
-	if [ -d "$DATADIR/mysql" ]; then
-		DATABASE_ALREADY_EXISTS='true'
-	fi
 }
 
 # The data folder, the socket's folder and those of the files the config names, owned by mysql.
@@ -161,33 +153,6 @@ mysql_expire_root_user() {
 	if [ -n "$MYSQL_ONETIME_PASSWORD" ]; then
 		docker_process_sql --database=mysql <<<"ALTER USER 'root'@'%' PASSWORD EXPIRE;"
 	fi
-}
-
-# usage: docker_process_init_files [file [file [...]]]
-docker_process_init_files() {
-	echo
-	local f
-	for f; do
-		case "$f" in
-			*.sh)
-				if [ -x "$f" ]; then
-					mysql_note "$0: running $f"
-					"$f"
-				else
-					mysql_note "$0: sourcing $f"
-					# shellcheck disable=SC1090
-					. "$f"
-				fi
-				;;
-			*.sql)    mysql_note "$0: running $f"; docker_process_sql < "$f"; echo ;;
-			*.sql.bz2) mysql_note "$0: running $f"; bunzip2 -c "$f" | docker_process_sql; echo ;;
-			*.sql.gz) mysql_note "$0: running $f"; gunzip -c "$f" | docker_process_sql; echo ;;
-			*.sql.xz) mysql_note "$0: running $f"; xzcat "$f" | docker_process_sql; echo ;;
-			*.sql.zst) mysql_note "$0: running $f"; zstd -dc "$f" | docker_process_sql; echo ;;
-			*)        mysql_warn "$0: ignoring $f" ;;
-		esac
-		echo
-	done
 }
 
 _main() {
