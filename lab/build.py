@@ -200,10 +200,11 @@ def ensure_base_tar(base: Base) -> None:
         if base.tar.exists() and base.content_file.exists():
             return
         started = time.monotonic()
-        # mmdebstrap picks the format by the suffix
+        # mmdebstrap picks the format by the suffix. Not --quiet: apt's Err: line (the suite or
+        # the mirror that failed) is then the cause given.
         partial = base.tar.with_name("partial-" + base.tar.name)
         done = subprocess.run(
-            ["mmdebstrap", "--variant=minbase", "--quiet", *base.options, base.suite, str(partial)],
+            ["mmdebstrap", "--variant=minbase", *base.options, base.suite, str(partial)],
             capture_output=True,
             text=True,
         )

@@ -58,6 +58,7 @@ def test_a_base_that_cannot_be_fetched_is_one_line_naming_it(
         build.ensure_base_tar(broken)
     message = str(raised.value)
     assert message.startswith("lab: base docker-commands-ko-no-such-suite: cannot fetch Debian")
+    assert "docker-commands-ko-no-such-suite Release" in message  # apt's reason, not its wrap-up
     assert "\n" not in message
     assert not broken.tar.exists() and not broken.content_file.exists()
 
