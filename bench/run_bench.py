@@ -22,6 +22,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import textwrap
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -35,7 +36,7 @@ from docharness.interactive import Session, is_interactive  # noqa: E402
 from docharness.kinds import BlockKind  # noqa: E402
 from docharness.model import CodeBlock, Step  # noqa: E402
 from docharness.plugin.run import host_ports_turn  # noqa: E402
-from docharness.schema import read_report  # noqa: E402
+from docharness.schema import BlockRecord, read_report  # noqa: E402
 from docharness.shell import PageShell, configure_plugins, page_environment  # noqa: E402
 
 
@@ -114,8 +115,8 @@ def run_raw(page: Path, blocks: list[CodeBlock], found: daemon.Daemon) -> tuple[
     return seconds, restoring
 
 
-def run_harness(page: Path, blocks: list[CodeBlock]) -> tuple[float, list[str]]:
-    """Wall seconds of a serial pytest run over exactly these blocks, and their outcomes."""
+def run_harness(page: Path, blocks: list[CodeBlock]) -> tuple[float, list[BlockRecord]]:
+    """Wall seconds of a serial pytest run over exactly these blocks, and their records."""
     relative = page.relative_to(ROOT).as_posix()
     ids = [f"{relative}::line:{block.line},column:1" for block in blocks]
     with tempfile.TemporaryDirectory(prefix="bench-report-") as folder:
@@ -132,7 +133,14 @@ def run_harness(page: Path, blocks: list[CodeBlock]) -> tuple[float, list[str]]:
         )
         wall = time.monotonic() - started
         data = read_report(report)
-    return wall, [block["status"] for block in data["blocks"]] if data else []
+    return wall, data["blocks"] if data else []
+
+
+def _failure(repetition: int, record: BlockRecord) -> str:
+    """One failed block run, for the lines under its page's row."""
+    story = "\n".join((record.get("details") or "").splitlines()[:12])
+    text = f"  run {repetition + 1}: line {record['line']} failed: {record['reason']}"
+    return f"{text}\n{textwrap.indent(story, '    ')}" if story else text
 
 
 def _timed(action: Callable[[], object]) -> float:
@@ -213,6 +221,7 @@ def main() -> None:
         f"{'cleanup s':>9}  outcomes"
     )
     raw_total = harness_total = cleanup_total = 0.0
+    failed_total = 0
     for page in pages:
         blocks = runnable(page, found)
         name = page.relative_to(ROOT).as_posix()
@@ -223,6 +232,7 @@ def main() -> None:
         restores: list[float] = []
         harness: list[float] = []
         outcomes: set[str] = set()
+        failures: list[str] = []
         for repetition in range(args.repeat):
             # Alternate which side goes first: a warm cache must not favour one side.
             sides = ["raw", "harness"] if repetition % 2 == 0 else ["harness", "raw"]
@@ -232,9 +242,11 @@ def main() -> None:
                     raw.append(seconds)
                     restores.append(restoring)
                 else:
-                    seconds, statuses = run_harness(page, blocks)
+                    seconds, records = run_harness(page, blocks)
                     harness.append(seconds)
-                    outcomes.update(statuses)
+                    outcomes.update(record["status"] for record in records)
+                    failed = [r for r in records if r["status"] == "failed"]
+                    failures += [_failure(repetition, record) for record in failed]
         raw_median, harness_median = statistics.median(raw), statistics.median(harness)
         cleanup_median = statistics.median(restores)
         raw_total += raw_median
@@ -245,6 +257,10 @@ def main() -> None:
             f"{harness_median - raw_median:8.2f} {cleanup_median:9.2f}  "
             f"{', '.join(sorted(outcomes))}"
         )
+        # A failed block did not do the work the raw side did: the row compares unequal runs.
+        for failure in failures:
+            print(failure)
+        failed_total += len(failures)
     print(
         f"{'total of medians':34} {'':6} {raw_total:8.2f} {harness_total:10.2f} "
         f"{harness_total - raw_total:8.2f} {cleanup_total:9.2f}"
@@ -255,6 +271,8 @@ def main() -> None:
     print(f"  {'removing what the pages made (cleanup s, sum)':53} {cleanup_total:6.2f} s")
     for part in measured[0]:
         print(f"  {part + ' (per page)':53} {statistics.median(m[part] for m in measured):6.2f} s")
+    if failed_total:
+        print(f"{failed_total} block runs failed through the harness (listed under their pages)")
     print(f"ratio {harness_total / raw_total:.2f}")
 
 
