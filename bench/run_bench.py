@@ -201,6 +201,24 @@ def parts(found: daemon.Daemon, page: Path, image: str) -> dict[str, float]:
     return costs
 
 
+def measure_parts(found: daemon.Daemon, page: Path, repeat: int) -> list[dict[str, float]]:
+    """``parts`` ``repeat`` times, with the image its pty session runs pulled first (untimed:
+    the figures compare running containers, not fetching images) and removed after. Only after
+    the pages: a page must find the daemon as a reader's run does, without that image."""
+    image = os.environ.get("BENCH_IMAGE", "debian:latest")
+    env = page_environment(Path(tempfile.gettempdir()), found.host, found.client)
+    api = cleanup.client_for(found.host)
+    before = cleanup.snapshot(api)
+    try:
+        subprocess.run(
+            ["docker", "pull", "-q", image], env=env, check=True, stdout=subprocess.DEVNULL
+        )
+        return [parts(found, page, image) for _ in range(repeat)]
+    finally:
+        cleanup.restore(api, before)
+        api.close()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeat", type=int, default=3, help="repetitions per page (>= 3)")
@@ -211,11 +229,6 @@ def main() -> None:
     pages = [p.resolve() for p in args.pages] or sorted((ROOT / "docs").rglob("*.md"))
     found = daemon.select(ROOT)
     daemon.ping(found)
-    image = os.environ.get("BENCH_IMAGE", "debian:latest")
-    # Pulled first, untimed: the figures compare running containers, not fetching images.
-    env = page_environment(Path(tempfile.gettempdir()), found.host, found.client)
-    subprocess.run(["docker", "pull", "-q", image], env=env, check=True, stdout=subprocess.DEVNULL)
-
     print(
         f"{'page':34} {'blocks':>6} {'raw s':>8} {'harness s':>10} {'extra s':>8} "
         f"{'cleanup s':>9}  outcomes"
@@ -266,7 +279,7 @@ def main() -> None:
         f"{harness_total - raw_total:8.2f} {cleanup_total:9.2f}"
     )
 
-    measured = [parts(found, pages[0], image) for _ in range(args.repeat)]
+    measured = measure_parts(found, pages[0], args.repeat)
     print("where the harness's extra time goes (medians, each part measured alone):")
     print(f"  {'removing what the pages made (cleanup s, sum)':53} {cleanup_total:6.2f} s")
     for part in measured[0]:
