@@ -68,23 +68,12 @@ def docker(lab_state: LabState, docker_host: str, tmp_path: Path) -> Iterator[Do
             check=check,
         )
 
-    before = set(run("images", "-q", "--no-trunc").stdout.split())
-    volumes = set(run("volume", "ls", "-q").stdout.split())
+    # The harness's own snapshot and restore: containers (with their anonymous volumes),
+    # volumes, networks, images and tags (a digest-only pull, `debian@sha256:...`, included)
+    # and build cache records, which a later page on this daemon would otherwise see.
     api = cleanup.client_for(docker_host)
-    cache = cleanup.build_cache(api)
+    before = cleanup.snapshot(api)
     yield run
-    # A build's cache records would show in a later page's `docker system df`.
-    for record in cleanup.build_cache(api) - cache:
-        api.prune_builds(filters={"id": record}, all=True)
+    problems = cleanup.restore(api, before)
     api.close()
-    # -v and the volume sweep: an image's VOLUME (mysql, registry) leaves an anonymous volume,
-    # which a later page on this daemon would see (`docker volume ls --filter dangling=true`).
-    run("rm", "-f", "-v", *run("ps", "-aq").stdout.split())
-    left = set(run("volume", "ls", "-q").stdout.split()) - volumes
-    if left:
-        run("volume", "rm", "-f", *left)
-    new = {line for line in run("images", "--format", "{{.Repository}}:{{.Tag}}").stdout.split()}
-    for ref in new:
-        image_id = run("image", "inspect", "-f", "{{.Id}}", ref).stdout.strip()
-        if image_id not in before or ref.startswith("yhkim951107/"):
-            run("rmi", "-f", ref)
+    assert not problems, f"the lab test left things behind: {problems}"
