@@ -96,6 +96,9 @@ def build_args() -> dict[str, str]:
 
 @dataclass(frozen=True)
 class Recipe:
+    """One stand-in image: ``recipes/<slug>/`` with its Dockerfile, the tags it answers for
+    and the facts it discloses."""
+
     slug: str
     folder: Path
 
