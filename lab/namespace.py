@@ -160,7 +160,7 @@ def survivors(before: set[Member]) -> set[Member]:
     alive = set()
     for pid, started in before:
         try:
-            fields = _stat(pid)
+            fields = procs.stat(pid)
         except (FileNotFoundError, ProcessLookupError):
             continue
         if fields[0] != "Z" and int(fields[19]) == started:
@@ -168,13 +168,8 @@ def survivors(before: set[Member]) -> set[Member]:
     return alive
 
 
-def _stat(pid: int) -> list[str]:
-    """/proc/PID/stat after the command name: state first, start time at index 19."""
-    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-
-
 def _start_time(pid: int) -> int:
-    return int(_stat(pid)[19])
+    return int(procs.stat(pid)[19])
 
 
 def wait_started(name: str, timeout: float = 5.0) -> None:

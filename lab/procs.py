@@ -63,7 +63,8 @@ def stop(name: str, grace: float = 20.0) -> bool:
 
 
 def wait_gone(pids: list[int], timeout: float = 10.0) -> bool:
-    """Wait until every process of ``pids`` has exited (or is a zombie); False on timeout."""
+    """Wait until every process of ``pids`` has exited (or is a zombie whose threads have all
+    exited); False on timeout."""
     deadline = time.monotonic() + timeout
     while any(not _has_exited(pid) for pid in pids):
         if time.monotonic() > deadline:
@@ -77,11 +78,19 @@ def _has_exited(pid: int) -> bool:
     ``Z`` while its other threads still run: dockerd killed is such a zombie until the last
     thread has taken its PID namespace down."""
     try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        state = stat(pid)[0]
         threads = [task.name for task in Path(f"/proc/{pid}/task").iterdir()]
     except (FileNotFoundError, ProcessLookupError):
         return True
     return state == "Z" and threads == [str(pid)]
+
+
+def stat(pid: int) -> list[str]:
+    """/proc/PID/stat after the command name: state first, start time at index 19.
+
+    The name is cut at the last ")": a command name may hold spaces and parentheses.
+    """
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
 
 
 def log_tail(name: str, lines: int = 20) -> str:
