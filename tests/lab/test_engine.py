@@ -119,6 +119,26 @@ def test_a_pages_build_cache_goes_with_its_cleanup(
     api.close()
 
 
+def test_a_readers_earlier_build_cache_stays_when_a_page_cleans_up(
+    docker: Docker, docker_host: str, tmp_path: Path
+) -> None:
+    # On a reader's own Docker the cache of their earlier builds is theirs: only the page's
+    # records go (one by one, by ID), not the whole cache.
+    (tmp_path / "Dockerfile").write_text(DOCKERFILE.replace("built", "the-readers-own"))
+    earlier = docker("build", "--progress=plain", "-t", "engine-reader:1", ".")
+    assert earlier.returncode == 0, earlier.stderr
+    api = cleanup.client_for(docker_host)
+    before = cleanup.snapshot(api)
+    assert before.build_cache, "the reader's build cached nothing"
+    (tmp_path / "Dockerfile").write_text(DOCKERFILE.replace("built", "the-pages-own"))
+    page = docker("build", "--progress=plain", "-t", "engine-page:1", ".")
+    assert page.returncode == 0, page.stderr
+    assert cleanup.build_cache(api) - before.build_cache, "the page's build cached nothing"
+    assert cleanup.restore(api, before) == []
+    assert cleanup.build_cache(api) == before.build_cache
+    api.close()
+
+
 COMPOSE = """services:
   web:
     image: httpd:latest
