@@ -79,7 +79,7 @@ def start(daemon: DaemonSpec, fresh: bool, engine: Engine | None = None) -> None
     shutil.rmtree(daemon.exec_root, ignore_errors=True)
     (daemon.run_dir / "dockerd.pid").unlink(missing_ok=True)
     daemon.socket.unlink(missing_ok=True)
-    for folder in (daemon.run_dir, daemon.data_root, daemon.exec_root):
+    for folder in (daemon.run_dir, daemon.exec_root):
         folder.mkdir(parents=True, exist_ok=True)
     _write_hosts()
     if engine is not None:
@@ -87,7 +87,6 @@ def start(daemon: DaemonSpec, fresh: bool, engine: Engine | None = None) -> None
             name=daemon.name,
             rootfs=engine.rootfs,
             top=daemon.exec_root,
-            data_root=daemon.data_root,
             hosts=HOSTS_FILE,
             bundle=ca.TRUST_BUNDLE,
             config=_config(daemon, engine),
@@ -97,6 +96,7 @@ def start(daemon: DaemonSpec, fresh: bool, engine: Engine | None = None) -> None
         wait_ready(daemon)
         _engine_note(daemon).write_text(engine.folder.name)
         return
+    daemon.data_root.mkdir(parents=True, exist_ok=True)  # an engine's is a tmpfs of its own
     # unshare execs sh which execs dockerd: the PID we keep is dockerd's.
     script = 'mount --bind "$1" /etc/hosts && exec dockerd --config-file "$2"'
     argv = [
