@@ -104,19 +104,29 @@ def test_buildkit_build_with_cache(docker: Docker, tmp_path: Path) -> None:
     assert docker("run", "--rm", "engine-build:1").stdout == "built\n"
 
 
+def _build(docker: Docker, tmp_path: Path, content: str, tag: str) -> None:
+    """Build DOCKERFILE with ``content`` in its file, so its cache records are new."""
+    (tmp_path / "Dockerfile").write_text(DOCKERFILE.replace("built", content))
+    built = docker("build", "--progress=plain", "-t", tag, ".")
+    assert built.returncode == 0, built.stderr
+
+
+def _page_build_cleaned_up(docker: Docker, docker_host: str, tmp_path: Path) -> None:
+    """A page builds, then its cleanup runs: the build cache ends as it was before the page."""
+    api = cleanup.client_for(docker_host)
+    before = cleanup.snapshot(api)
+    _build(docker, tmp_path, "the-pages-own", "engine-page:1")
+    assert cleanup.build_cache(api) - before.build_cache, "the page's build cached nothing"
+    assert cleanup.restore(api, before) == []
+    assert cleanup.build_cache(api) == before.build_cache
+    api.close()
+
+
 def test_a_pages_build_cache_goes_with_its_cleanup(
     docker: Docker, docker_host: str, tmp_path: Path
 ) -> None:
     # What a page's `docker build` cached would show in a later page's `docker system df`.
-    (tmp_path / "Dockerfile").write_text(DOCKERFILE.replace("built", "cached-then-removed"))
-    api = cleanup.client_for(docker_host)
-    before = cleanup.snapshot(api)
-    built = docker("build", "--progress=plain", "-t", "engine-cache:1", ".")
-    assert built.returncode == 0, built.stderr
-    assert cleanup.build_cache(api) - before.build_cache, "the build cached nothing"
-    assert cleanup.restore(api, before) == []
-    assert cleanup.build_cache(api) == before.build_cache
-    api.close()
+    _page_build_cleaned_up(docker, docker_host, tmp_path)
 
 
 def test_a_readers_earlier_build_cache_stays_when_a_page_cleans_up(
@@ -124,19 +134,11 @@ def test_a_readers_earlier_build_cache_stays_when_a_page_cleans_up(
 ) -> None:
     # On a reader's own Docker the cache of their earlier builds is theirs: only the page's
     # records go (one by one, by ID), not the whole cache.
-    (tmp_path / "Dockerfile").write_text(DOCKERFILE.replace("built", "the-readers-own"))
-    earlier = docker("build", "--progress=plain", "-t", "engine-reader:1", ".")
-    assert earlier.returncode == 0, earlier.stderr
+    _build(docker, tmp_path, "the-readers-own", "engine-reader:1")
     api = cleanup.client_for(docker_host)
-    before = cleanup.snapshot(api)
-    assert before.build_cache, "the reader's build cached nothing"
-    (tmp_path / "Dockerfile").write_text(DOCKERFILE.replace("built", "the-pages-own"))
-    page = docker("build", "--progress=plain", "-t", "engine-page:1", ".")
-    assert page.returncode == 0, page.stderr
-    assert cleanup.build_cache(api) - before.build_cache, "the page's build cached nothing"
-    assert cleanup.restore(api, before) == []
-    assert cleanup.build_cache(api) == before.build_cache
+    assert cleanup.build_cache(api), "the reader's build cached nothing"
     api.close()
+    _page_build_cleaned_up(docker, docker_host, tmp_path)
 
 
 COMPOSE = """services:
