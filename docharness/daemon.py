@@ -41,6 +41,7 @@ class Daemon:
     password: str | None = None
     online: bool = False  # may blocks marked `requires network` run?
     client: Client | None = None  # None: the `docker` on PATH (your own Docker)
+    log: Path | None = None  # the daemon's log file; None: not ours to read (your own Docker)
 
 
 class DaemonError(Exception):
@@ -80,7 +81,9 @@ def _lab_daemon(host: str, lab: labstate.LabState) -> Daemon:
     """A daemon of the lab (offline), with its login and its engine's CLI."""
     login = lab.login
     username, password = (login.username, login.password) if login else (None, None)
-    return Daemon(host, "lab", username, password, online=False, client=lab.cli)
+    return Daemon(
+        host, "lab", username, password, online=False, client=lab.cli, log=lab.logs.get(host)
+    )
 
 
 def _read_lab(path: Path) -> labstate.LabState | None:

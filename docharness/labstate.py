@@ -1,7 +1,8 @@
 """The lab's state file, ``lab.json``: written by ``make lab`` (``lab``), read by the harness.
 
 It lives in ``LAB_DIR`` (default ``<checkout>/.cache/lab``) and names the page daemons'
-sockets, the lab registry's login, the engine the daemons run and that engine's own CLI.
+sockets and log files, the lab registry's login, the engine the daemons run and that
+engine's own CLI.
 """
 
 from __future__ import annotations
@@ -53,6 +54,7 @@ class LabState:
     login: Login | None = None
     engine: Engine | None = None
     cli: Client | None = None
+    logs: dict[str, Path] = field(default_factory=dict)  # docker host -> the daemon's log file
 
 
 def lab_dir(root: Path, env: Mapping[str, str]) -> Path:
@@ -81,6 +83,7 @@ def read(path: Path) -> LabState | None:
             if engine
             else None,
             cli=Client(Path(cli["bin"]), Path(cli["plugins"])) if cli else None,
+            logs={str(host): Path(log) for host, log in (data.get("logs") or {}).items()},
         )
     except (AttributeError, KeyError, TypeError) as error:
         raise LabStateError(f"{path} is not a lab's state ({error!r})") from error
@@ -92,5 +95,6 @@ def write(path: Path, state: LabState) -> None:
     data["daemons"] = list(state.daemons)
     if state.cli is not None:
         data["cli"] = {"bin": str(state.cli.bin), "plugins": str(state.cli.plugins)}
+    data["logs"] = {host: str(log) for host, log in state.logs.items()}
     path.touch(mode=0o600)
     path.write_text(json.dumps(data, indent=2), encoding="utf-8")

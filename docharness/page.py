@@ -22,7 +22,7 @@ from docker.errors import DockerException
 from requests.exceptions import RequestException
 from sybil import Example
 
-from docharness import cleanup, runs
+from docharness import cleanup, daemonlog, runs
 from docharness.boundary import lab_hidden
 from docharness.daemon import Daemon, server_version
 from docharness.engines import not_for
@@ -156,13 +156,21 @@ def page_of(example: Example) -> PageRun:
 @contextlib.contextmanager
 def running(example: Example) -> Iterator[tuple[CodeBlock, PageRun]]:
     """A block's turn on its page, as every kind that runs one takes it: skipped as its
-    directives ask, else the daemon's snapshot taken and the run marked as running it."""
+    directives ask, else the daemon's snapshot taken and the run marked as running it; a
+    failure gets what the daemon logged meanwhile."""
     block: CodeBlock = example.parsed
     page = page_of(example)
     skip_if_asked(block, page.daemon)
     page.begin()
+    start = daemonlog.mark(page.daemon.log)
     with runs.running(where(block)):
-        yield block, page
+        try:
+            yield block, page
+        except ExampleFailed as failed:
+            logged = daemonlog.excerpt(start)
+            if not logged:
+                raise
+            raise ExampleFailed("\n".join([str(failed), *logged])) from None
 
 
 def where(block: CodeBlock) -> str:

@@ -161,6 +161,8 @@ def _write_state(specs: list[DaemonSpec], engine: engines.Engine, versions: dict
         engine=labstate.Engine(engine.name, engine.release, versions),
         # The engine's own CLI and plugins: the page shell puts them before the host's.
         cli=labstate.Client(engine.cli_bin, engine.plugins),
+        # Shown under a failing block: what the daemon logged while the block ran.
+        logs={f"unix://{d.socket}": paths.LOGS / f"{d.name}.log" for d in specs},
     )
     labstate.write(STATE_FILE, state)
 

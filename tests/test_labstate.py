@@ -17,6 +17,7 @@ def test_the_state_reads_back_as_written(tmp_path: Path) -> None:
         login=Login("yhkim951107", "secret"),
         engine=Engine("sid", "sid", {"docker.io": "28.5.2+dfsg4-5"}),
         cli=Client(Path("/cache/sid/bin"), Path("/cache/sid/plugins")),
+        logs={"unix:///run/lab0.sock": Path("/lab/logs/lab0.log")},
     )
     path = tmp_path / "lab.json"
     labstate.write(path, state)

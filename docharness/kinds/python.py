@@ -28,8 +28,8 @@ def evaluate(example: Example) -> None:
         worker = page.python
         setup, teardown = block.directives.setup, block.directives.teardown
         failures = _run(worker, block, seconds, setup, teardown)
-    if failures:
-        raise ExampleFailed("\n".join(failures))
+        if failures:
+            raise ExampleFailed("\n".join(failures))
 
 
 def _run(

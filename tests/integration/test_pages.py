@@ -9,7 +9,10 @@ from typing import Any
 import docker
 import pytest
 
+from docharness import labstate
 from docharness.engines import EngineRange
+
+ROOT = Path(__file__).resolve().parents[2]
 
 WRONG = {
     "wrong_output.md": [
@@ -149,3 +152,23 @@ def test_a_block_outside_its_engine_range_is_reported_not_for_this_engine(
     assert other["status"] == "not-for-engine"
     assert other["reason"] == f"not for this engine: engine {other_range} (this engine: {server})"
     assert f"not-for-engine {other['page']}:{other['line']}: " in result.output
+
+
+def test_a_failure_shows_what_the_daemon_logged_while_the_block_ran(
+    run_page: Any, docker_host: str
+) -> None:
+    lab = labstate.read(labstate.state_file(ROOT, os.environ))
+    if lab is None or docker_host not in lab.logs:
+        pytest.skip("the daemon's log is not ours to read (not a lab daemon)")
+    client = docker.DockerClient(base_url=docker_host)
+    server = client.version()["Version"]
+    client.close()
+    if not EngineRange.parse(">=26").contains(server):
+        pytest.skip(f"engine {server} does not log a stopped container it will not restart")
+    result = run_page("daemon_logged.md")
+    assert result.status == 1, result.output
+    assert "daemon_logged.md:11: output differs from the page" in result.output
+    assert f"the daemon logged while the block ran (all of it, {lab.logs[docker_host]}):" in (
+        result.output
+    )
+    assert "ShouldRestart failed, container will not be restarted" in result.output
