@@ -4,10 +4,11 @@ Results come from the harness's report (`report/test-report.json`, or the folder
 `DOCHARNESS_REPORT_DIR` names) and are matched by page path (`docs/xxx.md`, relative to the
 repository) and the line of the block's opening fence. A passed block names the Docker Engine
 version(s) it passed on and the date: every engine of the matrix (`test-engines.json` beside
-the report, from `make test-engines`) when there is one, else the report's single engine. A
-failed block carries its diff from the report, folded; a skipped one its reason, in Korean; a
-block limited to other engines its range, in Korean. Without a report, or for a block the
-report does not know, the line says the block has not run yet.
+the report, from `make test-engines`) when there is one, else the report's single engine, and
+the engines where it passed only when the matrix ran its page again. A failed block carries
+its diff from the report, folded; a skipped one its reason, in Korean; a block limited to
+other engines its range, in Korean. Without a report, or for a block the report does not
+know, the line says the block has not run yet.
 """
 
 from __future__ import annotations
@@ -52,6 +53,8 @@ class Result:
     engines: tuple[str, ...]  # Docker Engine versions the result holds for
     client: str  # Docker CLI version (a synopsis is checked against its --help)
     failed_on: tuple[str, ...] = ()  # engines of the matrix where the block failed
+    # engines where it failed once and passed when its page ran again (make test-engines)
+    rerun_on: tuple[str, ...] = ()
 
 
 Results = dict[tuple[str, int], Result]
@@ -86,6 +89,27 @@ def engines(
         return tuple(sorted(found, key=_sortable))
 
     return oldest_first("passed"), oldest_first("failed")
+
+
+def passed_on_rerun(
+    matrix: Mapping[str, Any] | None, block: Mapping[str, Any], passed_on: tuple[str, ...]
+) -> tuple[str, ...]:
+    """Of the engines a block passed on, those where it passed only when ``make test-engines``
+    ran its page again after a failure (the matrix keeps the first failure as ``rerun``)."""
+    if not matrix:
+        return ()
+    versions = {
+        name: str(found.get("server") or "?")
+        for name, found in (matrix.get("engines") or {}).items()
+    }
+    key = (str(block.get("page")), int(block.get("line", 0)))
+    entry = next(
+        (e for e in matrix.get("blocks", []) if (str(e["page"]), int(e["line"])) == key), None
+    )
+    if entry is None:
+        return ()
+    rerun = {versions.get(name) for name, result in entry["engines"].items() if "rerun" in result}
+    return tuple(version for version in passed_on if version in rerun)
 
 
 def matrix_blocks(matrix: Mapping[str, Any]) -> dict[tuple[str, int], dict[str, str]]:
@@ -138,6 +162,7 @@ def load_report(path: Path) -> Results:
             passed_on,
             client,
             failed_on,
+            passed_on_rerun(matrix, entry, passed_on),
         )
     return results
 
@@ -193,6 +218,8 @@ def badge(result: Result | None) -> str:
     short = len(full) > 1
     engine = _versions(result.engines, short)
     also_failed = f" · {_versions(result.failed_on, short)}에서 실패" if result.failed_on else ""
+    if result.rerun_on:
+        also_failed += f" · {_versions(result.rerun_on, short)}에서는 한 번 실패, 다시 실행해 통과"
     passed = passed_badge(result.status)
     if passed is not None:
         values = {
