@@ -122,15 +122,21 @@ def prefix(fence_line: str) -> str:
     return fence_line[: len(fence_line) - len(rest)] + rest[: len(rest) - len(rest.lstrip())]
 
 
+# A fence of these shows a page's own source (a transcript inside its fence, a directive): its
+# prompts are an example of how pages are written, not a transcript left untested.
+PAGE_SOURCE_LANGUAGES = frozenset({"markdown", "md"})
+
+
 def untested_transcripts(fences: list[Fence]) -> list[Fence]:
     """Fences of another language (or none) whose lines have prompts: they do not run.
 
-    A page showing `$ docker ps` in a ``text`` fence is probably a transcript mislabelled.
+    A page showing `$ docker ps` in a ``text`` fence is probably a transcript mislabelled; in a
+    ``markdown`` fence it is page source, shown as such.
     """
     return [
         fence
         for fence in fences
-        if language_of(fence.info) not in TESTED_LANGUAGES
+        if language_of(fence.info) not in TESTED_LANGUAGES | PAGE_SOURCE_LANGUAGES
         and any(HOST_PROMPT.match(line) for line in fence.body)
     ]
 

@@ -220,9 +220,11 @@ def test_another_encoding_is_an_error_naming_the_line(tmp_path: Path) -> None:
 def test_fences_of_other_languages_with_prompts_are_found() -> None:
     text = (
         "```text\n$ docker ps\n```\n\n```\n$ docker images\n```\n\n"
-        "```yaml\nprice: $ 5\n```\n\n```console\n$ true\n```\n"
+        "```yaml\nprice: $ 5\n```\n\n```console\n$ true\n```\n\n"
+        "````markdown\n```console\n$ docker ps\n```\n````\n"
     )
     found = untested_transcripts(find_fences(PAGE, text))
+    # The markdown fence (line 17) shows a page's source: its prompt is an example.
     assert [(f.line, f.info) for f in found] == [(1, "text"), (5, "")]
 
 
