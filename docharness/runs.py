@@ -25,6 +25,7 @@ import os
 import re
 import sys
 import threading
+import time
 import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field, replace
@@ -37,6 +38,7 @@ from docharness.daemon import Daemon, DaemonError, select
 CLAIMED = "DOCHARNESS_CLAIMED"  # the daemon host a parent process holds for us
 # Where records and locks live; the harness's own tests move it.
 RUNS_DIR = "DOCHARNESS_RUNS"
+_WAIT_POLL = 0.2  # seconds between tries while every lab daemon is held by another run
 
 
 @dataclass
@@ -264,7 +266,8 @@ def _warn(line: str) -> None:
 
 
 def _claim_free(root: Path, chosen: Daemon, say: Callable[[str], None]) -> Claim:
-    """The first lab daemon nobody holds, from this worker's own on; else wait for its own."""
+    """The first lab daemon nobody holds, from this worker's own on; else the first of them
+    another run frees."""
     candidates = [chosen]
     if chosen.mode == "lab" and not os.environ.get("DOCS_DOCKER_HOST"):
         others = _lab_hosts(root)
@@ -276,8 +279,19 @@ def _claim_free(root: Path, chosen: Daemon, say: Callable[[str], None]) -> Claim
         lock = _lock(root, candidate.host, wait=False)
         if lock is not None:
             return Claim(root, candidate, lock)
-    say(f"docharness: waiting for another run to finish with {chosen.host}")
-    return Claim(root, chosen, _lock(root, chosen.host, wait=True))
+    if len(candidates) == 1:
+        say(f"docharness: waiting for another run to finish with {chosen.host}")
+        return Claim(root, chosen, _lock(root, chosen.host, wait=True))
+    # Wait for whichever is freed first, not for our own: a sibling xdist worker may hold our
+    # own for its whole session while another run frees a different daemon.
+    hosts = ", ".join(candidate.host for candidate in candidates)
+    say(f"docharness: waiting for another run to finish with one of {hosts}")
+    while True:
+        time.sleep(_WAIT_POLL)
+        for candidate in candidates:
+            lock = _lock(root, candidate.host, wait=False)
+            if lock is not None:
+                return Claim(root, candidate, lock)
 
 
 def _lab_hosts(root: Path) -> list[str]:

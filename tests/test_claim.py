@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
@@ -29,3 +30,38 @@ def test_a_free_daemon_keeps_the_lab_engines_cli_and_login(
     assert claim.daemon.host == "unix:///lab1"
     assert claim.daemon.client == client
     assert (claim.daemon.username, claim.daemon.password) == ("user", "secret")
+
+
+def test_a_run_waiting_for_a_lab_daemon_takes_the_first_one_freed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its own daemon (lab1) stays held, as by a sibling xdist worker for its whole session;
+    another run frees lab0: the waiting run takes lab0 instead of waiting for ever."""
+    monkeypatch.setenv(runs.RUNS_DIR, str(tmp_path / "runs"))
+    monkeypatch.delenv("DOCS_DOCKER_HOST", raising=False)
+    monkeypatch.setattr(runs, "_lab_hosts", lambda root: ["unix:///lab0", "unix:///lab1"])
+    sibling = runs._lock(tmp_path, "unix:///lab1", wait=False)
+    other = runs._lock(tmp_path, "unix:///lab0", wait=False)
+    assert sibling is not None and other is not None
+    said: list[str] = []
+    claimed: list[runs.Claim] = []
+    chosen = Daemon("unix:///lab1", "lab", online=False)
+    waiting = threading.Thread(
+        target=lambda: claimed.append(runs._claim_free(tmp_path, chosen, said.append)),
+        daemon=True,
+    )
+    try:
+        waiting.start()
+        waiting.join(0.5)
+        assert waiting.is_alive() and not claimed  # both held: it waits
+        other.close()  # the other run ends
+        waiting.join(10)
+        assert [claim.daemon.host for claim in claimed] == ["unix:///lab0"]
+    finally:
+        sibling.close()
+        other.close()
+        for claim in claimed:
+            claim.release()
+    assert said == [
+        "docharness: waiting for another run to finish with one of unix:///lab1, unix:///lab0"
+    ]
