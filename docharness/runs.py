@@ -1,7 +1,7 @@
 """Which run owns a daemon, kept on disk, so that what a dead run left is removed by the next.
 
 A process that runs pages or the harness's tests first *claims* its daemon: it takes the
-daemon's lock (a lab worker takes the first free lab daemon, else waits for its own), so two
+daemon's lock (a lab worker takes the first free lab daemon, else the first one freed), so two
 runs never share a daemon at the same time. Holding the lock, it sweeps: the record of a run
 whose process is gone (SIGKILL, a crash, ``os._exit``) names the block it was running and the
 daemon's state when it claimed it, and everything new since then is removed. Then it writes
