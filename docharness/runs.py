@@ -275,10 +275,9 @@ def _claim_free(root: Path, chosen: Daemon, say: Callable[[str], None]) -> Claim
         ordered = others[start:] + others[:start]
         # The same daemon but for its address: the login and the lab engine's CLI go along.
         candidates = [replace(chosen, host=h) for h in ordered]
-    for candidate in candidates:
-        lock = _lock(root, candidate.host, wait=False)
-        if lock is not None:
-            return Claim(root, candidate, lock)
+    free = _first_free(root, candidates)
+    if free is not None:
+        return free
     if len(candidates) == 1:
         say(f"docharness: waiting for another run to finish with {chosen.host}")
         return Claim(root, chosen, _lock(root, chosen.host, wait=True))
@@ -286,12 +285,19 @@ def _claim_free(root: Path, chosen: Daemon, say: Callable[[str], None]) -> Claim
     # own for its whole session while another run frees a different daemon.
     hosts = ", ".join(candidate.host for candidate in candidates)
     say(f"docharness: waiting for another run to finish with one of {hosts}")
-    while True:
+    while free is None:
         time.sleep(_WAIT_POLL)
-        for candidate in candidates:
-            lock = _lock(root, candidate.host, wait=False)
-            if lock is not None:
-                return Claim(root, candidate, lock)
+        free = _first_free(root, candidates)
+    return free
+
+
+def _first_free(root: Path, candidates: list[Daemon]) -> Claim | None:
+    """The first of the daemons that nobody holds, locked; None when all are held."""
+    for candidate in candidates:
+        lock = _lock(root, candidate.host, wait=False)
+        if lock is not None:
+            return Claim(root, candidate, lock)
+    return None
 
 
 def _lab_hosts(root: Path) -> list[str]:
