@@ -75,11 +75,9 @@ def engines(
     fallback = ((server,), ()) if block.get("status") in ("passed", "failed") else ((), ())
     if not matrix:
         return fallback
-    versions = {
-        name: str(found.get("server") or "?")
-        for name, found in (matrix.get("engines") or {}).items()
-    }
-    by_engine = matrix_blocks(matrix).get((str(block.get("page")), int(block.get("line", 0))))
+    versions = engine_versions(matrix)
+    results = matrix_results(matrix).get(_key(block))
+    by_engine = {name: str(r["status"]) for name, r in results.items()} if results else None
     default = next((name for name, version in versions.items() if version == server), None)
     if by_engine is None or default is None or by_engine.get(default) != block.get("status"):
         return fallback
@@ -98,28 +96,33 @@ def passed_on_rerun(
     ran its page again after a failure (the matrix keeps the first failure as ``rerun``)."""
     if not matrix:
         return ()
-    versions = {
-        name: str(found.get("server") or "?")
-        for name, found in (matrix.get("engines") or {}).items()
-    }
-    key = (str(block.get("page")), int(block.get("line", 0)))
-    entry = next(
-        (e for e in matrix.get("blocks", []) if (str(e["page"]), int(e["line"])) == key), None
-    )
-    if entry is None:
-        return ()
-    rerun = {versions.get(name) for name, result in entry["engines"].items() if "rerun" in result}
+    versions = engine_versions(matrix)
+    results = matrix_results(matrix).get(_key(block)) or {}
+    rerun = {versions.get(name) for name, result in results.items() if "rerun" in result}
     return tuple(version for version in passed_on if version in rerun)
 
 
-def matrix_blocks(matrix: Mapping[str, Any]) -> dict[tuple[str, int], dict[str, str]]:
-    """(page, fence line) -> {engine name: status} from ``test-engines.json``."""
+def engine_versions(matrix: Mapping[str, Any]) -> dict[str, str]:
+    """Engine name -> the server version it reported, from ``test-engines.json``."""
     return {
-        (str(entry["page"]), int(entry["line"])): {
-            name: str(result["status"]) for name, result in entry["engines"].items()
-        }
+        name: str(found.get("server") or "?")
+        for name, found in (matrix.get("engines") or {}).items()
+    }
+
+
+def matrix_results(
+    matrix: Mapping[str, Any],
+) -> dict[tuple[str, int], dict[str, Mapping[str, Any]]]:
+    """(page, fence line) -> {engine name: its result (status, reason, maybe rerun)} from
+    ``test-engines.json``."""
+    return {
+        (str(entry["page"]), int(entry["line"])): dict(entry["engines"])
         for entry in matrix.get("blocks", [])
     }
+
+
+def _key(block: Mapping[str, Any]) -> tuple[str, int]:
+    return (str(block.get("page")), int(block.get("line", 0)))
 
 
 def _sortable(version: str) -> tuple[int, ...]:

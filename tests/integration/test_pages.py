@@ -9,7 +9,7 @@ from typing import Any
 import docker
 import pytest
 
-from docharness import labstate
+from docharness.daemon import Daemon, select, server_version
 from docharness.engines import EngineRange
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -140,9 +140,7 @@ def test_an_ambiguous_transcript_fails_its_page_naming_the_line_and_the_fix(
 def test_a_block_outside_its_engine_range_is_reported_not_for_this_engine(
     run_page: Any, docker_host: str
 ) -> None:
-    client = docker.DockerClient(base_url=docker_host)
-    server = str(client.version()["Version"])
-    client.close()
+    server = server_version(Daemon(docker_host, "lab"))
     result = run_page("engine_range.md")
     assert result.status == 0, result.output
     old, new = result.report["blocks"]
@@ -157,18 +155,15 @@ def test_a_block_outside_its_engine_range_is_reported_not_for_this_engine(
 def test_a_failure_shows_what_the_daemon_logged_while_the_block_ran(
     run_page: Any, docker_host: str
 ) -> None:
-    lab = labstate.read(labstate.state_file(ROOT, os.environ))
-    if lab is None or docker_host not in lab.logs:
+    found = select(ROOT)  # this worker's daemon, as the harness sees it (its log from lab.json)
+    assert found.host == docker_host
+    if found.log is None:
         pytest.skip("the daemon's log is not ours to read (not a lab daemon)")
-    client = docker.DockerClient(base_url=docker_host)
-    server = client.version()["Version"]
-    client.close()
+    server = server_version(found)
     if not EngineRange.parse(">=26").contains(server):
         pytest.skip(f"engine {server} does not log a stopped container it will not restart")
     result = run_page("daemon_logged.md")
     assert result.status == 1, result.output
     assert "daemon_logged.md:11: output differs from the page" in result.output
-    assert f"the daemon logged while the block ran (all of it, {lab.logs[docker_host]}):" in (
-        result.output
-    )
+    assert f"the daemon logged while the block ran (all of it, {found.log}):" in result.output
     assert "ShouldRestart failed, container will not be restarted" in result.output
