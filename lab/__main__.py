@@ -162,7 +162,7 @@ def _write_state(specs: list[DaemonSpec], engine: engines.Engine, versions: dict
         # The engine's own CLI and plugins: the page shell puts them before the host's.
         cli=labstate.Client(engine.cli_bin, engine.plugins),
         # Shown under a failing block: what the daemon logged while the block ran.
-        logs={f"unix://{d.socket}": paths.LOGS / f"{d.name}.log" for d in specs},
+        logs={f"unix://{d.socket}": procs.log_file(d.name) for d in specs},
     )
     labstate.write(STATE_FILE, state)
 

@@ -37,7 +37,7 @@ def start(name: str, argv: list[str], program: str, env: dict[str, str] | None =
     """Start ``argv`` in its own session, logging to ``logs/<name>.log``; remember its PID."""
     LOGS.mkdir(parents=True, exist_ok=True)
     RUN.mkdir(parents=True, exist_ok=True)
-    log = (LOGS / f"{name}.log").open("ab")
+    log = log_file(name).open("ab")
     proc = subprocess.Popen(
         argv,
         stdin=subprocess.DEVNULL,
@@ -93,8 +93,13 @@ def stat(pid: int) -> list[str]:
     return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
 
 
+def log_file(name: str) -> Path:
+    """Where the lab process ``name`` logs (its output, both streams)."""
+    return LOGS / f"{name}.log"
+
+
 def log_tail(name: str, lines: int = 20) -> str:
-    path = LOGS / f"{name}.log"
+    path = log_file(name)
     if not path.exists():
         return "(no log)"
     return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
