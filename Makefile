@@ -33,9 +33,15 @@ images:
 	images/render.sh
 
 ## Tests
-test: deps site-assets lab lint docstrings
-	$(PY) -m pytest -n $(PYTEST_WORKERS) --ignore=tests/lab_lifecycle
-	$(MAKE) test-lab-lifecycle
+# Each stage's wall time goes to the table .ci/run prints at its end (.ci/stages.py; only when
+# CI_STAGES names a file, as .ci/run does).
+STAGE = python3 .ci/stages.py run
+test:
+	$(STAGE) set-up -- $(MAKE) deps site-assets
+	$(STAGE) lab -- $(MAKE) lab
+	$(STAGE) lint -- $(MAKE) lint docstrings
+	$(STAGE) tests -- $(PY) -m pytest -n $(PYTEST_WORKERS) --ignore=tests/lab_lifecycle
+	$(STAGE) lifecycle -- $(MAKE) test-lab-lifecycle
 
 # The examples in the Python packages' docstrings (pytest-markdown-docs). Pages are not its
 # business: they stay Sybil's (no *.md here), and the run above has no --markdown-docs.

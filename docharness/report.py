@@ -74,11 +74,13 @@ def build_report(
     mode: str,
     created: datetime | None = None,
     complete: bool = True,
+    sources: str | None = None,
 ) -> Report:
     """The report's JSON object: records sorted by page and line, with counts per page.
 
     ``complete`` says whether the run selected every page (a partial run's report is kept
-    apart, and the site does not read it).
+    apart, and the site does not read it); ``sources`` is the run's fingerprint
+    (``docharness.sources``).
     """
     ordered = sorted(records, key=lambda block: (block["page"], block["line"]))
     return {
@@ -89,6 +91,7 @@ def build_report(
             "server": docker.get("server", "unknown"),
         },
         "mode": mode,
+        "sources": sources,
         "blocks": ordered,
         "pages": summarise(ordered),
     }

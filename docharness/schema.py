@@ -57,6 +57,9 @@ class Report(TypedDict):
     complete: bool  # the run selected every page
     docker: Docker
     mode: str  # "lab" (the lab's daemons and stand-in images) or "own" (the reader's Docker)
+    # What the results depend on (docharness.sources.fingerprint: pages, harness, lab, engine),
+    # as the run found it when it started; None when it could not be told.
+    sources: NotRequired[str | None]
     blocks: list[BlockRecord]  # sorted by page and line
     pages: dict[str, dict[str, int]]  # page -> "examples" and a count per status
 

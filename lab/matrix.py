@@ -6,6 +6,11 @@ daemons are restarted on that engine and the pages run; each run writes its own 
 its status (and reason) on every engine, and per engine the client and server versions.
 An engine whose packages cannot be fetched is one line; the others still run.
 
+The default engine's row is taken from the run ``make test`` just made (``report/test-report.json``)
+when that run covered every page, passed every block it ran, and had the same sources: the same
+pages, harness, lab and engine packages (``docharness.sources``); otherwise its pages run here
+too. So no page runs twice on one engine, and no result outlives a change of what it proves.
+
 A page that fails on an engine runs once more, alone, on the same engine. A block that failed
 the first time and passed the second keeps its first failure as ``rerun`` beside its status;
 the engine's outcome is then ``passed after a rerun``, the summary names every such block and
@@ -25,10 +30,14 @@ from pathlib import Path
 from typing import Any
 
 from docharness.engines import MATRIX_NAME
+from docharness.schema import REPORT_NAME, Report, read_report
+from docharness.sources import SourcesUnknown, fingerprint
+from lab import engines
 from lab.engines import DEFAULT, ENGINES
 from lab.paths import REPO
 
 REPORTS = REPO / "report" / "engines"
+LAST_RUN = REPO / "report" / REPORT_NAME  # make test's run of every page
 MATRIX = REPO / "report" / MATRIX_NAME
 ORDER = [*(name for name in ENGINES if name != DEFAULT)][::-1] + [DEFAULT]
 WORKERS = os.environ.get("PYTEST_WORKERS", "2")
@@ -38,8 +47,8 @@ SUCCESS = ("passed", RERUN_PASSED)
 
 
 def run_engine(name: str) -> tuple[str, dict[str, Any] | None]:
-    """Bring the lab up on ``name`` and run the pages, a failed page twice; (outcome, the
-    run's report or None)."""
+    """Bring the lab up on ``name`` and run the pages, a failed page twice, unless the last
+    run's report can stand for them (``reusable``); (outcome, the run's report or None)."""
     env = {**os.environ, "LAB_ENGINE": name}
     up = subprocess.run(
         [sys.executable, "-m", "lab", "up"], env=env, capture_output=True, text=True, cwd=REPO
@@ -47,6 +56,20 @@ def run_engine(name: str) -> tuple[str, dict[str, Any] | None]:
     if up.returncode != 0:
         print((up.stderr.strip().splitlines() or [f"lab: engine {name} did not start"])[-1])
         return "unavailable", None
+    last = read_report(LAST_RUN)
+    try:
+        engine = engines.selected({"LAB_ENGINE": name})
+        why_not = reusable(last, fingerprint(REPO, name, engine.release, engines.ensure(engine)))
+    except SourcesUnknown as error:
+        why_not = str(error)
+    if last is not None and why_not is None:
+        print(
+            f"test-engines: {name}: the pages' results are make test's ({last['created']}, "
+            f"{LAST_RUN.relative_to(REPO)}): same pages, harness, lab and engine",
+            flush=True,
+        )
+        return "passed", dict(last)
+    print(f"test-engines: {name}: running the pages ({why_not})", flush=True)
     passed, first = _run_pages(env, [PAGES], REPORTS / f"{name}.json")
     if passed or first is None:
         return ("passed" if passed else "failed"), first
@@ -59,6 +82,21 @@ def run_engine(name: str) -> tuple[str, dict[str, Any] | None]:
         return "failed", first
     report = with_rerun(first, second)
     return (RERUN_PASSED if passed else "failed"), report
+
+
+def reusable(last: Report | None, sources: str) -> str | None:
+    """None when ``last`` can stand for a run of every page now, ``sources`` being the
+    fingerprint of the pages, harness, lab and engine as they are; else why not, in a few
+    words."""
+    if last is None:
+        return f"no {REPORT_NAME} yet"
+    if not last["complete"] or last["mode"] != "lab":
+        return f"{REPORT_NAME} is not a lab run of every page"
+    if any(block["status"] == "failed" for block in last["blocks"]):
+        return f"{REPORT_NAME} has failed blocks"
+    if last.get("sources") != sources:
+        return f"{REPORT_NAME} was made from other pages, harness, lab or engine"
+    return None
 
 
 def _run_pages(
@@ -116,6 +154,13 @@ def merge(runs: dict[str, dict[str, Any]]) -> dict[str, Any]:
     }
 
 
+def stage(name: str, seconds: float, outcome: str) -> None:
+    """One row of CI's stage table (``.ci/stages.py``, which owns its format)."""
+    if os.environ.get("CI_STAGES"):
+        stages = str(REPO / ".ci" / "stages.py")
+        subprocess.run([sys.executable, stages, "record", name, f"{seconds}", outcome], check=True)
+
+
 def main() -> int:
     REPORTS.mkdir(parents=True, exist_ok=True)
     outcomes: dict[str, str] = {}
@@ -126,7 +171,9 @@ def main() -> int:
         outcomes[name], report = run_engine(name)
         if report is not None:
             runs[name] = report
-        print(f"test-engines: {name} {outcomes[name]} in {time.monotonic() - started:.0f} s")
+        seconds = time.monotonic() - started
+        print(f"test-engines: {name} {outcomes[name]} in {seconds:.0f} s")
+        stage(f"engine {name}", seconds, outcomes[name])
     merged = merge(runs)
     merged["outcomes"] = outcomes
     MATRIX.write_text(json.dumps(merged, ensure_ascii=False, indent=2) + "\n")

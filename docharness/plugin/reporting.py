@@ -13,6 +13,7 @@ from typing import Any, cast
 import pytest
 
 from docharness import daemon as daemons
+from docharness import labstate
 from docharness.engines import NOT_FOR_ENGINE, NOT_FOR_ENGINE_STATUS
 from docharness.kinds import kind
 from docharness.labstate import Client
@@ -20,10 +21,12 @@ from docharness.page import ROOT
 from docharness.plugin.collection import BrokenPage, PageItem
 from docharness.report import build_report, page_name, page_record, record, summarise, write_report
 from docharness.schema import PARTIAL_NAME, RAN, REPORT_NAME, BlockRecord, report_folder
+from docharness.sources import SourcesUnknown, fingerprint
 
 _RECORDS = pytest.StashKey[list[BlockRecord]]()
 _ALL_SKIPPED = pytest.StashKey[bool]()
 _REPORT_PATH = pytest.StashKey[Path]()
+_SOURCES = pytest.StashKey[str | None]()
 _PROPERTY = "docharness"
 
 
@@ -44,6 +47,24 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[_RECORDS] = []
     if not hasattr(config, "workerinput"):  # the controller (or a serial run) writes the report
         config.pluginmanager.register(_Recorder(config.stash[_RECORDS]), "docharness-recorder")
+        # Taken before any block runs: an edit during the run makes the report's results
+        # belong to no fingerprint, so they are never reused for the edited sources.
+        config.stash[_SOURCES] = _sources()
+
+
+def _sources() -> str | None:
+    """The run's fingerprint (docharness.sources), with the lab engine's packages; None when
+    the checkout's files or the lab's engine cannot be told."""
+    if os.environ.get("DOCS_DOCKER", "lab") != "lab":
+        return None  # your own Docker's results are never reused
+    try:
+        state = labstate.read(labstate.state_file(ROOT, os.environ))
+        if state is None or state.engine is None:
+            return None
+        engine = state.engine
+        return fingerprint(ROOT, engine.name, engine.release, engine.packages)
+    except (labstate.LabStateError, SourcesUnknown):
+        return None
 
 
 @pytest.hookimpl(wrapper=True)
@@ -84,7 +105,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         return
     complete = covers_every_page(config) and exitstatus != pytest.ExitCode.INTERRUPTED
     config.stash[_REPORT_PATH] = report_path(complete)
-    _write(records, complete, config.stash[_REPORT_PATH])
+    _write(records, complete, config.stash[_REPORT_PATH], config.stash.get(_SOURCES, None))
     ran = [r for r in records if r["status"] in RAN]
     if not ran and session.exitstatus == 0:
         # CI must never pass by skipping every example.
@@ -108,7 +129,7 @@ def _client_version(client: Client | None) -> str:
     return done.stdout.strip().splitlines()[0] if done.stdout.strip() else "unknown"
 
 
-def _write(records: list[BlockRecord], complete: bool, path: Path) -> None:
+def _write(records: list[BlockRecord], complete: bool, path: Path, sources: str | None) -> None:
     """The run's report: every block's outcome, the Docker versions, the date."""
     client = None
     try:
@@ -118,7 +139,8 @@ def _write(records: list[BlockRecord], complete: bool, path: Path) -> None:
     except Exception:  # the report is written even when the daemon went away
         server, mode = "unknown", os.environ.get("DOCS_DOCKER", "lab")
     docker = {"client": _client_version(client), "server": server}
-    write_report(build_report(records, docker=docker, mode=mode, complete=complete), path)
+    report = build_report(records, docker=docker, mode=mode, complete=complete, sources=sources)
+    write_report(report, path)
 
 
 def report_path(complete: bool) -> Path:
