@@ -108,6 +108,8 @@ def _reads_back(
     """Why the block, its edits applied, would not read back as the same steps with the new
     output; None when it would. The body is parsed as the transcript parser sees it (the
     fence's own lines); a fence-like line is refused first, as it would end the block."""
+    if not edits:
+        return None
     for step in block.steps:
         for line in intended.get(step.line, []):
             what = _syntax(line)

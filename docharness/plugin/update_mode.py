@@ -14,7 +14,7 @@ from docharness import daemon as daemons
 from docharness import ledger
 from docharness.fences import parse_page
 from docharness.model import HarnessError
-from docharness.page import ROOT, PageRun
+from docharness.page import ROOT, PageRun, display_path
 from docharness.pagefile import PageChanged, ensure_unchanged, read_source, replace_file
 from docharness.report import page_name
 from docharness.update import unified_diff, update_blocks
@@ -59,7 +59,9 @@ def update_pages(config: pytest.Config) -> list[str]:
         origin = origin or _run_origin(page.daemon)
         try:
             problems += _update(config, page, origin)
-        except (HarnessError, PageChanged) as error:
+        except PageChanged:
+            problems.append(str(PageChanged(display_path(page.path))))
+        except HarnessError as error:
             problems.append(str(error))
     return problems
 
@@ -74,7 +76,7 @@ def _update(config: pytest.Config, page: PageRun, origin: Mapping[str, str]) -> 
     unproven = frozenset(item.value for item in ledger.unproven(blocks, recorded))
     new, refused = update_blocks(old, blocks, page.outputs, page.bindings, unproven)
     name = page_name(page.path, ROOT)
-    problems = [f"{name}:{r.line}: {r.reason}" for r in refused]
+    problems = [f"{display_path(page.path)}:{r.line}: {r.reason}" for r in refused]
     printed = ledger.values_in(line for lines in page.outputs.values() for line in lines)
     fresh = ledger.after_update(recorded, parse_page(page.path, new), printed, origin)
     if new == old and fresh == recorded:
