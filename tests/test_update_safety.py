@@ -15,9 +15,9 @@ from typing import Any
 
 import pytest
 
-# The child's conftest. KILL_IN: SIGKILL at the first write into that folder, after half the
-# bytes ("half") or after all of them, as the file is closed ("close"). EDIT_PAGE: the
-# author saves a longer page as soon as collection has read it.
+# The child's conftest. KILL_IN: SIGKILL at the first write into that folder (after KILL_SKIP
+# writes there), after half the bytes ("half") or after all of them, as the file is closed
+# ("close"). EDIT_PAGE: the author saves a longer page as soon as collection has read it.
 CHILD_CONFTEST = """
 import builtins, io, os, signal
 from pathlib import Path
@@ -51,12 +51,17 @@ class _Killing:
         return getattr(self._file, name)
 
 
+_let_through = [int(os.environ.get("KILL_SKIP", "0"))]
+
+
 def _killing_open(file, mode="r", *args, **kwargs):
     opened = _open(file, mode, *args, **kwargs)
     target = Path(os.readlink(f"/proc/self/fd/{file}") if isinstance(file, int) else file)
     writes = any(c in mode for c in "wax+")
     if writes and target.resolve().parent == Path(os.environ["KILL_IN"]).resolve():
-        return _Killing(opened)
+        _let_through[0] -= 1
+        if _let_through[0] < 0:
+            return _Killing(opened)
     return opened
 
 
@@ -206,3 +211,53 @@ def test_output_that_reads_back_as_page_syntax_is_never_written(
         assert f"{name}:14: `printf '# not a comment" in output and "as a comment" in output
         assert page.read_text(encoding="utf-8") == SYNTAX.replace("fine\nold", "fine\nfine")
     assert not list(pytester.path.rglob("INJECTED"))
+
+
+HAND = "3b441ac31e8f4e31a2b8957bce53dd2db2c82f0fb52c0878d91f11f1daa033fb"
+ID_PAGE = """\
+# t
+
+<!-- test: timeout 60 -->
+```shell
+$ docker create --name ledger-kill {image} true
+{hand}
+$ docker rm ledger-kill
+ledger-kill
+```
+"""
+
+
+@pytest.mark.parametrize("skip", [0, 1])
+def test_a_kill_between_the_page_and_its_ledger_leaves_no_value_unrecorded(
+    pytester: pytest.Pytester,
+    run: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    debian_image: str,
+    skip: int,
+) -> None:
+    """The red team's note: the page was written before its ledger, so a kill between the two
+    left the real ID on the page and nowhere in the ledger (tests/test_ledger.py failed)."""
+    from docharness import ledger
+    from docharness.fences import parse_page
+    from docharness.page import ROOT
+
+    page = pytester.path / "docs" / "ids.md"
+    text = ID_PAGE.format(image=debian_image, hand=HAND)
+    page.write_text(text, encoding="utf-8")
+    where = ledger.path_for(page, ROOT)  # as the child files it: out/ledger/ids.md.json
+    monkeypatch.setenv("KILL_IN", str(where.parent))
+    monkeypatch.setenv("KILL_WHEN", "half")
+    monkeypatch.setenv("KILL_SKIP", str(skip))
+
+    def unproven() -> set[str]:
+        shown = parse_page(page, page.read_text(encoding="utf-8"))
+        return {item.value for item in ledger.unproven(shown, ledger.load(where))}
+
+    before = unproven()
+    assert before == {HAND}  # typed by hand, as in test_update_mode
+    result = run(page)
+
+    assert result.ret == -signal.SIGKILL, result.outlines  # killed writing a ledger, as meant
+    now = page.read_text(encoding="utf-8")
+    assert now == text or HAND not in now  # the old page, or the real ID in its place
+    assert unproven() <= before, (now, where.read_text(encoding="utf-8"))
