@@ -18,7 +18,16 @@ from typing import NamedTuple
 
 from docharness.fences import prefix
 from docharness.model import CodeBlock, ExpectedLine, HarnessError
-from docharness.normalise import ELLIPSIS, Bindings, is_ellipsis, match, match_line, tokenize
+from docharness.normalise import (
+    ELLIPSIS,
+    SHOWN_CHARACTERS,
+    Bindings,
+    is_ellipsis,
+    match,
+    match_line,
+    shorten,
+    tokenize,
+)
 from docharness.transcript import COMMENT, parse_steps, reads_as_command
 
 
@@ -253,8 +262,9 @@ def _align(
 
 
 def unified_diff(old: str, new: str, path: Path | str) -> str:
-    """The change to a page as a unified diff (empty when nothing changed)."""
+    """The change to a page as a unified diff (empty when nothing changed); each line cut
+    after SHOWN_CHARACTERS, as a failure's diff is (the page itself has the whole line)."""
     diff = difflib.unified_diff(
         old.splitlines(), new.splitlines(), f"a/{path}", f"b/{path}", lineterm=""
     )
-    return "\n".join(diff)
+    return "\n".join(shorten(line, SHOWN_CHARACTERS + 1) for line in diff)

@@ -217,3 +217,10 @@ def test_hash_lines_that_read_back_as_output_are_written() -> None:
     new, refused = update_blocks(text, blocks, {2: real}, Bindings())
     assert refused == []
     assert new == "```console\n$ docker build .\n" + "\n".join(real) + "\n$ true\n```\n"
+
+
+def test_the_update_diff_cuts_a_huge_line() -> None:
+    """X7: the terminal summary's diff showed a 50 MB line whole."""
+    diff = unified_diff("a\nold\n", "a\n" + "x" * 1_000_000 + "\n", PAGE)
+    assert len(diff) < 1_000
+    assert "+" + "x" * 300 + "… (999,700 more characters)" in diff.split("\n")
