@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from docharness.engines import EngineRange
+from docharness.engines import EngineRange, quoted
 from docharness.model import Code, Directives, HarnessError
 
 NAMES = ("skip", "timeout", "setup", "teardown", "requires", "engine")
@@ -112,7 +112,8 @@ def _directive(path: Path, line: int, body: str) -> _Directive:
     assert parsed is not None  # the pattern matches any text
     name, value = parsed.group("name"), parsed.group("value")
     if name not in NAMES:
-        raise HarnessError(path, line, f"unknown directive {name!r} (known: {', '.join(NAMES)})")
+        known = ", ".join(NAMES)
+        raise HarnessError(path, line, f"unknown directive {quoted(name)} (known: {known})")
     if name in ("setup", "teardown"):
         code = textwrap.dedent(value.strip("\n").rstrip()).strip("\n")
         if not code.strip():
@@ -127,11 +128,12 @@ def _directive(path: Path, line: int, body: str) -> _Directive:
             raise HarnessError(
                 path,
                 line,
-                f"timeout must be a positive number of seconds, at most {MAX_TIMEOUT:g}: {value!r}",
+                f"timeout must be a positive number of seconds, at most {MAX_TIMEOUT:g}: "
+                f"{quoted(value)}",
             )
         return _Directive(name, timeout, line)
     if name == "requires" and value not in REQUIREMENTS:
-        raise HarnessError(path, line, f"unknown requirement {value!r} (known: network)")
+        raise HarnessError(path, line, f"unknown requirement {quoted(value)} (known: network)")
     if name == "engine":
         try:
             return _Directive(name, EngineRange.parse(value), line)

@@ -20,6 +20,10 @@ NOT_FOR_ENGINE_STATUS = "not-for-engine"
 MATRIX_NAME = "test-engines.json"
 
 _BOUND = re.compile(r"(<=|>=|<|>|==)?(\d+(?:\.\d+){0,2})")
+# Engine versions' numbers are small; a longer one is a typo, and int() of thousands of
+# digits raised Python's own advice about sys.set_int_max_str_digits.
+MAX_DIGITS = 6
+QUOTED = 40  # characters of a bad value a message repeats
 _ENGINE = re.compile(r"(\d+)(?:\.(\d+))?(?:\.(\d+))?")
 _COMPARE: dict[str, Callable[[tuple[int, ...], tuple[int, ...]], bool]] = {
     "<": operator.lt,
@@ -57,16 +61,22 @@ class EngineRange:
         """Parse ``<26``, ``>=23, <26``, ``20.10``; ValueError names what is wrong."""
         parts = [part.strip() for part in text.split(",")]
         if not text.strip() or not all(parts):
-            raise ValueError(f"engine range {text!r}: expected e.g. <26, >=25 or >=23,<26")
+            raise ValueError(f"engine range {quoted(text)}: expected e.g. <26, >=25 or >=23,<26")
         bounds = []
         for part in parts:
             found = _BOUND.fullmatch(part.replace(" ", ""))
             if found is None:
                 raise ValueError(
-                    f"engine range {text!r}: {part!r} is not an operator "
+                    f"engine range {quoted(text)}: {quoted(part)} is not an operator "
                     "(<, <=, >, >=, ==) and a version such as 26 or 20.10"
                 )
-            numbers = tuple(int(n) for n in found.group(2).split("."))
+            digits = found.group(2).split(".")
+            if any(len(n) > MAX_DIGITS for n in digits):
+                raise ValueError(
+                    f"engine range {quoted(text)}: a version number has at most {MAX_DIGITS} "
+                    "digits (an engine version is e.g. 26 or 20.10.24)"
+                )
+            numbers = tuple(int(n) for n in digits)
             bounds.append(Bound(found.group(1) or "==", numbers))
         return cls(tuple(bounds))
 
@@ -76,6 +86,14 @@ class EngineRange:
 
     def __str__(self) -> str:
         return ",".join(map(str, self.bounds))
+
+
+def quoted(value: str, limit: int = QUOTED) -> str:
+    """``repr(value)`` for a message, cut after ``limit`` characters (a bad directive's
+    100,000-digit value was repeated whole)."""
+    if len(value) <= limit:
+        return repr(value)
+    return f"{value[:limit]!r}… ({len(value):,} characters)"
 
 
 def engine_version(text: str) -> Version:

@@ -19,9 +19,8 @@ from sybil.typing import Evaluator
 from docharness.directives import parse_directives
 from docharness.kinds import TESTED_LANGUAGES, classify
 from docharness.model import CodeBlock, Directives, HarnessError
+from docharness.pagefile import read_source
 from docharness.transcript import HOST_PROMPT
-
-ENCODING = "utf-8-sig"  # UTF-8; a byte order mark is dropped, not taken as text
 
 _OPEN = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
 _QUOTE = re.compile(r"[ \t]*>[ \t]?")  # one blockquote marker (in a list item: indented)
@@ -40,17 +39,12 @@ class Fence:
 
 
 def read_page(path: Path) -> str:
-    """A page's text. A UTF-8 byte order mark is dropped; another encoding is a HarnessError.
+    """A page's text: LF newlines, a UTF-8 byte order mark dropped (docharness.pagefile).
 
-    Sybil would raise a bare UnicodeDecodeError, and a kept mark would hide the first fence.
+    Another encoding is a HarnessError naming the line: Sybil would raise a bare
+    UnicodeDecodeError, and a kept mark would hide the first fence.
     """
-    data = path.read_bytes()
-    try:
-        return data.decode(ENCODING)
-    except UnicodeDecodeError as error:
-        line = data.count(b"\n", 0, error.start) + 1
-        what = f"not UTF-8 text ({error.reason} at byte {error.start}): save the page as UTF-8"
-        raise HarnessError(path, line, what) from None
+    return read_source(path).text
 
 
 def find_fences(path: Path, text: str) -> list[Fence]:

@@ -31,6 +31,7 @@ from pathlib import Path
 from docharness.kinds import BlockKind
 from docharness.model import CodeBlock, HarnessError
 from docharness.normalise import DIGEST, ID, LONG_ID, is_ellipsis, tokenize
+from docharness.pagefile import replace_file
 
 # What a run prints and a reader may copy: container and image IDs, digests.
 KINDS = frozenset({DIGEST, LONG_ID, ID})
@@ -151,4 +152,5 @@ def save(path: Path, ledger: Ledger) -> None:
         return
     path.parent.mkdir(parents=True, exist_ok=True)
     ordered = {value: dict(sorted(ledger[value].items())) for value in sorted(ledger)}
-    path.write_text(json.dumps(ordered, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    text = json.dumps(ordered, indent=1, ensure_ascii=False) + "\n"
+    replace_file(path, text.encode("utf-8"))  # in one rename: a kill leaves it old or new

@@ -96,9 +96,16 @@ class Token(NamedTuple):
     text: str
 
 
+# A line longer than this is one literal token, compared as it is: the tokenizer's regex took
+# 15 s over one 50 MB line, and a value that varies cannot make such a line match anyway.
+LONG_LINE = 10_000
+
+
 def tokenize(line: str) -> list[Token]:
     """Cut a line (trailing whitespace ignored) into tokens."""
     line = line.rstrip()
+    if len(line) > LONG_LINE:
+        return [Token(LITERAL, line)]
     for shape in _SHAPES:
         found = shape.match(line)
         if found is not None:
@@ -201,6 +208,9 @@ def _pattern(keys: frozenset[str]) -> re.Pattern[str]:
 
 # A failure shows this many changed lines of its diff, then says how many more there are.
 DIFF_LINES = 40
+# ...and this many characters of each line, then how many more: one 50 MB line went whole
+# into the message and the report.
+SHOWN_CHARACTERS = 300
 # Up to this many real lines difflib aligns the two sides; beyond, the part between the
 # common first and last lines is one replaced hunk (difflib's memory grows with the output).
 _ALIGNED_LINES = 5000
@@ -211,12 +221,19 @@ class Mismatch:
     """Why expected output did not match: the page line to blame and a unified diff.
 
     ``line`` is None when the page shows no output but the command printed some.
-    ``more`` counts the changed lines the (capped) diff leaves out.
+    ``more`` counts the changed lines the (capped) diff leaves out, ``cut`` the lines it
+    shows only the start of.
     """
 
     line: int | None
     diff: str
     more: int = 0
+    cut: int = 0
+
+    @property
+    def shortened(self) -> bool:
+        """Whether the diff leaves part of the output out (then the output is saved)."""
+        return bool(self.more or self.cut)
 
 
 def is_ellipsis(line: ExpectedLine) -> bool:
@@ -279,14 +296,22 @@ def match(
         bindings.values.update(done)
         return None
     line = expected[min(furthest[0], len(expected) - 1)].line if expected else None
-    diff, more = capped_diff([e.text for e in expected], real)
-    return Mismatch(line, diff, more)
+    diff, more, cut = capped_diff([e.text for e in expected], real)
+    return Mismatch(line, diff, more, cut)
+
+
+def shorten(line: str, limit: int = SHOWN_CHARACTERS) -> str:
+    """The line, or its first ``limit`` characters and how many more there are."""
+    if len(line) <= limit:
+        return line
+    return f"{line[:limit]}… ({len(line) - limit:,} more characters)"
 
 
 def capped_diff(
     expected: Sequence[str], real: Sequence[str], limit: int = DIFF_LINES
-) -> tuple[str, int]:
-    """A unified diff showing at most ``limit`` changed lines; and how many it leaves out."""
+) -> tuple[str, int, int]:
+    """A unified diff showing at most ``limit`` changed lines, each cut at SHOWN_CHARACTERS;
+    how many changed lines it leaves out, and how many lines it cut."""
     if len(real) <= _ALIGNED_LINES and len(expected) <= _ALIGNED_LINES:
         lines: Iterator[str] = difflib.unified_diff(
             expected, real, "expected (page)", "actual", lineterm=""
@@ -294,7 +319,7 @@ def capped_diff(
     else:
         lines = _replaced(expected, real)
     shown: list[str] = []
-    changed = more = 0
+    changed = more = cut = 0
     for text in lines:
         change = text[:1] in "+-" and not text.startswith(("--- ", "+++ "))
         if change and changed == limit:
@@ -303,8 +328,10 @@ def capped_diff(
         if more:  # past the limit: count changes, drop context and hunk headers
             continue
         changed += change
-        shown.append(text)
-    return "\n".join(shown), more
+        short = shorten(text, SHOWN_CHARACTERS + 1)  # + the diff's own `+`, `-` or ` `
+        cut += short is not text
+        shown.append(short)
+    return "\n".join(shown), more, cut
 
 
 def _replaced(expected: Sequence[str], real: Sequence[str]) -> Iterator[str]:

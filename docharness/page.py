@@ -30,6 +30,7 @@ from docharness.interrupts import deferred
 from docharness.labstate import lab_dir
 from docharness.model import CodeBlock
 from docharness.normalise import Bindings
+from docharness.pagefile import PageSource
 from docharness.pysandbox import PageWorker
 from docharness.shell import DEFAULT_TIMEOUT, PageShell
 
@@ -57,13 +58,16 @@ class PageRun:
     blocks) and uses the earlier ones only to substitute values into its commands.
 
     With ``update`` (`pytest --update-docs`) output and exit checks do not fail: each step's
-    real output is kept in ``outputs`` (step line -> lines) for ``docharness.update``.
+    real output is kept in ``outputs`` (step line -> lines) for ``docharness.update``. The
+    lines are those of ``source``, the page as collection read it: update mode writes nothing
+    unless the file still holds exactly those bytes, so the lines cannot have gone stale.
     """
 
     path: Path
     workdir: Path
     daemon: Daemon
     update: bool = False
+    source: PageSource | None = None
     bindings: Bindings = field(default_factory=Bindings)
     outputs: dict[int, list[str]] = field(default_factory=dict)
     shell: PageShell = field(init=False)

@@ -28,12 +28,15 @@ from docharness.model import CodeBlock, ExpectedLine, HarnessError, Step
 
 # `user@host:path` as bash's default PS1 shows it; a 12-hex host is a container's ID.
 _HEX_HOST = r"[0-9a-f]{12}"
-HOST_PROMPT = re.compile(
-    r"^(?:(?:[~/]\S*[ ])?\$"
+_HOST = (
+    r"(?:(?:[~/]\S*[ ])?\$"
     rf"|[\w.-]+@(?!{_HEX_HOST}[:\]\s])[\w.-]+:[^\s#$]*\$"
-    rf"|\[[\w.-]+@(?!{_HEX_HOST}[:\]\s])[\w.-]+ [^\]]*\]\$"
-    r") (?=\S)"
+    rf"|\[[\w.-]+@(?!{_HEX_HOST}[:\]\s])[\w.-]+ [^\]]*\]\$)"
 )
+HOST_PROMPT = re.compile(rf"^{_HOST} (?=\S)")
+# A host prompt with no command after it (`$ ` alone): the author meant a command, so it is
+# an error naming the line, not a synopsis (no prompt) nor output of the command before it.
+EMPTY_PROMPT = re.compile(rf"^{_HOST}[ \t]*$")
 CONTAINER_PROMPT = re.compile(
     r"^(?:[\w.-]+@[\w.-]+:[^\s#$]*#"
     r"|\[[\w.-]+@[\w.-]+ [^\]]*\]#"
@@ -44,7 +47,7 @@ CONTAINER_PROMPT = re.compile(
     r") (?=\S)"
 )
 # A comment: `#` then a space or nothing. `#1 [internal] load` and `#!/bin/sh` are output.
-_COMMENT = re.compile(r"^#(?:\s|$)")
+COMMENT = re.compile(r"^#(?:\s|$)")
 # `<<EOF`, `<<-EOF`, `<<'EOF'`, `<<"EOF"`, `<<\EOF`, `<<END-OF`; not `<<<` (a here-string).
 _HEREDOC = re.compile(
     r"(?<!<)<<(?!<)(?P<dash>-?)[ \t]*"
@@ -75,7 +78,12 @@ def has_prompt(source: str) -> bool:
     assert not has_prompt("docker run [OPTIONS] IMAGE\\n")
     ```
     """
-    return any(_prompt(line) for line in source.split("\n"))
+    return any(reads_as_command(line) for line in source.split("\n"))
+
+
+def reads_as_command(line: str) -> bool:
+    """Whether a transcript line is read as a command (a prompt, even an empty one)."""
+    return _prompt(line) is not None or EMPTY_PROMPT.match(line) is not None
 
 
 def _prompt(line: str) -> re.Match[str] | None:
@@ -126,6 +134,13 @@ class _Parser:
                 step = Step(prompt.group(0), command, self.number(index), [], in_container)
                 self.found.append(step)
                 index = last + 1
+            elif EMPTY_PROMPT.match(line):
+                raise HarnessError(
+                    self.path,
+                    self.number(index),
+                    f"a prompt with no command after it ({line.strip()!r}): write the command "
+                    "after the prompt, or remove the line",
+                )
             elif not line.strip():
                 index += 1
             elif self.commentish(line):
@@ -142,7 +157,7 @@ class _Parser:
 
     def commentish(self, line: str) -> bool:
         """A line that may be a comment: any `#` line before the first command, else `# `."""
-        return bool(_COMMENT.match(line)) or (not self.found and line.lstrip().startswith("#"))
+        return bool(COMMENT.match(line)) or (not self.found and line.lstrip().startswith("#"))
 
     def comments(self, index: int) -> int:
         """Read the `#` lines from ``index`` (comments, or output); the index after them.

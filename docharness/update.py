@@ -14,10 +14,35 @@ import difflib
 import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import NamedTuple
 
 from docharness.fences import prefix
-from docharness.model import CodeBlock, ExpectedLine
-from docharness.normalise import ELLIPSIS, Bindings, is_ellipsis, match, match_line, tokenize
+from docharness.model import CodeBlock, ExpectedLine, HarnessError
+from docharness.normalise import (
+    ELLIPSIS,
+    SHOWN_CHARACTERS,
+    Bindings,
+    is_ellipsis,
+    match,
+    match_line,
+    shorten,
+    tokenize,
+)
+from docharness.transcript import COMMENT, parse_steps, reads_as_command
+
+
+class Refused(NamedTuple):
+    """A block update mode left as it was: the step's line and why."""
+
+    line: int
+    reason: str
+
+
+class Updated(NamedTuple):
+    """A page's new text, and the blocks left as they were."""
+
+    text: str
+    refused: list[Refused]
 
 
 def update_text(
@@ -27,11 +52,30 @@ def update_text(
     bindings: Bindings,
     unproven: frozenset[str] = frozenset(),
 ) -> str:
+    """``update_blocks``' text; a block it would refuse is a HarnessError instead."""
+    updated = update_blocks(text, blocks, outputs, bindings, unproven)
+    if updated.refused:
+        path = blocks[0].path if blocks else "page"
+        raise HarnessError(path, updated.refused[0].line, updated.refused[0].reason)
+    return updated.text
+
+
+def update_blocks(
+    text: str,
+    blocks: Sequence[CodeBlock],
+    outputs: Mapping[int, Sequence[str]],
+    bindings: Bindings,
+    unproven: frozenset[str] = frozenset(),
+) -> Updated:
     """The page text with each step's output replaced by its real output.
 
     ``outputs`` maps a step's line (its prompt's line) to the lines it printed; steps without
     an entry (not run) keep their output. An ``unproven`` value the run bound is replaced by
     its real value wherever the page shows it: output, prompts and commands.
+
+    A block whose new output the page would read back as something else (a command, a
+    fence, a comment) is left as it was and named in ``refused``: written, a printed `$ `
+    line would run at the next update.
     """
     lines = text.split("\n")
     if unproven:
@@ -42,8 +86,11 @@ def update_text(
                 first, last = step.line - 1, step.line + step.command.count("\n")
                 lines[first:last] = [_replace_values(line, real) for line in lines[first:last]]
     edits: list[tuple[int, int, list[str]]] = []  # 0-based [start, end) -> new lines
+    refused: list[Refused] = []
     for block in blocks:
         indent = prefix(lines[block.line - 1])  # a list's indentation, a blockquote's `> `
+        ours: list[tuple[int, int, list[str]]] = []
+        intended: dict[int, list[str]] = {}
         for step in block.steps:
             if step.line not in outputs:
                 continue
@@ -52,10 +99,73 @@ def update_text(
                 start, end = step.expected[0].line - 1, step.expected[-1].line
             else:
                 start = end = step.line + step.command.count("\n")
-            edits.append((start, end, [indent + line if line else indent.rstrip() for line in new]))
+            ours.append((start, end, new))
+            intended[step.line] = new
+        problem = _reads_back(block, ours, intended)
+        if problem is not None:
+            refused.append(problem)
+            continue
+        edits += [(s, e, [indent + x if x else indent.rstrip() for x in new]) for s, e, new in ours]
     for start, end, new in sorted(edits, reverse=True):
         lines[start:end] = new
-    return "\n".join(lines)
+    return Updated("\n".join(lines), refused)
+
+
+def _reads_back(
+    block: CodeBlock, edits: list[tuple[int, int, list[str]]], intended: Mapping[int, list[str]]
+) -> Refused | None:
+    """Why the block, its edits applied, would not read back as the same steps with the new
+    output; None when it would. The body is parsed as the transcript parser sees it (the
+    fence's own lines); a fence-like line is refused first, as it would end the block."""
+    if not edits:
+        return None
+    for step in block.steps:
+        for line in intended.get(step.line, []):
+            what = _syntax(line)
+            if what is not None:
+                return Refused(step.line, _refusal(step.command, line, what))
+    body = block.source.removesuffix("\n").split("\n")
+    for start, end, new in sorted(edits, reverse=True):
+        body[start - block.line : end - block.line] = new  # body[0] is file line block.line + 1
+    try:
+        steps = parse_steps(block.path, "\n".join(body) + "\n", block.line + 1)
+    except HarnessError as error:
+        first = block.steps[0]
+        return Refused(first.line, f"the new output would not read back: {error}")
+    if len(steps) != len(block.steps):
+        first = block.steps[0]
+        return Refused(first.line, "the new output would read back as other commands")
+    for old, again in zip(block.steps, steps, strict=True):
+        want = intended.get(old.line, [e.text for e in old.expected])
+        got = [e.text for e in again.expected]
+        if got != want:
+            differs = (w for i, w in enumerate(want) if i >= len(got) or got[i] != w)
+            line = next(differs, got[len(want)] if len(got) > len(want) else "")
+            what = "a comment" if COMMENT.match(line) else "something other than output"
+            return Refused(old.line, _refusal(old.command, line, what))
+    return None
+
+
+def _syntax(line: str) -> str | None:
+    """What a written output line would be read back as, if not output."""
+    if reads_as_command(line):
+        return "a command (it starts with a prompt)"
+    if _FENCE.match(line):
+        return "a code fence (it would end the block)"
+    return None
+
+
+def _refusal(command: str, line: str, what: str) -> str:
+    shown = line if len(line) <= _QUOTED else line[:_QUOTED] + "…"
+    return (
+        f"`{command.splitlines()[0]}` printed a line the page would read back as {what}: "
+        f"{shown!r}; this block was not updated (write its output by hand, shortening that "
+        "line with `...` if it need not be shown)"
+    )
+
+
+_FENCE = re.compile(r"^[ \t]*(?:`{3,}|~{3,})")
+_QUOTED = 80  # characters of an output line a refusal quotes
 
 
 def _real_values(bindings: Bindings, unproven: frozenset[str]) -> dict[str, str]:
@@ -152,8 +262,9 @@ def _align(
 
 
 def unified_diff(old: str, new: str, path: Path | str) -> str:
-    """The change to a page as a unified diff (empty when nothing changed)."""
+    """The change to a page as a unified diff (empty when nothing changed); each line cut
+    after SHOWN_CHARACTERS, as a failure's diff is (the page itself has the whole line)."""
     diff = difflib.unified_diff(
         old.splitlines(), new.splitlines(), f"a/{path}", f"b/{path}", lineterm=""
     )
-    return "\n".join(diff)
+    return "\n".join(shorten(line, SHOWN_CHARACTERS + 1) for line in diff)

@@ -36,13 +36,18 @@ def test_broken_pages_fail_alone_and_the_others_run(
     pages[0].write_text(GOOD, encoding="utf-8")
     for name, (text, _, _) in BROKEN.items():
         (pytester.path / name).write_text(text, encoding="utf-8")
+    # R23/U5 of the 2026-12-07 red team: a CRLF page was an "unclosed fence" collection
+    # error, which interrupted the whole session. It runs now, like its LF twin.
+    crlf = pytester.path / "crlf.md"
+    crlf.write_bytes(GOOD.replace("\n", "\r\n").encode())
+    pages.append(crlf)
     latin = pytester.path / "latin.md"
     latin.write_bytes("# 첫 줄\n\n".encode() + "caf\xe9\n".encode("latin-1"))
     pages.append(latin)
 
     result = pytester.runpytest_subprocess(*map(str, pages), "-p", "no:xdist")
 
-    result.assert_outcomes(passed=1, failed=4)
+    result.assert_outcomes(passed=2, failed=4)
     output = result.stdout.str()
     for name, (_, line, message) in BROKEN.items():
         assert f"{pytester.path / name}:{line}: {message}" in output, output
@@ -61,3 +66,4 @@ def test_broken_pages_fail_alone_and_the_others_run(
         ("latin.md", 3, "page"),
     }
     assert [b["status"] for b in blocks if b["page"].endswith("a_good.md")] == ["passed"]
+    assert [b["status"] for b in blocks if b["page"].endswith("crlf.md")] == ["passed"]

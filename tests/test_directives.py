@@ -89,3 +89,22 @@ def test_bad_engine_range_names_file_and_line() -> None:
     text = "intro\n\n<!-- test: engine before 26 -->\n```shell\n$ docker ps\n```\n"
     with pytest.raises(HarnessError, match=r"docs/image-commands.md:3: engine range 'before 26'"):
         parse_directives(PAGE, text)
+
+
+@pytest.mark.parametrize(
+    ("directive", "message"),
+    [
+        # X6 of the 2026-12-07 red team: Python's int() advice came out instead of ours.
+        ("engine <" + "9" * 5000, "a version number has at most 6 digits"),
+        # X5 (note): the whole value was repeated, a 101 KB line.
+        ("timeout " + "9" * 100_000, "timeout must be a positive number of seconds"),
+    ],
+)
+def test_a_huge_number_gets_the_directives_own_short_message(directive: str, message: str) -> None:
+    text = f"<!-- test: {directive} -->\n```shell\n$ docker ps\n```\n"
+    with pytest.raises(HarnessError) as raised:
+        parse_directives(PAGE, text)
+    said = str(raised.value)
+    assert said.startswith(f"{PAGE}:1: ") and message in said, said[:500]
+    assert "set_int_max_str_digits" not in said
+    assert len(said) < 300 and "characters)" in said, said[:500]

@@ -1,11 +1,14 @@
 """Normalising comparison on output taken from the notes."""
 
+import time
+
 from docharness.model import ExpectedLine
 from docharness.normalise import (
     DIFF_LINES,
     DURATION,
     ID,
     PID,
+    SHOWN_CHARACTERS,
     SIZE,
     TIME,
     USER,
@@ -302,3 +305,22 @@ def test_buildkit_step_times_vary_the_rest_of_the_line_does_not() -> None:
     assert [t.kind for t in tokenize("python3.14s")] == ["literal"]
     assert [t.kind for t in tokenize("--cpus 0.5")][-1] == "literal"
     assert [t.kind for t in tokenize("v1.2.3s")] == ["literal"]
+
+
+def test_one_huge_line_is_compared_fast_and_shown_cut() -> None:
+    """X7 of the 2026-12-07 red team: a 50 MB line took 17 s (the tokenizer's regex over it)
+    and went whole into the failure message and the report."""
+    huge = "a" * 50_000_000
+    started = time.monotonic()
+    mismatch = match(page("x"), [huge], Bindings())
+    seconds = time.monotonic() - started
+    assert seconds < 5, seconds  # make bench-output's goal for 50 MB; it took 15 s here
+    assert mismatch is not None and mismatch.more == 0
+    assert mismatch.cut == 1 and mismatch.shortened  # so the whole output is saved
+    assert len(mismatch.diff) < 1000
+    assert f"+{'a' * SHOWN_CHARACTERS}… ({50_000_000 - SHOWN_CHARACTERS:,} more characters)" in (
+        mismatch.diff.split("\n")
+    )
+    # A long line still matches itself, and a short one is still tokenized.
+    assert match(page("b" * 20_000), ["b" * 20_000], Bindings()) is None
+    assert match(page("Up 2 seconds"), ["Up 3 minutes"], Bindings()) is None

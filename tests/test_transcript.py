@@ -1,5 +1,6 @@
 """Transcript parsing on text taken from the notes."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -129,9 +130,28 @@ def test_prompts() -> None:
     assert has_prompt("# c\n/proc/1842 $ ls -l\n")
     assert has_prompt("~/work $ ls\n")
     assert not has_prompt("docker run = [pull] + create + start + [command]\n")
-    assert not has_prompt("$\n$ \nprice $ 5\n")
+    assert not has_prompt("price $ 5\n")
     assert has_prompt("root@328d830cc003:/# exit\n")  # a block of container prompts only
     assert not has_prompt("# apt-get update\n#1 DONE 0.0s\n")
+
+
+@pytest.mark.parametrize(
+    ("source", "line", "shown"),
+    [
+        ("$ \n", 1, "$"),  # alone: a transcript with an empty command, not a synopsis
+        ("$ echo a\na\n$ \n$ echo b\nb\n", 3, "$"),  # mid-block: not output of `echo a`
+        ("~/work $\n", 1, "~/work $"),
+    ],
+)
+def test_a_prompt_without_a_command_is_an_error_naming_its_line(
+    source: str, line: int, shown: str
+) -> None:
+    """R5 of the 2026-12-07 red team: `$ ` alone was called a synopsis, or taken as output."""
+    assert has_prompt(source)
+    with pytest.raises(HarnessError, match=rf"^{PAGE}:{line}: a prompt with no command after it"):
+        parse_steps(PAGE, source, 1)
+    with pytest.raises(HarnessError, match=re.escape(f"({shown!r})")):
+        parse_steps(PAGE, source, 1)
 
 
 def test_bash_default_prompt_is_a_container_prompt() -> None:

@@ -2,9 +2,12 @@
 
 from pathlib import Path
 
+import pytest
+
 from docharness.fences import parse_page
+from docharness.model import HarnessError
 from docharness.normalise import Bindings, match
-from docharness.update import rewrite, unified_diff, update_text
+from docharness.update import rewrite, unified_diff, update_blocks, update_text
 
 PAGE = Path("docs/image-commands.md")
 
@@ -156,3 +159,68 @@ def test_output_in_a_blockquote_keeps_its_markers() -> None:
     new = update_text(text, blocks, {2: ["a", "", "b"]}, Bindings())
     assert new == "> ```console\n> $ printf 'a\\n\\nb\\n'\n> a\n> b\n> ```\n"
     assert [b.steps[0].command for b in parse_page(PAGE, new)] == ["printf 'a\\n\\nb\\n'"]
+
+
+SYNTAX = """\
+```console
+$ printf 'line one\\n$ touch INJECTED\\n'
+old
+```
+
+```console
+$ printf 'a\\n```\\nb\\n'
+old
+```
+
+```console
+$ printf '# not a comment\\n'
+```
+
+- 목록 안:
+
+    ```console
+    $ echo fine
+    old
+    ```
+"""
+
+
+def test_output_the_page_would_read_back_as_syntax_is_refused_naming_the_line() -> None:
+    """U11 of the 2026-12-07 red team: a printed `$ ` line became a command that the next
+    update ran, a printed fence closed the block, a printed `# ` line became a comment."""
+    blocks = parse_page(PAGE, SYNTAX)
+    outputs = {
+        2: ["line one", "$ touch INJECTED"],
+        7: ["a", "```", "b"],
+        12: ["# not a comment"],
+        18: ["fine"],
+    }
+    new, refused = update_blocks(SYNTAX, blocks, outputs, Bindings())
+    # The three blocks stay as they were; the fine one (in a list item) is updated.
+    assert new == SYNTAX.replace("    old\n", "    fine\n")
+    assert [r.line for r in refused] == [2, 7, 12]
+    assert "would read back as a command (it starts with a prompt): '$ touch INJECTED'" in (
+        refused[0].reason
+    )
+    assert "as a code fence (it would end the block): '```'" in refused[1].reason
+    assert "as a comment: '# not a comment'" in refused[2].reason
+    assert all("this block was not updated" in r.reason for r in refused)
+    # The library's one-shot form raises, naming file:line.
+    with pytest.raises(HarnessError, match=rf"^{PAGE}:2: `printf 'line one"):
+        update_text(SYNTAX, blocks, outputs, Bindings())
+
+
+def test_hash_lines_that_read_back_as_output_are_written() -> None:
+    text = "```console\n$ docker build .\nold\n$ true\n```\n"
+    blocks = parse_page(PAGE, text)
+    real = ["#1 [internal] load", "# a comment in the middle", "#2 DONE 0.1s"]
+    new, refused = update_blocks(text, blocks, {2: real}, Bindings())
+    assert refused == []
+    assert new == "```console\n$ docker build .\n" + "\n".join(real) + "\n$ true\n```\n"
+
+
+def test_the_update_diff_cuts_a_huge_line() -> None:
+    """X7: the terminal summary's diff showed a 50 MB line whole."""
+    diff = unified_diff("a\nold\n", "a\n" + "x" * 1_000_000 + "\n", PAGE)
+    assert len(diff) < 1_000
+    assert "+" + "x" * 300 + "… (999,700 more characters)" in diff.split("\n")

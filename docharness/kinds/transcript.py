@@ -19,7 +19,7 @@ from docharness import artifacts
 from docharness.diagnose import causes
 from docharness.interactive import Login, Session, SessionError, is_interactive
 from docharness.model import CodeBlock, ExpectedLine, Step
-from docharness.normalise import DIFF_LINES, Bindings, Mismatch, is_ellipsis, match
+from docharness.normalise import DIFF_LINES, Bindings, Mismatch, is_ellipsis, match, shorten
 from docharness.page import ExampleFailed, PageRun, block_timeout, display_path, running
 from docharness.shell import CommandTimeout
 
@@ -55,6 +55,15 @@ def _run_transcript(page: PageRun, block: CodeBlock) -> None:
                 runner.close_sessions()
 
 
+def _timed_out(seconds: float, command: str) -> str:
+    """A step's timeout, with the directive that gives it longer (as a Python block's says)."""
+    first, *more = command.split("\n")
+    return (
+        f"timed out after {seconds:g} s: {first}{' …' if more else ''} "
+        "(set `<!-- test: timeout N -->` if it needs longer)"
+    )
+
+
 class _Transcript:
     """Runs steps for one block; keeps the pty sessions the block opened."""
 
@@ -88,7 +97,8 @@ class _Transcript:
             try:
                 result = self.page.shell.run(command, self.timeout)
             except CommandTimeout as timeout:
-                self.fail(step, f"{label}{timeout}", output=timeout.output)
+                what = _timed_out(timeout.seconds, timeout.command)
+                self.fail(step, f"{label}{what}", output=timeout.output)
             self.check(step, command, result.lines, result.status, label)
 
     def interactive(self, step: Step, command: str, following: Step | None, label: str) -> None:
@@ -132,7 +142,7 @@ class _Transcript:
             return action()
         except pexpect.TIMEOUT as timeout:
             seen = str(getattr(timeout, "value", ""))
-            self.fail(step, f"{label}timed out after {self.timeout:g} s: {command}", output=seen)
+            self.fail(step, f"{label}{_timed_out(self.timeout, command)}", output=seen)
         except (SessionError, pexpect.ExceptionPexpect) as error:
             self.fail(step, f"{label}{command}: {error}")
 
@@ -155,7 +165,7 @@ class _Transcript:
         for cause in causes(actual, [line.text for line in step.expected]):
             what += f"\n  likely cause: {cause}"
         saved = None
-        if mismatch is not None and mismatch.more:
+        if mismatch is not None and mismatch.shortened:
             saved = artifacts.save_output(self.page.path, step.line, actual)
         self.fail(
             step,
@@ -195,5 +205,5 @@ class _Transcript:
                 seen = seen[-DIFF_LINES:]
             else:
                 lines.append("output so far:")
-            lines += seen
+            lines += map(shorten, seen)
         raise ExampleFailed("\n".join(lines))

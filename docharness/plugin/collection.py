@@ -14,19 +14,19 @@ from typing import Any
 import pytest
 from sybil import Document, Region, Sybil
 from sybil.integration.pytest import SybilFile, SybilItem
+from sybil.typing import Parser
 
 from docharness.fences import (
-    ENCODING,
     PageParser,
     find_fences,
     language_of,
-    read_page,
     untested_transcripts,
 )
 from docharness.kinds import BlockKind, evaluator_for
 from docharness.kinds.synopsis import claims_evaluator
 from docharness.model import CodeBlock, HarnessError
 from docharness.page import PAGE_FIXTURE, ROOT, ExampleFailed
+from docharness.pagefile import PageSource, read_source
 from docharness.report import page_name
 from docharness.synopsis import option_claims
 
@@ -47,13 +47,31 @@ def parse_page(document: Document) -> Iterator[Region]:
         yield Region(start, start, parsed=block, evaluator=claims_evaluator(claims))
 
 
+class PageDocument(Document):
+    """A page as Sybil sees it, read once by docharness.pagefile: the blocks and the checks
+    that scan the fences read the same LF text (a CRLF page is no longer an "unclosed
+    fence"), and the bytes read are kept for update mode: the page the run parsed."""
+
+    source: PageSource
+
+    @classmethod
+    def parse(cls, path: str, *parsers: Parser, encoding: str = "utf-8") -> PageDocument:
+        source = read_source(Path(path))
+        document = cls(source.text, path)
+        document.source = source
+        for parser in parsers:
+            for region in parser(document):
+                document.add(region)
+        return document
+
+
 _BLOCKS = PageParser(evaluator_for)
 SYBIL = Sybil(
     parsers=[parse_page],
     patterns=["*.md"],
     fixtures=[PAGE_FIXTURE],
     path=str(ROOT),
-    encoding=ENCODING,
+    document_types={".md": PageDocument},
 )
 
 
@@ -99,15 +117,22 @@ class UntestedTranscript(UserWarning):
 class PageFile(SybilFile):
     """A Markdown page; a malformed one is one failing item naming file:line."""
 
+    source: PageSource | None = None  # the page as the run read it (update mode checks it)
+
     def collect(self) -> Iterator[PageItem | BrokenPage]:
         try:
-            text = read_page(self.path)  # another encoding: file:line, not Sybil's error
             parsed = [(sybil, sybil.parse(self.path)) for sybil in self.sybils]
             examples = [(sybil, list(document.examples())) for sybil, document in parsed]
+            self.source = next(d.source for _, d in parsed if isinstance(d, PageDocument))
+            untested = untested_transcripts(find_fences(self.path, self.source.text))
         except HarnessError as error:
             yield BrokenPage.from_parent(self, name="page", error=error)
             return
-        for fence in untested_transcripts(find_fences(self.path, text)):
+        except Exception as error:  # the parser itself failed on this page: it fails alone too
+            what = f"cannot be collected: {type(error).__name__}: {error}"
+            yield BrokenPage.from_parent(self, name="page", error=HarnessError(self.path, 1, what))
+            return
+        for fence in untested:
             named = f"a {language_of(fence.info)} fence" if fence.info else "a fence"
             warnings.warn_explicit(
                 f"{named} shows `$ ` prompts but is not run; name its language console to run it",

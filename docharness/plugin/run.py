@@ -121,7 +121,9 @@ def _docharness_page(
     """The page's shared state; afterwards (pass, fail or Ctrl-C) its traces are removed."""
     path = Path(request.node.path)
     update = update_mode.enabled(request.config)
-    page = PageRun(path, tmp_path_factory.mktemp(path.stem), _docharness_daemon, update)
+    source = getattr(request.node, "source", None)  # the PageFile: the page as collected
+    workdir = tmp_path_factory.mktemp(path.stem)
+    page = PageRun(path, workdir, _docharness_daemon, update, source)
     with host_ports_turn(path):
         try:
             yield page

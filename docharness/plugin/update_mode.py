@@ -5,16 +5,19 @@ and the terminal summary shows the diffs.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
 from typing import Any
 
 import pytest
 
 from docharness import daemon as daemons
 from docharness import ledger
-from docharness.fences import parse_page, read_page
-from docharness.page import ROOT, PageRun
+from docharness.fences import parse_page
+from docharness.model import HarnessError
+from docharness.page import ROOT, PageRun, display_path
+from docharness.pagefile import PageChanged, ensure_unchanged, read_source, replace_file
 from docharness.report import page_name
-from docharness.update import unified_diff, update_text
+from docharness.update import unified_diff, update_blocks
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -29,6 +32,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     config.stash[_UPDATES] = []
     config.stash[_DIFFS] = []
+    config.stash[_PROBLEMS] = []
 
 
 def enabled(config: pytest.Config) -> bool:
@@ -42,27 +46,55 @@ def keep(config: pytest.Config, page: PageRun) -> None:
 
 _UPDATES = pytest.StashKey[list[PageRun]]()
 _DIFFS = pytest.StashKey[list[str]]()
+_PROBLEMS = pytest.StashKey[list[str]]()
 
 
-def update_pages(config: pytest.Config) -> None:
+def update_pages(config: pytest.Config) -> list[str]:
     """Write each updated page back and its ledger (docharness.ledger); keep the diffs for the
-    terminal summary."""
+    terminal summary. The problems met (a page changed during the run, a block refused), one
+    line each naming the page."""
+    problems: list[str] = []
     origin: dict[str, str] | None = None
     for page in config.stash.get(_UPDATES, []):
-        old = read_page(page.path)
-        blocks = parse_page(page.path, old)
-        where = ledger.path_for(page.path, ROOT)
-        recorded = ledger.load(where)
-        unproven = frozenset(item.value for item in ledger.unproven(blocks, recorded))
-        new = update_text(old, blocks, page.outputs, page.bindings, unproven)
-        if new != old:
-            page.path.write_text(new, encoding="utf-8")
-            config.stash[_DIFFS].append(unified_diff(old, new, page_name(page.path, ROOT)))
         origin = origin or _run_origin(page.daemon)
-        printed = ledger.values_in(line for lines in page.outputs.values() for line in lines)
-        fresh = ledger.after_update(recorded, parse_page(page.path, new), printed, origin)
-        if fresh != recorded:
-            ledger.save(where, fresh)
+        try:
+            problems += _update(config, page, origin)
+        except PageChanged:
+            problems.append(str(PageChanged(display_path(page.path))))
+        except HarnessError as error:
+            problems.append(str(error))
+    return problems
+
+
+def _update(config: pytest.Config, page: PageRun, origin: Mapping[str, str]) -> list[str]:
+    # The text the run parsed (collection's read): ``page.outputs`` is keyed by its lines.
+    source = page.source or read_source(page.path)
+    old = source.text
+    blocks = parse_page(page.path, old)
+    where = ledger.path_for(page.path, ROOT)
+    recorded = ledger.load(where)
+    unproven = frozenset(item.value for item in ledger.unproven(blocks, recorded))
+    new, refused = update_blocks(old, blocks, page.outputs, page.bindings, unproven)
+    name = page_name(page.path, ROOT)
+    problems = [f"{display_path(page.path)}:{r.line}: {r.reason}" for r in refused]
+    printed = ledger.values_in(line for lines in page.outputs.values() for line in lines)
+    fresh = ledger.after_update(recorded, parse_page(page.path, new), printed, origin)
+    if new == old and fresh == recorded:
+        return problems
+    ensure_unchanged(page.path, source.data)  # the run's parse is the page's: nothing stale
+    if new != old:
+        # Kill-safe order: the ledger first lists the old and the new values, then the page is
+        # replaced, then the ledger drops what the page no longer shows. Each file changes in
+        # one rename (docharness.pagefile), so a kill anywhere leaves a ledger covering the page
+        # on disk, old or new (tests/test_ledger.py passes), and the next update prunes it.
+        both = {**recorded, **fresh}
+        if both != recorded:
+            ledger.save(where, both)
+        replace_file(page.path, source.encode(new), expected=source.data)
+        config.stash[_DIFFS].append(unified_diff(old, new, name))
+    if fresh != recorded:
+        ledger.save(where, fresh)
+    return problems
 
 
 def _run_origin(daemon: daemons.Daemon) -> dict[str, str]:
@@ -76,7 +108,10 @@ def _run_origin(daemon: daemons.Daemon) -> dict[str, str]:
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
-    update_pages(session.config)
+    problems = update_pages(session.config)
+    session.config.stash[_PROBLEMS] = problems
+    if problems and session.exitstatus == pytest.ExitCode.OK:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED  # a page left unwritten is a failure
 
 
 @pytest.hookimpl(tryfirst=True)  # before the examples' summary, as the diffs come first
@@ -84,8 +119,13 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
     if not enabled(config) or hasattr(config, "workerinput"):
         return
     diffs = config.stash.get(_DIFFS, [])
+    problems = config.stash.get(_PROBLEMS, [])
     terminalreporter.section("docs updated")
     for diff in diffs:
         terminalreporter.write_line(diff)
-    if not diffs:
+    if not diffs and not problems:
         terminalreporter.write_line("every page already shows its real output")
+    if problems:
+        terminalreporter.section("docs not updated", red=True)
+        for problem in problems:
+            terminalreporter.write_line(problem)

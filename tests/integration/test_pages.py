@@ -40,7 +40,10 @@ WRONG = {
         "+42",
     ],
     "failing_python.md": ["failing_python.md:8: AssertionError"],
-    "hang.md": ["pages/hang.md:5: timed out after 2 s: sleep 30"],
+    "hang.md": [
+        "pages/hang.md:5: timed out after 2 s: sleep 30 "
+        "(set `<!-- test: timeout N -->` if it needs longer)"
+    ],
     "endless_python.md": ["pages/endless_python.md:4: Python block timed out after 2 s"],
     "container_only.md": [
         "pages/container_only.md:6: a container prompt, but no interactive session is open",
