@@ -4,7 +4,7 @@ PY := .venv/bin/python
 PIP := .venv/bin/pip
 # The lab's packages only when the lab is used: a GitHub runner (DOCS_DOCKER=own) has its own Docker.
 APT_SITE := curl ca-certificates chromium librsvg2-bin fonts-noto-cjk nodejs
-APT_LAB := docker.io docker-registry mmdebstrap iptables iproute2 util-linux
+APT_LAB := docker.io docker-registry mmdebstrap iptables iproute2 util-linux tini
 PYTEST_WORKERS ?= 2
 DOCS_DOCKER ?= lab
 export DOCS_DOCKER

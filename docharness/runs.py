@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from docharness import cleanup, pushes
-from docharness.daemon import Daemon, DaemonError, select
+from docharness.daemon import Daemon, DaemonError, ping, select
 
 CLAIMED = "DOCHARNESS_CLAIMED"  # the daemon host a parent process holds for us
 # Where records and locks live; the harness's own tests move it.
@@ -274,7 +274,7 @@ def _claim_free(root: Path, chosen: Daemon, say: Callable[[str], None]) -> Claim
         start = others.index(chosen.host) if chosen.host in others else 0
         ordered = others[start:] + others[:start]
         # The same daemon but for its address: the login and the lab engine's CLI go along.
-        candidates = [replace(chosen, host=h) for h in ordered]
+        candidates = _living([replace(chosen, host=h) for h in ordered], say)
     free = _first_free(root, candidates)
     if free is not None:
         return free
@@ -291,6 +291,30 @@ def _claim_free(root: Path, chosen: Daemon, say: Callable[[str], None]) -> Claim
     return free
 
 
+def answers(daemon: Daemon) -> bool:
+    """Whether ``daemon`` answers a ping (a lab daemon that died does not)."""
+    try:
+        ping(daemon)
+    except DaemonError:
+        return False
+    return True
+
+
+def _living(candidates: list[Daemon], say: Callable[[str], None]) -> list[Daemon]:
+    """The lab daemons that answer, saying which do not; the first one's error if none does."""
+    living = [candidate for candidate in candidates if answers(candidate)]
+    if not living:
+        ping(candidates[0])  # raises DaemonError, naming it and saying how to start the lab
+        living = candidates[:1]  # it answers after all: it came up meanwhile
+    for dead in (c for c in candidates if c not in living):
+        say(
+            f"docharness: the lab daemon {dead.host} does not answer (it may have died): "
+            f"this run takes another one ({', '.join(c.host for c in living)}); "
+            "`make lab` restarts it"
+        )
+    return living
+
+
 def _first_free(root: Path, candidates: list[Daemon]) -> Claim | None:
     """The first of the daemons that nobody holds, locked; None when all are held."""
     for candidate in candidates:
@@ -298,6 +322,11 @@ def _first_free(root: Path, candidates: list[Daemon]) -> Claim | None:
         if lock is not None:
             return Claim(root, candidate, lock)
     return None
+
+
+def lab_hosts(root: Path) -> list[str]:
+    """The addresses of every daemon of the lab, in the order workers are given them."""
+    return _lab_hosts(root)
 
 
 def _lab_hosts(root: Path) -> list[str]:

@@ -25,6 +25,8 @@ from lab import (  # noqa: E402
     claims,
     daemons,
     engines,
+    ipv6,
+    namespace,
     network,
     procs,
     pushed,
@@ -112,6 +114,9 @@ def down() -> None:
         daemons.stop(daemon)
         network.remove_bridge(daemon)
     network.remove_forwarding()
+    note = ipv6.remove()
+    if note is not None:
+        print(f"lab: {note}", flush=True)
     shutil.rmtree(EXEC_ROOT, ignore_errors=True)
     STATE_FILE.unlink(missing_ok=True)
     claims.release()
@@ -181,10 +186,12 @@ def _require_tools() -> None:
         for t in ("dockerd", "docker-registry", "mmdebstrap", "unshare", "iptables")
         if shutil.which(t) is None
     ]
+    if not any(shutil.which(init) for init in namespace.INITS):
+        missing.append("tini")  # the engines' reaping init
     if missing:
         raise SystemExit(
             f"lab: missing {', '.join(missing)}: run `make deps` "
-            "(apt-get install docker.io docker-registry mmdebstrap iptables)"
+            "(apt-get install docker.io docker-registry mmdebstrap iptables tini)"
         )
 
 

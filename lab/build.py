@@ -182,12 +182,18 @@ def in_registry(reference: str) -> bool:
 
 
 def stale(recipe: Recipe, key: str) -> bool:
-    """Whether ``recipe`` (build key ``key``) must be seeded again: another key, or a tag
-    missing from the registry."""
+    """Whether ``recipe`` (build key ``key``) must be seeded again: another key, or its image
+    in the registry's storage is not what the machine cache keeps (a tag that names another
+    manifest, a blob missing or changed: said, then restored), or a tag the registry lacks."""
     stamp = STAMPS / recipe.slug
     if not stamp.exists() or stamp.read_text() != key:
         return True
-    return not all(in_registry(tag) for tag in recipe.tags)
+    entry = imagecache.find(recipe.slug, key)
+    changed = [] if entry is None else imagecache.intact(entry, REGISTRY_STORAGE)
+    if changed:
+        more = f" (and {len(changed) - 1} more)" if len(changed) > 1 else ""
+        print(f"lab: image {recipe.slug}: {changed[0]}{more}: restoring it", flush=True)
+    return bool(changed) or not all(in_registry(tag) for tag in recipe.tags)
 
 
 class BaseUnavailable(Exception):
@@ -234,6 +240,8 @@ def build_all() -> None:
     """
     # A key reads every file of its recipe and the bases' hashes: computed once per run.
     keys = {recipe.slug: recipe.digest() for recipe in recipes()}
+    if unshared := imagecache.unshare(REGISTRY_STORAGE):
+        print(f"lab: {unshared} registry blobs were hard links into the machine cache: copied")
     todo = [r for r in recipes() if stale(r, keys[r.slug])]
     if not todo:
         return

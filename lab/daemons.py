@@ -12,14 +12,15 @@ from __future__ import annotations
 
 import json
 import shutil
+import sys
 import time
 from pathlib import Path
 
 import docker
 
-from lab import ca, namespace, procs, reap
+from lab import ca, claims, namespace, procs, reap
 from lab.engines import Engine
-from lab.paths import HOSTS, LAB_DIR, MIRROR, DaemonSpec
+from lab.paths import CACHE, HOSTS, LAB_DIR, MIRROR, REPO, DaemonSpec
 
 HOSTS_FILE = LAB_DIR / "config" / "hosts"
 
@@ -41,6 +42,8 @@ def _config(daemon: DaemonSpec, engine: Engine | None) -> Path:
     config: dict[str, object] = {
         "hosts": [f"unix://{daemon.socket}"],
         "iptables": False,
+        # Else dockerd makes its IPv6 chains (DOCKER, DOCKER-FORWARD, ...) and leaves them.
+        "ip6tables": False,
         "ip-forward": False,
         "bridge": daemon.bridge,
         "default-address-pools": [{"base": daemon.pool, "size": 24}],
@@ -57,6 +60,8 @@ def _config(daemon: DaemonSpec, engine: Engine | None) -> Path:
         }
     else:  # an engine's folders are its namespace's defaults; -p binds loopback only
         config["ip"] = "127.0.0.1"
+        # What the firewall cannot confine (other subnets, IPv6, -p 0.0.0.0) is refused.
+        config["authorization-plugins"] = [namespace.AUTHZ_PLUGIN]
         if engine.major >= LOOPBACK_NETWORKS_SINCE:
             # "ip" holds for the default bridge only: a network a page makes (docker network
             # create, every Compose project) would publish on all interfaces.
@@ -83,6 +88,7 @@ def start(daemon: DaemonSpec, fresh: bool, engine: Engine | None = None) -> None
         folder.mkdir(parents=True, exist_ok=True)
     _write_hosts()
     if engine is not None:
+        _start_authz(daemon)
         launch = namespace.Launch(
             name=daemon.name,
             rootfs=engine.rootfs,
@@ -90,7 +96,9 @@ def start(daemon: DaemonSpec, fresh: bool, engine: Engine | None = None) -> None
             hosts=HOSTS_FILE,
             bundle=ca.TRUST_BUNDLE,
             config=_config(daemon, engine),
+            authz=authz_socket(daemon),
             shared=(daemon.run_dir,),
+            covered=covered_folders(),
         )
         namespace.start(launch)
         wait_ready(daemon)
@@ -115,6 +123,40 @@ def start(daemon: DaemonSpec, fresh: bool, engine: Engine | None = None) -> None
     wait_ready(daemon)
 
 
+def authz_socket(daemon: DaemonSpec) -> Path:
+    """The socket of ``daemon``'s authorization plugin, in its run folder (shared inside)."""
+    return daemon.run_dir / "authz.sock"
+
+
+def _authz_name(daemon: DaemonSpec) -> str:
+    return f"{daemon.name}-authz"
+
+
+def _start_authz(daemon: DaemonSpec) -> None:
+    """Start ``daemon``'s authorization plugin (lab.authz) and wait for its socket: dockerd
+    refuses every request while it cannot reach it."""
+    procs.stop(_authz_name(daemon))
+    socket = authz_socket(daemon)
+    socket.unlink(missing_ok=True)
+    argv = [sys.executable, "-m", "lab.authz", str(socket), daemon.pool]
+    procs.start(_authz_name(daemon), argv, "lab.authz", env={"PYTHONPATH": str(REPO)})
+    deadline = time.monotonic() + 10
+    while not socket.exists():
+        if time.monotonic() > deadline or procs.running_pid(_authz_name(daemon)) is None:
+            raise SystemExit(
+                f"lab: the authorization plugin of {daemon.name} did not start:\n"
+                f"{procs.log_tail(_authz_name(daemon))}"
+            )
+        time.sleep(0.05)
+
+
+def covered_folders() -> tuple[Path, ...]:
+    """What no container of a lab daemon may mount: this lab's folder (registry storage,
+    secrets, state), every other running lab's, and the machine cache."""
+    others = tuple(holder for _, holder in claims.others_running())
+    return tuple(dict.fromkeys((LAB_DIR, *others, CACHE)))
+
+
 def _engine_note(daemon: DaemonSpec) -> Path:
     return daemon.run_dir / "engine"
 
@@ -122,6 +164,8 @@ def _engine_note(daemon: DaemonSpec) -> Path:
 def runs(daemon: DaemonSpec, engine: Engine) -> bool:
     """Whether ``daemon`` answers and runs ``engine``'s tree (not another release's)."""
     note = _engine_note(daemon)
+    if procs.running_pid(_authz_name(daemon)) is None:
+        return False  # dockerd would refuse every request: start both again
     return ping(daemon) and note.exists() and note.read_text() == engine.folder.name
 
 
@@ -155,3 +199,4 @@ def stop(daemon: DaemonSpec) -> None:
         namespace.stop(daemon.name)  # the namespace ends with its dockerd: nothing is left
     procs.stop(daemon.name, grace=30.0)
     procs.kill_matching(str(daemon.exec_root))
+    procs.stop(_authz_name(daemon))

@@ -2,10 +2,13 @@
 
 A recipe's image is kept as what the registry stores for its tags: the blobs (manifests, configs,
 layers) in one pool shared by every entry, and an entry naming, per tag, the manifest and the
-blobs it needs. Restoring an entry into a checkout's registry storage hard-links the blobs (a
-copy across file systems) and writes the registry's link files, which takes no daemon and no
-build. Entries are named by the recipe's build key (``lab.build.Recipe.digest``), which covers
-everything the build reads, so an entry is never stale: a changed recipe is a new key.
+blobs it needs. Restoring an entry into a checkout's registry storage copies the blobs and
+writes the registry's link files, which takes no daemon and no build. Copies, not hard links:
+a linked blob is one file for the machine cache and every checkout, so one write into it (by
+a page's container that reached a registry folder, say) would change that image for them all.
+``intact`` tells whether a checkout's copy still is what the entry names. Entries are named by
+the recipe's build key (``lab.build.Recipe.digest``), which covers everything the build reads,
+so an entry is never stale: a changed recipe is a new key.
 
 The layout of the registry's storage (``docker/registry/v2``) is distribution's filesystem driver:
 ``blobs/sha256/<2>/<hex>/data``, and per repository ``_layers``/``_manifests`` link files that
@@ -78,20 +81,70 @@ def _link(path: Path, digest: str) -> None:
     path.write_text(digest)
 
 
-def _place(source: Path, target: Path) -> None:
-    """``target`` becomes ``source``'s content: a hard link, or a copy across file systems.
-
-    Blobs are content-addressed and the registry never writes into one it has, so a linked
-    file is never changed through either name.
-    """
-    if target.exists():
+def _place(source: Path, target: Path, repair: bool = False) -> None:
+    """``target`` becomes a copy of ``source`` unless it exists; with ``repair`` also when its
+    content differs (``_same``) or it is a hard link (an older lab's), shared with the pool.
+    The pool is never repaired from a checkout."""
+    if target.exists() and (not repair or (_same(source, target) and _own(target))):
         return
     target.parent.mkdir(parents=True, exist_ok=True)
     with _partial(target) as partial:
-        try:
-            os.link(source, partial)
-        except OSError:
-            shutil.copyfile(source, partial)
+        shutil.copyfile(source, partial)
+
+
+# Manifests and configs are small: compared byte for byte; layers by size (hashing every layer
+# at each `make lab` would cost seconds).
+COMPARED_IN_FULL = 1 << 20
+
+
+def _same(source: Path, target: Path) -> bool:
+    size = source.stat().st_size
+    if target.stat().st_size != size:
+        return False
+    return size > COMPARED_IN_FULL or source.read_bytes() == target.read_bytes()
+
+
+def _own(path: Path) -> bool:
+    """Not a hard link: no write into ``path`` reaches another name."""
+    return path.stat().st_nlink == 1
+
+
+def _has(storage: Path, digest: str) -> bool:
+    """Whether ``storage`` holds the blob ``digest`` as the pool has it (``_same``), in a file
+    of its own."""
+    path = _blob(storage, digest)
+    pooled = POOL / digest.removeprefix("sha256:")
+    return path.is_file() and pooled.is_file() and _same(pooled, path) and _own(path)
+
+
+def unshare(storage: Path) -> int:
+    """Make every blob of ``storage`` that is a hard link (an older lab's, to the pool) a copy
+    of its own, those no entry names included; return how many."""
+    count = 0
+    for path in (_v2(storage) / "blobs").rglob("data"):
+        if not _own(path):
+            with _partial(path) as partial:
+                shutil.copyfile(path, partial)
+            count += 1
+    return count
+
+
+def intact(entry: Entry, storage: Path) -> list[str]:
+    """What of ``entry``'s image differs in ``storage`` (empty: all as kept), one line each:
+    a tag that names another manifest, a blob missing, changed or hard-linked."""
+    changed = []
+    for tagged in entry.tags:
+        name = f"{tagged.repository}:{tagged.tag}"
+        current = _tag_folder(storage, tagged.repository, tagged.tag) / "current" / "link"
+        found = current.read_text().strip() if current.is_file() else "no manifest"
+        if found != tagged.manifest:
+            changed.append(f"{name} names {found}, not {tagged.manifest}")
+        changed += [
+            f"{name}: blob {blob} missing, changed or shared with the machine cache"
+            for blob in (*tagged.manifests, *tagged.layers)
+            if not _has(storage, blob)
+        ]
+    return changed
 
 
 @contextmanager
@@ -197,7 +250,7 @@ def restore(entry: Entry, storage: Path) -> None:
     """Put ``entry``'s image into ``storage`` as a push of its tags would have."""
     for tagged in entry.tags:
         for blob in (*tagged.manifests, *tagged.layers):
-            _place(POOL / blob.removeprefix("sha256:"), _blob(storage, blob))
+            _place(POOL / blob.removeprefix("sha256:"), _blob(storage, blob), repair=True)
         repo = _v2(storage) / "repositories" / tagged.repository
         for blob in tagged.layers:
             _link(repo / "_layers" / "sha256" / blob.removeprefix("sha256:") / "link", blob)

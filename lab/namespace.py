@@ -6,20 +6,27 @@ cached tree is the lower layer of an overlay whose upper layer is a tmpfs, so ev
 make mount points and the cache is never written. Inside: the host's ``/dev``, ``/sys`` and
 ``/tmp``, a fresh ``/proc`` and ``/run``, a tmpfs as ``/var/lib/docker``, the lab's hosts file
 and trust bundle, and each ``shared`` host folder at its own path, because bind mounts
-(``-v "$(pwd)":/app``) and the socket resolve in the engine's namespace.
+(``-v "$(pwd)":/app``) and the socket resolve in the engine's namespace. For the same reason
+the ``covered`` folders (every lab's folder and the machine cache: ``/tmp`` may hold them) are
+hidden under an empty read-only tmpfs: a container cannot mount from them or write into them.
 
 The data-root is a tmpfs because every page ends by removing the images it pulled, and on the
 host's ext4 removing one 400 MB image (47,000 files) takes 3.4 s of journal writes, against
 0.2 s in memory; an engine starts with an empty data-root anyway, and the tmpfs goes with
 its namespace.
 
-The PID namespace makes dockerd its PID 1: when it exits, the kernel ends every process of the
-engine (containerd, shims, containers) and the mount namespace goes with them.
+The namespace's PID 1 is a small init (tini, the host's static build: it runs before
+``pivot_root``, so the tree need not ship it) whose one child is dockerd. Orphans of the namespace
+(every exited ``containerd-shim``) are reparented to PID 1, and dockerd never reaps them: as PID 1
+itself it left one zombie per container. tini reaps them, forwards TERM to dockerd and exits with
+it: when dockerd exits, the kernel ends every process of the engine (containerd, shims,
+containers) and the mount namespace goes with them.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import time
 from dataclasses import dataclass
@@ -27,11 +34,13 @@ from pathlib import Path
 
 from lab import procs
 
+AUTHZ_PLUGIN = "doclab-authz"  # the name daemon.json's "authorization-plugins" gives
 # $1 rootfs, $2 a host folder for the overlay (a tmpfs is mounted on it in our namespace only),
-# $3 hosts file, $4 trust bundle, $5 dockerd's config; then the shared folders.
+# $3 hosts file, $4 trust bundle, $5 dockerd's config, $6 the authorization plugin's socket;
+# then the covered folders, "--", and the shared folders.
 _SCRIPT = r"""set -e
-lower=$1 top=$2 hosts=$3 bundle=$4 config=$5
-shift 5
+lower=$1 top=$2 hosts=$3 bundle=$4 config=$5 authz=$6
+shift 6
 mount -t tmpfs -o mode=0755 doclab "$top"
 mkdir "$top/upper" "$top/work" "$top/root"
 mount -t overlay doclab -o "lowerdir=$lower,upperdir=$top/upper,workdir=$top/work" "$top/root"
@@ -45,15 +54,29 @@ mount -t tmpfs -o mode=0710 doclab-data "$new/var/lib/docker"
 mount --bind "$hosts" "$new/etc/hosts"
 mount --bind /etc/resolv.conf "$new/etc/resolv.conf"
 mount --bind "$bundle" "$new/etc/ssl/certs/ca-certificates.crt"
+mkdir -p "$new/etc/docker/plugins"
+echo "unix://$authz" > "$new/etc/docker/plugins/{AUTHZ_PLUGIN}.spec"
+covered=
+while [ "$1" != -- ]; do
+  mkdir -p "$new$1"
+  mount -t tmpfs -o mode=0700,size=64k doclab-covered "$new$1"
+  covered="$covered$1
+"
+  shift
+done
+shift
 for folder; do
   mkdir -p "$new$folder"
   mount --rbind "$folder" "$new$folder"
 done
+# Read-only once the shared folders' mount points are made: nothing a container writes there
+# outlives it or reaches the next page.
+printf %s "$covered" | while IFS= read -r folder; do mount -o remount,ro "$new$folder"; done
 cd "$new"
 pivot_root . .
 umount -l .
 exec dockerd --config-file "$config"
-"""
+""".replace("{AUTHZ_PLUGIN}", AUTHZ_PLUGIN)
 
 
 @dataclass(frozen=True)
@@ -66,7 +89,24 @@ class Launch:
     hosts: Path
     bundle: Path
     config: Path
+    authz: Path  # the socket of the daemon's authorization plugin (lab.authz)
     shared: tuple[Path, ...]  # host folders seen at the same path inside (socket, /tmp, ...)
+    # Host folders that /tmp would show inside but no container may mount: the labs' own
+    # (registry storage, secrets), covered by an empty tmpfs before the shared ones go on top.
+    covered: tuple[Path, ...] = ()
+
+
+# Debian's tini package (a dependency of docker.io); the engine tree ships it as docker-init.
+INITS = ("tini-static", "docker-init", "tini")
+
+
+def init_program() -> str:
+    """The reaping init: a static tini of the host's."""
+    for name in INITS:
+        found = shutil.which(name)
+        if found is not None:
+            return found
+    raise RuntimeError(f"lab: no reaping init on PATH ({', '.join(INITS)}): apt-get install tini")
 
 
 def start(launch: Launch) -> int:
@@ -77,9 +117,11 @@ def start(launch: Launch) -> int:
         "--mount",
         "--pid",
         "--fork",
-        "--kill-child",  # if unshare is killed, dockerd is too, and with it the namespace
+        "--kill-child",  # if unshare is killed, the init is too, and with it the namespace
         "--propagation",
         "private",
+        init_program(),
+        "--",
         "sh",
         "-c",
         _SCRIPT,
@@ -92,22 +134,39 @@ def start(launch: Launch) -> int:
                 launch.hosts,
                 launch.bundle,
                 launch.config,
+                launch.authz,
             )
         ),
+        *(str(folder) for folder in launch.covered),
+        "--",
         *(str(folder) for folder in launch.shared),
     ]
     return procs.start(launch.name, argv, "unshare")
 
 
 def engine_pid(name: str) -> int | None:
-    """dockerd's PID as the host sees it: the one child of our ``unshare``."""
+    """The PID 1 of the engine's namespaces as the host sees it (the init): the one child of
+    our ``unshare``. Killed, it takes the whole namespace along."""
     parent = procs.running_pid(name)
     if parent is None:
         return None
     try:
         if Path(f"/proc/{parent}/comm").read_text().strip() != "unshare":
             return None  # the host's dockerd (the builder): no namespace of ours
-        children = Path(f"/proc/{parent}/task/{parent}/children").read_text().split()
+    except FileNotFoundError:
+        return None
+    return _only_child(parent)
+
+
+def dockerd_pid(name: str) -> int | None:
+    """dockerd's PID as the host sees it: the one child of the namespace's init."""
+    init = engine_pid(name)
+    return None if init is None else _only_child(init)
+
+
+def _only_child(pid: int) -> int | None:
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
     except FileNotFoundError:
         return None
     return int(children[0]) if children else None
@@ -125,7 +184,8 @@ def mount_namespace(name: str) -> str | None:
 
 
 def stop(name: str, grace: float = 30.0) -> None:
-    """TERM dockerd (unshare keeps TERM blocked), wait for the namespace to end, else KILL."""
+    """TERM the init (unshare keeps TERM blocked; tini passes it to dockerd), wait for the
+    namespace to end, else KILL."""
     parent = procs.running_pid(name)
     if parent is None:
         procs.pidfile(name).unlink(missing_ok=True)

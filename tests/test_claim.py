@@ -19,6 +19,7 @@ def test_a_free_daemon_keeps_the_lab_engines_cli_and_login(
     monkeypatch.setenv(runs.RUNS_DIR, str(tmp_path / "runs"))
     monkeypatch.delenv("DOCS_DOCKER_HOST", raising=False)
     monkeypatch.setattr(runs, "_lab_hosts", lambda root: ["unix:///lab0", "unix:///lab1"])
+    monkeypatch.setattr(runs, "answers", lambda daemon: True)
     client = Client(tmp_path / "bin", tmp_path / "plugins")
     chosen = Daemon("unix:///lab0", "lab", "user", "secret", online=False, client=client)
     held = runs._lock(tmp_path, "unix:///lab0", wait=False)  # another run holds lab0
@@ -40,6 +41,7 @@ def test_a_run_waiting_for_a_lab_daemon_takes_the_first_one_freed(
     monkeypatch.setenv(runs.RUNS_DIR, str(tmp_path / "runs"))
     monkeypatch.delenv("DOCS_DOCKER_HOST", raising=False)
     monkeypatch.setattr(runs, "_lab_hosts", lambda root: ["unix:///lab0", "unix:///lab1"])
+    monkeypatch.setattr(runs, "answers", lambda daemon: True)
     sibling = runs._lock(tmp_path, "unix:///lab1", wait=False)
     other = runs._lock(tmp_path, "unix:///lab0", wait=False)
     assert sibling is not None and other is not None
@@ -64,4 +66,22 @@ def test_a_run_waiting_for_a_lab_daemon_takes_the_first_one_freed(
             claim.release()
     assert said == [
         "docharness: waiting for another run to finish with one of unix:///lab1, unix:///lab0"
+    ]
+
+
+def test_a_dead_lab_daemon_is_passed_over_and_named(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """lab0 died (kill -9): a run whose own daemon it is takes lab1, and says why."""
+    monkeypatch.setenv(runs.RUNS_DIR, str(tmp_path / "runs"))
+    monkeypatch.delenv("DOCS_DOCKER_HOST", raising=False)
+    monkeypatch.setattr(runs, "_lab_hosts", lambda root: ["unix:///lab0", "unix:///lab1"])
+    monkeypatch.setattr(runs, "answers", lambda daemon: daemon.host != "unix:///lab0")
+    said: list[str] = []
+    claim = runs._claim_free(tmp_path, Daemon("unix:///lab0", "lab", online=False), said.append)
+    claim.release()
+    assert claim.daemon.host == "unix:///lab1"
+    assert said == [
+        "docharness: the lab daemon unix:///lab0 does not answer (it may have died): this run "
+        "takes another one (unix:///lab1); `make lab` restarts it"
     ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import fcntl
 import os
 import re
@@ -53,6 +54,11 @@ def host_ports_turn(page: Path) -> Iterator[None]:
             fcntl.flock(lock, fcntl.LOCK_UN)
 
 
+def _lab_daemons(chosen: daemons.Daemon) -> list[daemons.Daemon]:
+    """Every daemon of the lab ``chosen`` belongs to."""
+    return [dataclasses.replace(chosen, host=host) for host in runs.lab_hosts(ROOT)]
+
+
 def _daemons_of_run(config: pytest.Config) -> list[daemons.Daemon]:
     """The daemons this run's workers will use (one per worker, as select() assigns)."""
     workers = getattr(config.option, "numprocesses", None)
@@ -72,8 +78,15 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     if hasattr(config, "workerinput") or config.option.collectonly or not runs_pages(config):
         return  # `--collect-only` runs nothing: it needs no daemon
     try:
-        for found in _daemons_of_run(config):
-            daemons.ping(found)
+        found = _daemons_of_run(config)
+        if found[0].mode == "lab" and not os.environ.get("DOCS_DOCKER_HOST"):
+            # A lab daemon that died is passed over for a living one (runs.claim says so):
+            # stop only when none of the lab's daemons answers.
+            found = _lab_daemons(found[0])
+            if any(map(runs.answers, found)):
+                return
+        for each in found:
+            daemons.ping(each)
     except daemons.DaemonError as error:
         # A usage error: pytest prints just "ERROR: <message>" and exits with status 4.
         raise pytest.UsageError(f"docharness: {error}") from None

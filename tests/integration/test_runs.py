@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -193,6 +194,33 @@ def test_a_dead_daemon_is_one_clear_line(tmp_path: Path) -> None:
     assert message.startswith("the Docker daemon at unix:///nonexistent/docker.sock does not")
     assert "`make lab` restarts it" in message
     page.finish()
+
+
+def test_a_run_takes_a_living_lab_daemon_when_its_own_died_and_says_so(
+    docker_host: str, tmp_path: Path
+) -> None:
+    """D1: the lab's first daemon died (its socket is left, nobody listens); a serial run,
+    whose daemon it is, runs its page on the living one and names the dead one."""
+    dead = tmp_path / "dead.sock"
+    with socket.socket(socket.AF_UNIX) as gone:
+        gone.bind(str(dead))  # closed unlistened: connecting is refused, as after kill -9
+    lab = tmp_path / "lab"
+    lab.mkdir()
+    (lab / "lab.json").write_text(json.dumps({"daemons": [f"unix://{dead}", docker_host]}))
+    env = {**_env(docker_host, tmp_path), "LAB_DIR": str(lab)}
+    env.pop("DOCS_DOCKER_HOST")  # it picks the lab's first daemon, as a serial run does
+    page = PAGES / "_dead_first.md"
+    page.write_text("# A dead daemon\n\n```shell\n$ docker info -f '{{.ID}}' >/dev/null\n```\n")
+    try:
+        run = _pytest(page, env)
+        output = run.communicate(timeout=300)[0]
+    finally:
+        page.unlink()
+    assert run.returncode == 0, output
+    assert (
+        f"docharness: the lab daemon unix://{dead} does not answer (it may have died): this "
+        f"run takes another one ({docker_host}); `make lab` restarts it"
+    ) in output
 
 
 def test_two_concurrent_runs_on_one_daemon_take_turns(

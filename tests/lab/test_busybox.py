@@ -10,6 +10,7 @@ import pexpect
 import pytest
 
 from docharness.labstate import LabState
+from lab.paths import PYPI
 from tests.lab.conftest import Docker, lab_cli
 
 pytestmark = pytest.mark.lab
@@ -18,7 +19,7 @@ pytestmark = pytest.mark.lab
 def test_busybox_is_the_real_program_with_upstream_layout(docker: Docker) -> None:
     assert docker("pull", "-q", "busybox:latest").returncode == 0
     banner = docker("run", "--rm", "busybox:latest", "busybox").stdout.splitlines()[0]
-    assert banner.startswith("BusyBox v1.35.0 (Debian 1:1.35.0-"), banner
+    assert banner.startswith("BusyBox v1.38.0 (Debian 1:1.38.0-"), banner
     config = json.loads(docker("image", "inspect", "busybox:latest").stdout)[0]["Config"]
     assert config["Cmd"] == ["sh"]
     listing = docker("run", "--rm", "busybox:latest", "ls", "-i", "/bin").stdout.split()
@@ -28,6 +29,15 @@ def test_busybox_is_the_real_program_with_upstream_layout(docker: Docker) -> Non
     assert docker("run", "--rm", "busybox:latest", "id").stdout.strip() == (
         "uid=0(root) gid=0(root) groups=0(root),10(wheel)"
     )
+
+
+def test_busybox_wget_takes_a_timeout(docker: Docker) -> None:
+    """E1: bookworm's busybox 1.35 segfaulted (exit 139) on `wget -T N`; upstream's does not."""
+    assert docker("pull", "-q", "busybox:latest").returncode == 0
+    url = f"http://{PYPI[0]}:{PYPI[1]}/"  # the lab PyPI: what every container may reach
+    fetch = f"wget -T 3 -q -O- {url} >/dev/null; echo rc=$?"
+    done = docker("run", "--rm", "busybox:latest", "sh", "-c", fetch)
+    assert done.stdout.strip() == "rc=0", done.stdout + done.stderr
 
 
 def test_busybox_sh_prompt_is_upstreams(

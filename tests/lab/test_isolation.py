@@ -27,7 +27,7 @@ def test_host_hosts_file_does_not_name_the_registries() -> None:
 
 
 def test_daemon_namespace_points_registries_at_loopback(lab_state: LabState) -> None:
-    pid = namespace.engine_pid("lab0")  # dockerd, inside the engine's namespaces
+    pid = namespace.engine_pid("lab0")  # the init, inside the engine's namespaces
     assert pid is not None, "lab0 is not running"
     inside = subprocess.run(
         ["nsenter", "-t", str(pid), "-m", "cat", "/etc/hosts"],
@@ -146,3 +146,48 @@ def test_the_other_daemons_subnet_is_refused_not_merely_unanswered(
     probe = docker("run", "--rm", "debian:latest", "bash", "-c", REACH.format(subnet[200], 80))
     assert probe.stdout.strip() == "", probe.stdout
     assert "Connection refused" in probe.stderr, probe.stderr
+
+
+def test_a_network_outside_the_pool_is_refused_with_the_reason(docker: Docker) -> None:
+    """R20: containers on a network of another subnet reached every host service (the
+    firewall knows the lab's subnets only). The daemon refuses such a network."""
+    made = docker("network", "create", "--subnet", "172.31.99.0/24", "rt-outside")
+    assert made.returncode != 0, made.stdout
+    assert "authorization denied by plugin doclab-authz: the lab's networks come from its pool" in (
+        made.stderr
+    )
+    assert "172.31.99.0/24 is outside it" in made.stderr
+
+
+def test_an_ipv6_network_is_refused_with_the_reason(docker: Docker) -> None:
+    """R20: over IPv6 no lab rule applied at all ([fd42:77::1] reached a [::] listener)."""
+    made = docker("network", "create", "--ipv6", "--subnet", "fd42:77::/64", "rt-ipv6")
+    assert made.returncode != 0, made.stdout
+    assert "the lab has no IPv6 networks" in made.stderr
+
+
+def test_a_network_of_the_pool_reaches_no_host_service(docker: Docker) -> None:
+    """What a page may make (no --subnet): confined as the default bridge is."""
+    assert docker("network", "create", "rt-inside").returncode == 0
+    try:
+        with socket.create_server(("0.0.0.0", 0)) as listener:
+            port = listener.getsockname()[1]
+            gateway = docker(
+                "network", "inspect", "rt-inside", "-f", "{{(index .IPAM.Config 0).Gateway}}"
+            ).stdout.strip()
+            reach = REACH.format(gateway, port)
+            probe = docker(
+                "run", "--rm", "--network", "rt-inside", "debian:latest", "bash", "-c", reach
+            )
+    finally:
+        docker("network", "rm", "rt-inside")
+    assert probe.stdout.strip() == "", probe.stdout
+    assert "Connection refused" in probe.stderr, probe.stderr
+
+
+def test_publishing_on_every_interface_is_refused_with_the_reason(docker: Docker) -> None:
+    """B7: `-p 0.0.0.0:…` opened the port on every interface, against the threat model."""
+    assert docker("pull", "-q", "busybox:latest").returncode == 0
+    run = docker("run", "-d", "-p", "0.0.0.0:18090:80", "busybox:latest", "httpd", "-f")
+    assert run.returncode != 0, run.stdout
+    assert "the lab publishes ports on 127.0.0.1 only: 0.0.0.0 would open the port" in run.stderr

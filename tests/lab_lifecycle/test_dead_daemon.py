@@ -78,9 +78,10 @@ def test_a_killed_daemon_leaves_no_process_veth_or_address(tmp_path: Path) -> No
     page = PageRun(tmp_path / "page.md", tmp_path, Daemon(f"unix://{daemon.socket}", "lab"))
     page.begin()  # a page is running when its daemon dies
 
-    # The engine's dockerd, PID 1 of its namespace: killed, the kernel ends the namespace and
-    # every container in it, so nothing is left for `make lab` to reap.
-    dockerd = engine_namespace.engine_pid(daemon.name)
+    # The engine's dockerd, the one child of its namespace's init: killed, the init exits with
+    # it, the kernel ends the namespace and every container in it, so nothing is left for
+    # `make lab` to reap.
+    dockerd = engine_namespace.dockerd_pid(daemon.name)
     assert dockerd is not None
     os.kill(dockerd, signal.SIGKILL)
     procs.wait_gone([dockerd])

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from lab import build, engines, namespace, network, procs, registries
+from lab import build, engines, ipv6, namespace, network, procs, registries
 from lab.paths import EXEC_ROOT, LAB_DIR, page_daemons
 
 DOCKER = str(engines.selected().docker)  # the engine's own CLI, as the pages run it
@@ -78,6 +78,10 @@ def test_down_leaves_no_process_mount_bridge_or_rule() -> None:
     # By name: another lab instance's bridges (doclab1-0) may start with ours (doclab1).
     assert {daemon.bridge for daemon in page_daemons()} & link_names() == set()
     assert network.lab_rules() == []
+    # C7: Docker's IPv6 chains stay only while a running dockerd (another lab's of before
+    # "ip6tables": false, a system one) may own them; down removes those nobody owns.
+    leftovers = ipv6.leftovers()
+    assert leftovers == [] or ipv6.owners(), leftovers
     assert Path(network.IP_FORWARD).read_text().strip() == found
     assert hosts_digest() == hosts_before
     again = lab("down")
@@ -117,18 +121,20 @@ def test_up_starts_daemons_with_no_image_loaded() -> None:
         assert images == "", f"{daemon.name} starts with images: {images}"
 
 
-@pytest.mark.parametrize("which", ["unshare", "dockerd"])
+@pytest.mark.parametrize("which", ["unshare", "init", "dockerd"])
 def test_up_restarts_a_dead_daemon(which: str) -> None:
-    """Killed from outside (unshare) or inside (dockerd, PID 1 of its namespace), an engine
-    takes its namespace along, and `make lab` starts it again."""
+    """Killed from outside (unshare) or inside (the init, PID 1 of its namespace, or dockerd,
+    its child), an engine takes its namespace along, and `make lab` starts it again."""
     victim = page_daemons()[-1]
     pid = procs.running_pid(victim.name)
     engine = namespace.engine_pid(victim.name)
+    dockerd = namespace.dockerd_pid(victim.name)
     mount_namespace = namespace.mount_namespace(victim.name)
-    assert pid is not None and engine is not None and mount_namespace is not None
+    assert pid is not None and engine is not None and dockerd is not None
+    assert mount_namespace is not None
     inside = namespace.members(mount_namespace)
-    os.kill(pid if which == "unshare" else engine, signal.SIGKILL)
-    assert procs.wait_gone([pid, engine])
+    os.kill({"unshare": pid, "init": engine, "dockerd": dockerd}[which], signal.SIGKILL)
+    assert procs.wait_gone([pid, engine, dockerd])
     assert namespace.survivors(inside) == set()
     result = lab("up")
     assert result.returncode == 0, result.stderr

@@ -1,0 +1,62 @@
+"""lab.authz: which requests the lab daemons refuse, and why (no daemon needed)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from lab import authz
+
+POOL = "10.223.0.0/18"
+
+
+def network(**body: Any) -> str | None:
+    return authz.refusal("POST", "/v1.51/networks/create", body, POOL)
+
+
+def container(*bindings: dict[str, str]) -> str | None:
+    body = {"Image": "busybox", "HostConfig": {"PortBindings": {"80/tcp": list(bindings)}}}
+    return authz.refusal("POST", "/v1.51/containers/create?name=web", body, POOL)
+
+
+def test_networks_of_the_pool_pass() -> None:
+    assert network(Name="appnet") is None
+    assert network(Name="appnet", Driver="bridge") is None
+    inside = {"Config": [{"Subnet": "10.223.5.0/24", "Gateway": "10.223.5.1"}]}
+    assert network(Name="appnet", IPAM=inside) is None
+
+
+@pytest.mark.parametrize(
+    ("body", "reason"),
+    [
+        ({"IPAM": {"Config": [{"Subnet": "172.31.99.0/24"}]}}, "172.31.99.0/24 is outside it"),
+        ({"IPAM": {"Config": [{"Subnet": "10.223.64.0/24"}]}}, "from its pool 10.223.0.0/18"),
+        ({"EnableIPv6": True}, "no IPv6 networks"),
+        ({"Options": {authz.IPV6_OPTION: "true"}}, "no IPv6 networks"),
+        ({"IPAM": {"Config": [{"Subnet": "fd42:77::/64"}]}}, "fd42:77::/64 is outside it"),
+        ({"Driver": "macvlan"}, "bridge networks only, not macvlan"),
+        ({"Options": {authz.BINDING: "0.0.0.0"}}, "127.0.0.1 only, not 0.0.0.0"),
+        ({"Options": {authz.BRIDGE_NAME: "doclab3-1"}}, "names its bridges itself"),
+    ],
+)
+def test_networks_the_firewall_cannot_confine_are_refused(
+    body: dict[str, Any], reason: str
+) -> None:
+    found = network(Name="rtnet", **body)
+    assert found is not None and reason in found, found
+
+
+def test_ports_publish_on_loopback_only() -> None:
+    assert container({"HostIp": "", "HostPort": "18090"}) is None
+    assert container({"HostIp": "127.0.0.1", "HostPort": "18090"}) is None
+    refused = container({"HostIp": "0.0.0.0", "HostPort": "18090"})
+    assert refused is not None
+    assert refused.startswith("the lab publishes ports on 127.0.0.1 only: 0.0.0.0 would open")
+    assert container({"HostIp": "::", "HostPort": "18090"}) is not None
+
+
+def test_other_requests_pass() -> None:
+    assert authz.refusal("GET", "/v1.51/containers/json", {}, POOL) is None
+    host = {"Image": "debian", "HostConfig": {"NetworkMode": "host"}}
+    assert authz.refusal("POST", "/v1.51/containers/create", host, POOL) is None
