@@ -124,7 +124,10 @@ def mount_script(view: View) -> str:
     # namespace (the shell's init sets it last); the rest of /proc/sys is the host's.
     lines = [f"mount --bind {writable} {writable}", f"mount --bind {LAST_PID} {LAST_PID}"]
     # A hidden folder that holds the page's own (a test's HOME) would hide the page too.
-    for path in (h for h in view.hidden if h != view.writable and h not in view.writable.parents):
+    hidden = [h for h in view.hidden if h != view.writable and h not in view.writable.parents]
+    for path in hidden:
+        if any(folder in path.parents for folder in hidden):
+            continue  # covered with its folder (another worktree's lab): nothing left to mount on
         quoted = shlex.quote(str(path))
         kept = [k for k in view.kept if path in k.parents and k.is_dir()]
         if path.is_dir() and not path.is_symlink():

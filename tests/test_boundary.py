@@ -119,3 +119,13 @@ def test_a_page_reads_nothing_of_another_checkouts_lab(tmp_path: Path) -> None:
         assert "hunter2" not in undone.output, undone.output
     finally:
         page.close()
+
+
+def test_a_path_inside_a_hidden_folder_is_hidden_with_it(tmp_path: Path) -> None:
+    # Another worktree is hidden whole; its lab's secrets, named by a claim, are inside it.
+    worktree = tmp_path / "main"
+    secrets = worktree / ".cache" / "lab" / "secrets"
+    secrets.mkdir(parents=True)
+    script = mount_script(View(tmp_path / "page", (worktree, secrets), ()))
+    assert f"doclab-hidden {worktree}" in script
+    assert str(secrets) not in script  # the tmpfs over the worktree holds no such folder

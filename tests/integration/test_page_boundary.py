@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from docharness import shell as shell_module
-from docharness.boundary import interpreter
+from docharness.boundary import interpreter, other_labs
 from docharness.daemon import Daemon
 from docharness.labstate import lab_dir
 from docharness.page import ROOT, PageRun
@@ -150,3 +150,25 @@ def _command_lines() -> list[str]:
         except OSError:
             continue
     return lines
+
+
+def test_a_page_reads_nothing_of_the_other_labs_on_this_machine(
+    docker_host: str, tmp_path: Path
+) -> None:
+    """T4, B3: every other lab the machine's claims name (other checkouts') is hidden."""
+    others = [lab for lab in other_labs(lab_dir(ROOT, os.environ)) if lab.is_dir()]
+    if not others:
+        pytest.skip("no other checkout's lab on this machine (tests/test_boundary.py fakes one)")
+    page = PageRun(tmp_path / "page.md", tmp_path, Daemon(docker_host, "lab"))
+    try:
+        run = page.shell.run
+        for lab in others:
+            for secret in (lab / "secrets").glob("*"):
+                assert run(f"cat {secret} | wc -c").output.strip() == "0", secret
+            assert run(f"cat {lab / 'lab.json'} | wc -c").output.strip() == "0", lab
+            assert run(f"ls -A {lab / 'run'}").output == "", lab
+            for socket in (lab / "run").glob("*/docker.sock"):
+                refused = run(f"docker -H unix://{socket} info --format '{{{{.Name}}}}'")
+                assert refused.status != 0, (socket, refused.output)
+    finally:
+        page.finish()
