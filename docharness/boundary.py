@@ -3,11 +3,14 @@
 The page shell (as root, where namespaces are allowed) runs in a mount namespace of its own.
 There the page's folder is the only writable place: every other mount is remounted read-only
 (per mount, in that namespace only: the host's mounts are untouched). Some paths are hidden:
-the lab's secrets (keys, the login, htpasswd; the certificates stay), the other lab daemons'
-folders (their sockets), the daemons' exec-roots, the checkout's ``.git`` and the other
-worktrees of the repository, and the home folder of the user running the tests. The Python
-that runs the harness stays visible inside a hidden folder (pyenv keeps it in the home folder):
-the page's Python blocks run with it.
+the lab's secrets (keys, the login, htpasswd; the certificates stay), its state file
+``lab.json``, the other lab daemons' folders (their sockets), the daemons' exec-roots, the
+checkout's ``.git`` and the other worktrees of the repository, every other checkout's lab on
+the machine (the ones ``/run/doclab/claims`` names: their secrets, ``lab.json``, ``run``
+folder and their checkout's ``.git``), and the home folder of the user running the tests. The
+Python that runs the harness stays visible inside a hidden folder (pyenv keeps it in the home
+folder): the page's Python blocks run with it. The page then runs without any capability
+(``docharness.shell``), so it cannot unmount or remount any of this.
 """
 
 from __future__ import annotations
@@ -21,6 +24,9 @@ from pathlib import Path
 
 # The lab's per-machine folder of exec-roots (containerd sockets): lab.paths.MACHINE_RUN.
 MACHINE_RUN = Path("/run/doclab")
+# One file per lab instance on the machine, naming that lab's folder: lab.claims.CLAIMS.
+CLAIMS = MACHINE_RUN / "claims"
+STATE_FILE = "lab.json"  # docharness.labstate.LAB_FILE
 LAST_PID = "/proc/sys/kernel/ns_last_pid"
 
 
@@ -39,26 +45,62 @@ class View:
     kept: tuple[Path, ...] = field(default_factory=interpreter)
 
 
-def lab_hidden(root: Path, lab_dir: Path, socket: Path | None) -> list[Path]:
+def lab_hidden(root: Path, lab_dir: Path, socket: Path | None, claims: Path = CLAIMS) -> list[Path]:
     """The paths a page must not read, of those that exist.
 
     ``socket`` is the page's own daemon's socket: its folder stays visible, the other lab
-    daemons' folders beside it do not.
+    daemons' folders beside it do not. ``claims`` names the machine's labs (``lab.claims``).
     """
     hidden: list[Path] = []
     secrets = lab_dir / "secrets"
     if secrets.is_dir():
         hidden += [p for p in sorted(secrets.iterdir()) if p.suffix != ".crt"]
+    hidden.append(lab_dir / STATE_FILE)
     run = lab_dir / "run"
     if socket is not None and run.is_dir():
         own = socket.parent
         hidden += [p for p in sorted(run.iterdir()) if p.is_dir() and p != own]
     hidden += [MACHINE_RUN, root / ".git", *_other_worktrees(root)]
+    for other in other_labs(lab_dir, claims):
+        hidden += [other / "secrets", other / STATE_FILE, other / "run"]
+        checkout = _checkout_of(other)
+        if checkout is not None and checkout.resolve() != root.resolve():
+            hidden.append(checkout / ".git")
     home = Path(os.path.expanduser("~"))
     keep = (root, lab_dir)
     if home != Path("/") and not any(k == home or home in k.parents for k in keep):
         hidden.append(home)
     return [p for p in hidden if p.exists() or p.is_symlink()]
+
+
+def other_labs(lab_dir: Path, claims: Path = CLAIMS) -> list[Path]:
+    """The lab folders the machine's claims name, but ``lab_dir``: running or not, each may
+    hold a password, a daemon's socket, a checkout's history."""
+    try:
+        files = sorted(claims.iterdir())
+    except OSError:  # no lab ever ran on this machine, or no claims folder yet
+        return []
+    own = lab_dir.resolve()
+    found: list[Path] = []
+    for file in files:
+        try:
+            named = Path(file.read_text(encoding="utf-8").strip())
+        except (OSError, UnicodeDecodeError):
+            continue
+        if named.is_absolute() and named.resolve() != own and named not in found:
+            found.append(named)
+    return found
+
+
+def _checkout_of(lab: Path) -> Path | None:
+    """The checkout a lab folder lives in (``.cache/lab`` by default, any LAB_DIR inside
+    one): the nearest folder above it that holds ``.git``."""
+    for folder in lab.parents:
+        if folder == Path("/"):
+            return None
+        if (folder / ".git").exists():
+            return folder
+    return None
 
 
 def _other_worktrees(root: Path) -> list[Path]:
@@ -82,7 +124,10 @@ def mount_script(view: View) -> str:
     # namespace (the shell's init sets it last); the rest of /proc/sys is the host's.
     lines = [f"mount --bind {writable} {writable}", f"mount --bind {LAST_PID} {LAST_PID}"]
     # A hidden folder that holds the page's own (a test's HOME) would hide the page too.
-    for path in (h for h in view.hidden if h != view.writable and h not in view.writable.parents):
+    hidden = [h for h in view.hidden if h != view.writable and h not in view.writable.parents]
+    for path in hidden:
+        if any(folder in path.parents for folder in hidden):
+            continue  # covered with its folder (another worktree's lab): nothing left to mount on
         quoted = shlex.quote(str(path))
         kept = [k for k in view.kept if path in k.parents and k.is_dir()]
         if path.is_dir() and not path.is_symlink():

@@ -80,7 +80,10 @@ def select(root: Path, env: Mapping[str, str] | None = None) -> Daemon:
 def _lab_daemon(host: str, lab: labstate.LabState) -> Daemon:
     """A daemon of the lab (offline), with its login and its engine's CLI."""
     login = lab.login
-    username, password = (login.username, login.password) if login else (None, None)
+    try:
+        username, password = (login.username, login.password) if login else (None, None)
+    except labstate.LabStateError as error:
+        raise DaemonError(f"{error}; {START_HINT}") from error
     return Daemon(
         host, "lab", username, password, online=False, client=lab.cli, log=lab.logs.get(host)
     )

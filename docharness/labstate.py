@@ -1,8 +1,9 @@
 """The lab's state file, ``lab.json``: written by ``make lab`` (``lab``), read by the harness.
 
 It lives in ``LAB_DIR`` (default ``<checkout>/.cache/lab``) and names the page daemons'
-sockets and log files, the lab registry's login, the engine the daemons run and that
-engine's own CLI.
+sockets and log files, the lab registry's account, the engine the daemons run and that
+engine's own CLI. It holds no password: the account names the file that does (in the lab's
+``secrets`` folder, which pages never see), and the harness reads it from there.
 """
 
 from __future__ import annotations
@@ -22,10 +23,22 @@ class LabStateError(Exception):
 
 @dataclass(frozen=True)
 class Login:
-    """The lab registry's account (`docker login` on the Docker Hub stand-in)."""
+    """The lab registry's account (`docker login` on the Docker Hub stand-in): its name, and
+    the JSON file (``{"username": …, "password": …}``) that holds its password."""
 
     username: str
-    password: str
+    password_file: Path
+
+    @property
+    def password(self) -> str:
+        """The password, read from ``password_file`` (the harness can, a page cannot)."""
+        try:
+            data = json.loads(self.password_file.read_text(encoding="utf-8"))
+            return str(data["password"])
+        except (OSError, ValueError, KeyError, TypeError) as error:
+            raise LabStateError(
+                f"cannot read the lab login's password from {self.password_file}: {error!r}"
+            ) from error
 
 
 @dataclass(frozen=True)
@@ -76,9 +89,14 @@ def read(path: Path) -> LabState | None:
         raise LabStateError(f"cannot read {path}: {error}") from error
     try:
         login, engine, cli = data.get("login"), data.get("engine"), data.get("cli")
+        if login and "password" in login:
+            raise LabStateError(
+                f"{path} holds the lab login's password (an older `make lab` wrote it): "
+                "run `make lab` to write it again without it"
+            )
         return LabState(
             daemons=tuple(str(host) for host in data.get("daemons") or ()),
-            login=Login(login["username"], login["password"]) if login else None,
+            login=Login(login["username"], Path(login["password_file"])) if login else None,
             engine=Engine(engine["name"], engine["release"], dict(engine["packages"]))
             if engine
             else None,
@@ -90,9 +108,14 @@ def read(path: Path) -> LabState | None:
 
 
 def write(path: Path, state: LabState) -> None:
-    """Write the state, readable by its owner only (it holds the registry's password)."""
+    """Write the state, readable by its owner only (pages do not see it either)."""
     data = asdict(state)
     data["daemons"] = list(state.daemons)
+    if state.login is not None:
+        data["login"] = {
+            "username": state.login.username,
+            "password_file": str(state.login.password_file),
+        }
     if state.cli is not None:
         data["cli"] = {"bin": str(state.cli.bin), "plugins": str(state.cli.plugins)}
     data["logs"] = {host: str(log) for host, log in state.logs.items()}

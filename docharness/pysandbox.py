@@ -8,9 +8,11 @@ pipe and answers come back over another; what a block prints comes over a third 
 here, where pytest captures it.
 
 A block that runs out of time is killed with its worker and everything the worker started,
-and fails naming its line; so does one whose worker ends (``os._exit``, a crash). The page's
-next block gets a fresh worker: the names earlier blocks defined are gone, and a failure of a
-later block says so.
+daemonized or not (every process of the page's PID namespace that was not there before the
+block), and fails naming its line; so does one whose worker ends (``os._exit``, a crash), and
+one that wrote to the reply pipe itself (a reply without its request's nonce: a forged pass
+fails the block that forged it). The page's next block gets a fresh worker: the names earlier
+blocks defined are gone, and a failure of a later block says so.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import secrets
 import select
 import signal
 import subprocess
@@ -42,6 +45,15 @@ class _Ended(Exception):
     def __init__(self, how: str, output: str = "") -> None:
         super().__init__(how)
         self.how = how
+        self.output = output
+
+
+class _Forged(Exception):
+    """The reply pipe carried a line that is not the worker's reply to this request."""
+
+    def __init__(self, line: bytes, output: str) -> None:
+        super().__init__(line)
+        self.line = line
         self.output = output
 
 
@@ -71,7 +83,8 @@ class _Worker:
     def ask(self, request: Request, seconds: float) -> tuple[Reply | None, str]:
         """The reply (None when ``seconds`` passed first) and what the block printed.
 
-        Raises _Ended when the worker ends without a reply.
+        Raises _Ended when the worker ends without a reply, _Forged when a line on the reply
+        pipe lacks the request's nonce (the block wrote it).
         """
         try:
             os.write(self._requests, json.dumps(request).encode() + b"\n")
@@ -94,7 +107,13 @@ class _Worker:
                 raise _Ended(self._how_it_ended(), output.decode(errors="replace"))
         line, _, self._pending = self._pending.partition(b"\n")
         _drain(printed, output)  # the worker flushed its output before it replied
-        reply: Reply = json.loads(line)
+        try:
+            reply: Reply = json.loads(line)
+            genuine = isinstance(reply, dict) and reply.get("nonce") == request["nonce"]
+        except ValueError:
+            genuine = False
+        if not genuine or self._pending:  # a stray line, or more than the one reply
+            raise _Forged(bytes(line), output.decode(errors="replace"))
         return reply, output.decode(errors="replace")
 
     def _how_it_ended(self) -> str:
@@ -155,9 +174,20 @@ class PageWorker:
         if self._worker is None:
             self._worker = _Worker(self._shell)
         where = f"{shown}:{line}"
-        request: Request = {"path": str(path), "line": line, "source": source}
+        nonce = secrets.token_hex(16)
+        request: Request = {"path": str(path), "line": line, "source": source, "nonce": nonce}
+        before = self._shell.processes()
         try:
             reply, printed = self._worker.ask(request, seconds)
+        except _Forged as forged:
+            sys.stdout.write(forged.output)
+            self._end(f"its process was killed at line {line}")
+            shown_line = forged.line[:200].decode(errors="replace")
+            raise BlockFailed(
+                f"{where}: the Python {what} wrote to the harness's reply pipe ({shown_line!r} "
+                "is not the harness's reply): it fails, whatever it wrote; its process was "
+                "killed, and the page's later Python blocks start in a fresh one"
+            ) from None
         except _Ended as ended:
             sys.stdout.write(ended.output)
             self._end(f"its process ended at line {line}")
@@ -168,6 +198,7 @@ class PageWorker:
         sys.stdout.write(printed)
         if reply is None:
             self._end(f"its process was killed at line {line}")
+            self._shell.kill_new(before)  # what it daemonized: no longer the worker's children
             raise BlockFailed(
                 f"{where}: Python {what} timed out after {seconds:g} s (set `<!-- test: "
                 "timeout N -->` if it needs longer); its process was killed, and the page's "

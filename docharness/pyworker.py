@@ -6,6 +6,12 @@ filesystem read-only but for the page's folder, the lab's secrets hidden) as
 It reads one JSON request a line (a block's source and the page line before its first line),
 runs it in the page's one namespace, and answers one JSON line: ok, or the error with its
 traceback in page lines. Standard library only: ``-I`` leaves the harness off its path.
+
+Each request carries a fresh random nonce, which its reply must repeat: the block's code runs
+in this process and can write to the reply pipe, and a line it writes there (a forged
+``{"ok": true}``) lacks the nonce, so the harness fails the block for it. The nonce is taken
+out of the request before the block runs; only code that digs it out of this process's own
+memory (its frames) could forge a reply.
 """
 
 from __future__ import annotations
@@ -27,12 +33,14 @@ class Request(TypedDict):
     path: str  # the page, as tracebacks name it
     line: int  # the page line just before the source's first line
     source: str
+    nonce: NotRequired[str]  # the reply repeats it (taken out before the block runs)
 
 
 class Reply(TypedDict):
     """What running a request gave."""
 
     ok: bool
+    nonce: NotRequired[str]  # the request's: set when the reply is sent
     line: NotRequired[int]  # the page line the error points at
     summary: NotRequired[str]  # the exception's last line, e.g. "AssertionError: ..."
     error: NotRequired[str]  # the traceback, in page lines
@@ -133,10 +141,16 @@ def _die_with_parent() -> None:
     libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
 
 
-def _announce_exit(replies: IO[str]) -> None:
+def _send(replies: IO[str], reply: Reply, nonce: str) -> None:
+    reply["nonce"] = nonce
+    replies.write(json.dumps(reply) + "\n")
+    replies.flush()
+
+
+def _announce_exit(replies: IO[str], nonce: list[str]) -> None:
     """Make ``os._exit`` say so before the process ends: the parent names it in the failure.
 
-    A process the block forks still exits silently.
+    ``nonce`` holds the running request's. A process the block forks still exits silently.
     """
     real, owner = os._exit, os.getpid()
 
@@ -144,9 +158,7 @@ def _announce_exit(replies: IO[str]) -> None:
         if os.getpid() == owner:
             for stream in (sys.stdout, sys.stderr):
                 stream.flush()
-            exited: Reply = {"ok": False, "exit": status}
-            replies.write(json.dumps(exited) + "\n")
-            replies.flush()
+            _send(replies, {"ok": False, "exit": status}, nonce[0])
         real(status)
 
     os._exit = announced
@@ -163,14 +175,16 @@ def main(argv: list[str]) -> int:
         open(requests_fd, encoding="utf-8") as requests,
         open(replies_fd, "w", encoding="utf-8") as replies,
     ):
-        _announce_exit(replies)
+        nonce = [""]
+        _announce_exit(replies, nonce)
         namespace: dict[str, Any] = {"__name__": "__main__"}
         for text in requests:
-            reply = run(json.loads(text), namespace)
+            request = json.loads(text)
+            nonce[0] = request.pop("nonce")
+            reply = run(request, namespace)
             for stream in (sys.stdout, sys.stderr):
                 stream.flush()  # before the reply: the parent reads the output up to it
-            replies.write(json.dumps(reply) + "\n")
-            replies.flush()
+            _send(replies, reply, nonce[0])
     return 0
 
 

@@ -12,8 +12,16 @@ The shell looks like a reader's terminal: a login shell (``-bash`` in ``ps``), D
 ``grep --color=auto`` alias, ``ls`` quoting names as it does on a tty. Run as root where new
 namespaces are allowed, it lives in its own PID namespace under a small init: its PID 1 is
 readable like a host's PID 1 (this sandbox's real PID 1 is not), ``ps -ef`` shows only the
-page's processes, and its PIDs have the 3 to 7 digits of a host's. Elsewhere (not root, or a
-container job that forbids namespaces) it is a plain login shell on the host.
+page's processes, and its PIDs have the 3 to 7 digits of a host's. Once the init has built the
+page's view of the filesystem (``docharness.boundary``) it gives up every capability, its
+bounding set included, and sets no_new_privs: the page is root by name only, so it cannot
+undo the view (``umount``, a remount) or gain a power back through a set-user-ID program.
+Elsewhere (not root, or a container job that forbids namespaces) it is a plain login shell on
+the host.
+
+A timed-out command is killed with everything it started, including what it daemonized
+(``setsid``, a double fork): every process of the page's PID namespace that was not there
+before the command.
 """
 
 from __future__ import annotations
@@ -63,11 +71,27 @@ while IFS= read -r -d '' __dh_cmd; do
 done
 """
 
+# No capability left, none to gain (util-linux's setpriv): a process started through this,
+# root or not, cannot mount, unmount, write what only root's powers could, or see through
+# another process's /proc entries; an exec of a set-user-ID program gains nothing.
+DROP = (
+    "setpriv",
+    "--bounding-set=-all",
+    "--inh-caps=-all",
+    "--ambient-caps=-all",
+    "--no-new-privs",
+    "--",
+)
+
 # PID 1 of the page's PID namespace: it starts the login shell as PID 1000 (ns_last_pid is
 # the last PID given out) and waits for it. An async command reads /dev/null unless told.
-# First the mount view (docharness.boundary), which fails loudly; the view keeps ns_last_pid
-# writable, as the last thing done before the shell starts.
-_INIT = "{view}\necho 999 >/proc/sys/kernel/ns_last_pid; exec -a -bash bash <&0 & wait $!"
+# First the mount view (docharness.boundary), which fails loudly, and the PID counter; then
+# the init drops every capability (exec, same PID) before it starts the shell, so nothing of
+# the page, PID 1 included, keeps a power (and the page may still read /proc/1, as on a host).
+_INIT = (
+    "{view}\necho 999 >/proc/sys/kernel/ns_last_pid && "
+    "exec {drop} bash -c 'exec -a -bash bash <&0 & wait $!'"
+)
 
 PASSTHROUGH = ("PATH", "http_proxy", "https_proxy", "no_proxy", "HTTP_PROXY", "HTTPS_PROXY")
 
@@ -171,7 +195,8 @@ def _shell_command(view: View) -> list[str]:
     """A login bash; where we may, the PID 1 of new PID and mount namespaces that starts one
     with the page's view of the filesystem."""
     if _may_unshare():
-        return [*_NAMESPACE, "bash", "-c", _INIT.format(view=mount_script(view))]
+        init = _INIT.format(view=mount_script(view), drop=shlex.join(DROP))
+        return [*_NAMESPACE, "bash", "-c", init]
     return ["bash", "-c", "exec -a -bash bash"]
 
 
@@ -198,6 +223,32 @@ def _host_pid(root: int, pid: int) -> int:
 
 
 _PR_SET_PDEATHSIG = 1
+_KILL_ROUNDS = 20
+
+
+def _start_time(entry: str) -> int | None:
+    """A /proc entry's start time (clock ticks after boot): with its PID, it names one
+    process, even after the PID is given to another."""
+    try:
+        with open(f"{entry}/stat", encoding="utf-8", errors="replace") as stat:
+            return int(stat.read().rsplit(")", 1)[1].split()[19])
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+def _kill_in_namespace(entry: str) -> None:
+    """SIGKILL the process of a /proc entry of the page's namespace. The entry's descriptor
+    stands for the process itself (pidfd_send_signal takes it): no PID of ours to look up,
+    and none that could be given to another process meanwhile."""
+    try:
+        fd = os.open(entry, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError:
+        return  # gone already
+    try:
+        with contextlib.suppress(ProcessLookupError):
+            signal.pidfd_send_signal(fd, signal.SIGKILL)
+    finally:
+        os.close(fd)
 
 
 def _die_with_parent() -> None:
@@ -226,6 +277,7 @@ class PageShell:
         self._pending = b""
         self._pid = 0  # as the shell sees itself (`$$`)
         self._host_pid = 0  # as this process sees it
+        self._before: frozenset[tuple[int, int]] = frozenset()  # before the running command
 
     @property
     def pid(self) -> int:
@@ -264,6 +316,7 @@ class PageShell:
         """Run ``command`` in the shell; raise CommandTimeout after ``timeout`` seconds."""
         proc = self._started()
         assert proc.stdin is not None
+        self._before = self.processes()
         try:
             proc.stdin.write(command.encode() + b"\0")
             proc.stdin.flush()
@@ -328,6 +381,7 @@ class PageShell:
         for pid, _ in _children(shell):
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
+        self.kill_new(self._before)  # what it daemonized: no longer the shell's children
         # The shell prints its sentinel once the command is gone; a builtin loop never ends.
         if self._proc is not None and self._read_result(time.monotonic() + 2.0)[1] is None:
             self.close()
@@ -341,9 +395,49 @@ class PageShell:
         """Where a command starts as if typed in another terminal beside this shell."""
         if self._started().pid == self._host_pid:  # no namespace: the shell is ours directly
             return Terminal(self.cwd(), ())
-        # The shell's /proc and PIDs are its namespace's: join them, and its directory.
-        enter = ("nsenter", f"--target={self._host_pid}", "--pid", "--mount", "--wd", "--")
+        # The shell's /proc and PIDs are its namespace's: join them, and its directory; then
+        # give up every capability, as the shell did.
+        enter = ("nsenter", f"--target={self._host_pid}", "--pid", "--mount", "--wd", "--", *DROP)
         return Terminal(self.workdir, enter)
+
+    def processes(self) -> frozenset[tuple[int, int]]:
+        """Every process of the page's PID namespace now, as (its PID there, its start time);
+        empty without a namespace (the host's processes are not the page's)."""
+        proc = self._namespace_proc()
+        if proc is None:
+            return frozenset()
+        found = set()
+        for entry in os.listdir(proc):
+            if entry.isdigit():
+                start = _start_time(f"{proc}/{entry}")
+                if start is not None:
+                    found.add((int(entry), start))
+        return frozenset(found)
+
+    def kill_new(self, before: frozenset[tuple[int, int]]) -> None:
+        """SIGKILL every process of the page's namespace that is not in ``before`` (what
+        ``processes`` gave before a block): what the block started, daemonized or not. Never
+        the namespace's init or the shell."""
+        proc = self._namespace_proc()
+        if proc is None:
+            return
+        keep = {1, self._pid}
+        # A process may fork while we kill its siblings: look again until nothing new is left.
+        for _ in range(_KILL_ROUNDS):
+            new = [p for p, start in self.processes() - before if p not in keep]
+            if not new:
+                return
+            for pid in new:
+                _kill_in_namespace(f"{proc}/{pid}")
+
+    def _namespace_proc(self) -> str | None:
+        """The page namespace's own /proc (it lists only the page's processes), seen through
+        the shell's root; None without a namespace or a shell."""
+        if self._proc is None or self._proc.poll() is not None:
+            return None
+        if self._proc.pid == self._host_pid:
+            return None
+        return f"/proc/{self._host_pid}/root/proc"
 
     def environment(self) -> dict[str, str]:
         """The shell's exported variables now (a page may `export` more)."""

@@ -162,7 +162,8 @@ def _write_state(specs: list[DaemonSpec], engine: engines.Engine, versions: dict
     login = registries.login()
     state = labstate.LabState(
         daemons=tuple(f"unix://{d.socket}" for d in specs),
-        login=labstate.Login(login["username"], login["password"]),
+        # The name, and the file that holds the password: lab.json itself holds no secret.
+        login=labstate.Login(login["username"], registries.LOGIN_FILE),
         engine=labstate.Engine(engine.name, engine.release, versions),
         # The engine's own CLI and plugins: the page shell puts them before the host's.
         cli=labstate.Client(engine.cli_bin, engine.plugins),

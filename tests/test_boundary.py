@@ -5,7 +5,11 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
+import pytest
+
+from docharness import shell as shell_module
 from docharness.boundary import View, lab_hidden, mount_script
+from docharness.shell import PageShell
 
 
 def test_the_lab_secrets_and_other_daemons_are_hidden_not_the_certificates(
@@ -18,9 +22,11 @@ def test_the_lab_secrets_and_other_daemons_are_hidden_not_the_certificates(
     for name in ("ca.crt", "server.key", "token.key", "login.json", "htpasswd"):
         (secrets / name).write_text("x")
     (run / "mirror.pid").write_text("1 docker-registry")
-    hidden = lab_hidden(root, lab, run / "lab0" / "docker.sock")
+    (lab / "lab.json").write_text("{}")
+    hidden = lab_hidden(root, lab, run / "lab0" / "docker.sock", tmp_path / "no-claims")
     names = {p.relative_to(tmp_path).as_posix() for p in hidden if tmp_path in p.parents}
     assert names == {
+        "checkout/.cache/lab/lab.json",
         "checkout/.cache/lab/secrets/htpasswd",
         "checkout/.cache/lab/secrets/login.json",
         "checkout/.cache/lab/secrets/server.key",
@@ -57,3 +63,69 @@ def test_a_kept_folder_inside_a_hidden_one_is_bound_back(tmp_path: Path) -> None
     assert f"mount -t tmpfs -o ro,size=4k,mode=0555 doclab-hidden {home}" in mount_script(
         View(tmp_path / "page", (home,), ())
     )
+
+
+def _other_checkout(tmp_path: Path) -> tuple[Path, Path, Path]:
+    """A checkout, another checkout with its lab (secrets, lab.json, sockets, .git), and the
+    machine's claims naming both labs, as ``lab.claims`` writes them."""
+    root, other = tmp_path / "checkout", tmp_path / "other"
+    other_lab = other / ".cache" / "lab"
+    for folder in (
+        root / ".git",
+        other / ".git",
+        other_lab / "secrets",
+        other_lab / "run" / "lab0",
+    ):
+        folder.mkdir(parents=True)
+    (other_lab / "secrets" / "login.json").write_text('{"password": "hunter2"}')
+    (other_lab / "lab.json").write_text("{}")
+    (other_lab / "run" / "lab0" / "docker.sock").write_text("")
+    (other / ".git" / "HEAD").write_text("ref: refs/heads/main\n")
+    claims = tmp_path / "claims"
+    claims.mkdir()
+    (claims / "0").write_text(f"{root / '.cache' / 'lab'}\n")
+    (claims / "5").write_text(f"{other_lab}\n")
+    return root, other, claims
+
+
+def test_every_other_lab_the_claims_name_is_hidden(tmp_path: Path) -> None:
+    root, other, claims = _other_checkout(tmp_path)
+    hidden = lab_hidden(root, root / ".cache" / "lab", None, claims)
+    lab = other / ".cache" / "lab"
+    for path in (lab / "secrets", lab / "lab.json", lab / "run", other / ".git"):
+        assert path in hidden, path
+    assert root / ".git" in hidden  # its own, as before
+
+
+@pytest.mark.skipif(
+    not shell_module._may_unshare(),
+    reason="a mount namespace needs root, and a host that allows it",
+)
+def test_a_page_reads_nothing_of_another_checkouts_lab(tmp_path: Path) -> None:
+    root, other, claims = _other_checkout(tmp_path)
+    lab = other / ".cache" / "lab"
+    workdir = tmp_path / "page"
+    workdir.mkdir()
+    page = PageShell(
+        workdir, "unix:///nonexistent.sock", lab_hidden(root, root / ".cache" / "lab", None, claims)
+    )
+    try:
+        shown = page.run(
+            f"cat {lab}/secrets/login.json {lab}/lab.json; ls -A {lab}/run {other}/.git; echo end"
+        )
+        assert "hunter2" not in shown.output and "HEAD" not in shown.output, shown.output
+        assert "docker.sock" not in shown.output and shown.lines[-1] == "end", shown.output
+        undone = page.run(f"umount {lab}/secrets; cat {lab}/secrets/login.json")
+        assert "hunter2" not in undone.output, undone.output
+    finally:
+        page.close()
+
+
+def test_a_path_inside_a_hidden_folder_is_hidden_with_it(tmp_path: Path) -> None:
+    # Another worktree is hidden whole; its lab's secrets, named by a claim, are inside it.
+    worktree = tmp_path / "main"
+    secrets = worktree / ".cache" / "lab" / "secrets"
+    secrets.mkdir(parents=True)
+    script = mount_script(View(tmp_path / "page", (worktree, secrets), ()))
+    assert f"doclab-hidden {worktree}" in script
+    assert str(secrets) not in script  # the tmpfs over the worktree holds no such folder

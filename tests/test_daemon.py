@@ -18,8 +18,10 @@ def _lab(root: Path) -> None:
     lab.mkdir(parents=True)
     state = labstate.LabState(
         daemons=("unix:///lab0.sock", "unix:///lab1.sock"),
-        login=labstate.Login("yhkim951107", "secret"),
+        login=labstate.Login("yhkim951107", lab / "secrets" / "login.json"),
     )
+    (lab / "secrets").mkdir()
+    (lab / "secrets" / "login.json").write_text('{"username": "yhkim951107", "password": "secret"}')
     labstate.write(lab / "lab.json", state)
 
 

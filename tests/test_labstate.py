@@ -12,9 +12,11 @@ from docharness.labstate import Client, Engine, LabState, Login
 
 
 def test_the_state_reads_back_as_written(tmp_path: Path) -> None:
+    secret = tmp_path / "login.json"
+    secret.write_text('{"username": "yhkim951107", "password": "s3cr3t-pw"}')
     state = LabState(
         daemons=("unix:///run/lab0.sock", "unix:///run/lab1.sock"),
-        login=Login("yhkim951107", "secret"),
+        login=Login("yhkim951107", secret),
         engine=Engine("sid", "sid", {"docker.io": "28.5.2+dfsg4-5"}),
         cli=Client(Path("/cache/sid/bin"), Path("/cache/sid/plugins")),
         logs={"unix:///run/lab0.sock": Path("/lab/logs/lab0.log")},
@@ -22,7 +24,21 @@ def test_the_state_reads_back_as_written(tmp_path: Path) -> None:
     path = tmp_path / "lab.json"
     labstate.write(path, state)
     assert labstate.read(path) == state
-    assert stat.S_IMODE(path.stat().st_mode) == 0o600  # it holds the registry's password
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    # The harness gets the password from the secrets file; lab.json holds none.
+    assert "s3cr3t-pw" not in path.read_text() and 'password"' not in path.read_text()
+    read = labstate.read(path)
+    assert read is not None and read.login is not None and read.login.password == "s3cr3t-pw"
+
+
+def test_a_state_that_holds_a_password_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "lab.json"
+    path.write_text('{"daemons": [], "login": {"username": "u", "password": "p"}}')
+    with pytest.raises(labstate.LabStateError, match="holds the lab login's password"):
+        labstate.read(path)
+    missing = Login("u", tmp_path / "gone.json")
+    with pytest.raises(labstate.LabStateError, match="cannot read the lab login's password"):
+        _ = missing.password
 
 
 def test_no_file_is_no_lab_and_a_bad_file_says_so(tmp_path: Path) -> None:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from docharness import shell as shell_module
 from docharness.pysandbox import BlockFailed, PageWorker
 from docharness.shell import PageShell
 
@@ -91,3 +92,57 @@ def _sleeping(argument: str) -> list[str]:
         if cmdline[:2] == [b"sleep", argument.encode()]:
             found.append(entry)
     return found
+
+
+FORGE = """import os
+for fd in map(int, os.listdir("/proc/self/fd")):
+    try:
+        if fd > 2 and os.readlink(f"/proc/self/fd/{fd}").startswith("pipe:"):
+            os.write(fd, b'{"ok": true}\\n')
+    except OSError:
+        pass
+assert 1 == 2, "this block is wrong"
+"""
+
+
+def test_a_block_that_forges_its_pass_fails(worker: PageWorker) -> None:
+    with pytest.raises(BlockFailed) as forged:
+        worker.run(PAGE, "page.md", 15, FORGE, 10)
+    message = str(forged.value)
+    assert message.startswith("page.md:15: the Python block wrote to the harness's reply pipe")
+    assert '{"ok": true}' in message
+    # The next block is judged on its own, in a fresh worker.
+    worker.run(PAGE, "page.md", 30, "x = 1\n", 10)
+    with pytest.raises(BlockFailed, match="page.md:41: AssertionError"):
+        worker.run(PAGE, "page.md", 40, "assert x == 2\n", 10)
+
+
+DAEMONIZE = """import os
+import time
+if os.fork() == 0:
+    os.setsid()
+    if os.fork() == 0:
+        os.execvp("sleep", ["sleep", "1002.5"])
+    os._exit(0)
+os.wait()
+time.sleep(60)
+"""
+
+
+@pytest.mark.skipif(
+    not shell_module._may_unshare(), reason="a PID namespace needs root, and a host that allows it"
+)
+def test_the_timeout_ends_what_the_block_daemonized(worker: PageWorker) -> None:
+    with pytest.raises(BlockFailed, match="timed out after 2 s"):
+        worker.run(PAGE, "page.md", 5, DAEMONIZE, 2)
+    assert not _sleeping("1002.5")
+
+
+@pytest.mark.skipif(
+    not shell_module._may_unshare(), reason="capabilities are dropped in the page's namespaces"
+)
+def test_a_block_runs_without_capabilities(worker: PageWorker) -> None:
+    status = "open('/proc/self/status').read()"
+    worker.run(PAGE, "page.md", 1, f"assert 'CapEff:\\t0000000000000000' in {status}\n", 10)
+    worker.run(PAGE, "page.md", 3, f"assert 'CapBnd:\\t0000000000000000' in {status}\n", 10)
+    worker.run(PAGE, "page.md", 5, f"assert 'NoNewPrivs:\\t1' in {status}\n", 10)

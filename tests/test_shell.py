@@ -208,3 +208,80 @@ def test_a_view_that_cannot_be_set_up_stops_the_shell_clearly(tmp_path: Path) ->
     page = PageShell(tmp_path, "unix:///nonexistent.sock", [tmp_path / "no" / "such"])
     with pytest.raises(RuntimeError, match="(?s)did not start: .*cannot set up the view"):
         page.run("true")
+
+
+# ---- no root's powers, and nothing left by a timed-out command -----------------------------
+
+ZERO_CAPS = {
+    "CapInh": "0000000000000000",
+    "CapPrm": "0000000000000000",
+    "CapEff": "0000000000000000",
+    "CapBnd": "0000000000000000",
+    "CapAmb": "0000000000000000",
+    "NoNewPrivs": "1",
+}
+
+
+def _caps(status: str) -> dict[str, str]:
+    pairs = (line.split(":", 1) for line in status.splitlines() if ":" in line)
+    return {key: value.strip() for key, value in pairs if key in ZERO_CAPS}
+
+
+@needs_namespaces
+def test_the_page_has_no_capabilities_and_cannot_undo_its_view(tmp_path: Path) -> None:
+    secrets, elsewhere = tmp_path / "secrets", tmp_path / "elsewhere"
+    secrets.mkdir()
+    elsewhere.mkdir()
+    (secrets / "login.json").write_text('{"password": "hunter2"}')
+    workdir = tmp_path / "page"
+    workdir.mkdir()
+    page = PageShell(workdir, "unix:///nonexistent.sock", [secrets / "login.json"])
+    try:
+        assert _caps(page.run("cat /proc/self/status").output) == ZERO_CAPS
+        assert _caps(page.run("cat /proc/1/status").output) == ZERO_CAPS  # the init too
+        undone = page.run(f"umount {secrets}/login.json; cat {secrets}/login.json")
+        assert "hunter2" not in undone.output and "must be superuser" in undone.output
+        remount = page.run(f"mount -o remount,bind,rw / && touch {elsewhere}/marker")
+        assert remount.status != 0 and "permission denied" in remount.output
+        assert not (elsewhere / "marker").exists()
+        proc = page.run("umount -l /proc; ls /proc | grep -c '^[0-9]'")
+        assert "must be superuser" in proc.output
+        assert int(proc.lines[-1]) < 10  # still the page's own processes, not the host's
+        # What the notes do as root still works: `sudo ls -l /proc/1/ns` reads PID 1.
+        assert page.run("sudo ls -l /proc/1/ns | grep -c ' pid -> '").lines == ["1"]
+        terminal = page.another_terminal()  # a second terminal (Python blocks, `-it`) too
+        seen = subprocess.run(
+            [*terminal.enter, "cat", "/proc/self/status"],
+            cwd=terminal.cwd,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        assert _caps(seen.stdout) == ZERO_CAPS
+    finally:
+        page.close()
+
+
+def _host_processes(marker: str) -> list[int]:
+    """The host's processes whose command line holds ``marker``, zombies left out."""
+    found = []
+    for entry in (p for p in os.listdir("/proc") if p.isdigit()):
+        try:
+            cmdline = Path(f"/proc/{entry}/cmdline").read_bytes()
+        except OSError:
+            continue
+        if marker.encode() in cmdline:
+            found.append(int(entry))
+    return found
+
+
+@needs_namespaces
+def test_a_timeout_ends_what_the_command_daemonized(shell: PageShell) -> None:
+    shell.run("(setsid sleep 2005.5 &)")  # an earlier command's daemon: not this one's
+    daemonize = "(setsid sleep 1003.5 &); (setsid sh -c 'sleep 1004.5 & :' &); tail -f /dev/null"
+    with pytest.raises(CommandTimeout):
+        shell.run(daemonize, timeout=2)
+    assert shell.run("ps -eo args | grep -c '^sleep 100[34].5'").lines == ["0"]
+    assert _host_processes("1003.5") == [] and _host_processes("1004.5") == []
+    assert shell.run("ps -eo args | grep -c '^sleep 2005.5'").lines == ["1"]
+    assert shell.run("echo $$").lines == [str(shell.pid)]  # the shell itself carries on
