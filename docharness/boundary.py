@@ -56,13 +56,15 @@ def lab_hidden(root: Path, lab_dir: Path, socket: Path | None, claims: Path = CL
     if secrets.is_dir():
         hidden += [p for p in sorted(secrets.iterdir()) if p.suffix != ".crt"]
     hidden.append(lab_dir / STATE_FILE)
-    run = lab_dir / "run"
-    if socket is not None and run.is_dir():
-        own = socket.parent
-        hidden += [p for p in sorted(run.iterdir()) if p.is_dir() and p != own]
+    hidden += _other_daemons(lab_dir / "run", socket)
     hidden += [MACHINE_RUN, root / ".git", *_other_worktrees(root)]
     for other in other_labs(lab_dir, claims):
-        hidden += [other / "secrets", other / STATE_FILE, other / "run"]
+        hidden += [other / "secrets", other / STATE_FILE]
+        # The page's own daemon may live in a lab that LAB_DIR does not name (DOCS_DOCKER_HOST
+        # pointing into another lab): its socket stays, that lab's other daemons do not.
+        run = other / "run"
+        inside = socket is not None and run in socket.parents
+        hidden += _other_daemons(run, socket) if inside else [run]
         checkout = _checkout_of(other)
         if checkout is not None and checkout.resolve() != root.resolve():
             hidden.append(checkout / ".git")
@@ -71,6 +73,13 @@ def lab_hidden(root: Path, lab_dir: Path, socket: Path | None, claims: Path = CL
     if home != Path("/") and not any(k == home or home in k.parents for k in keep):
         hidden.append(home)
     return [p for p in hidden if p.exists() or p.is_symlink()]
+
+
+def _other_daemons(run: Path, socket: Path | None) -> list[Path]:
+    """The daemon folders in a lab's ``run`` but the one holding ``socket``."""
+    if socket is None or not run.is_dir():
+        return []
+    return [p for p in sorted(run.iterdir()) if p.is_dir() and p != socket.parent]
 
 
 def other_labs(lab_dir: Path, claims: Path = CLAIMS) -> list[Path]:

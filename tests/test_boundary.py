@@ -97,6 +97,18 @@ def test_every_other_lab_the_claims_name_is_hidden(tmp_path: Path) -> None:
     assert root / ".git" in hidden  # its own, as before
 
 
+def test_a_daemon_the_page_was_given_in_another_lab_stays_reachable(tmp_path: Path) -> None:
+    """DOCS_DOCKER_HOST may name a daemon of another lab (the harness's own tests do): its
+    socket stays, that lab's secrets, state and other daemons do not."""
+    root, other, claims = _other_checkout(tmp_path)
+    lab = other / ".cache" / "lab"
+    (lab / "run" / "lab1").mkdir()
+    hidden = lab_hidden(root, root / ".cache" / "lab", lab / "run" / "lab0" / "docker.sock", claims)
+    assert lab / "run" not in hidden and lab / "run" / "lab0" not in hidden
+    for path in (lab / "secrets", lab / "lab.json", lab / "run" / "lab1", other / ".git"):
+        assert path in hidden, path
+
+
 @pytest.mark.skipif(
     not shell_module._may_unshare(),
     reason="a mount namespace needs root, and a host that allows it",
