@@ -9,6 +9,7 @@
 (() => {
   "use strict";
   const INDEX = /\/search\/search_index\.json$/;
+  const KEYS = new Set(["s", "f", "/"]); // Material's keys that open search
   const params = new URLSearchParams(location.search);
   let wanted = params.has("q") || params.has("h");
   const held = [];
@@ -37,5 +38,41 @@
   });
   document.addEventListener("change", (event) => {
     if (event.target instanceof HTMLInputElement && event.target.id === "__search") release();
+  });
+
+  // The search keys release the index themselves: a focusin comes only from Material's key
+  // handler, which the bundle attaches when it has run, and a reader may press s before that
+  // (on a slow phone, seconds after the page shows). Such an early key is not lost: once the
+  // bundle has started (it runs before DOMContentLoaded), the search box is focused as
+  // Material would have done, which opens the search. Keys typed into a field are the field's.
+  let early = false;
+  const typing = (element) =>
+    element instanceof HTMLInputElement ||
+    element instanceof HTMLTextAreaElement ||
+    element instanceof HTMLSelectElement ||
+    (element instanceof HTMLElement && element.isContentEditable);
+  window.addEventListener(
+    "keydown",
+    (event) => {
+      if (!KEYS.has(event.key) || event.ctrlKey || event.metaKey || event.altKey) return;
+      if (event.isComposing || typing(event.target)) return;
+      release();
+      if (window.component$ === undefined) {
+        early = true;
+        event.preventDefault(); // as Material does: no scroll or find-as-you-type
+      }
+    },
+    { capture: true },
+  );
+  document.addEventListener("DOMContentLoaded", () => {
+    // Listeners run in order, and the bundle's own DOMContentLoaded work comes after this
+    // one: a task later, the search is mounted and its focus opens the search dialog.
+    setTimeout(() => {
+      const query = document.querySelector("[data-md-component=search-query]");
+      if (!early || !(query instanceof HTMLInputElement)) return;
+      early = false;
+      query.focus();
+      query.select();
+    });
   });
 })();
