@@ -23,11 +23,15 @@ site: venv site-assets
 	.venv/bin/mkdocs build --strict
 
 # Mermaid is served from the site itself (no CDN): npm puts it in the cache, a hook ships it.
+# axe-core is for the site tests (tests/site/test_accessibility.py), never shipped. One npm
+# command installs both: a --no-save install removes what it was not asked for.
 MERMAID := .cache/npm/node_modules/mermaid/dist/mermaid.min.js
-site-assets: venv $(MERMAID)
+AXE := .cache/npm/node_modules/axe-core/axe.min.js
+NPM_PACKAGES := mermaid@11.17.2 axe-core@4.14.1
+site-assets: venv $(MERMAID) $(AXE)
 
-$(MERMAID):
-	npm install --prefix .cache/npm --no-save --no-audit --no-fund --loglevel=error mermaid@11.17.2
+$(MERMAID) $(AXE):
+	npm install --prefix .cache/npm --no-save --no-audit --no-fund --loglevel=error $(NPM_PACKAGES)
 
 images:
 	images/render.sh
