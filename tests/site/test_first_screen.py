@@ -20,8 +20,8 @@ def test_the_environment_box_is_one_line_until_opened(
     assert box.count() == 1
     summary = box.locator("summary")
     lines = summary.evaluate(
-        "e => Math.round(e.getBoundingClientRect().height / "
-        "parseFloat(getComputedStyle(e).lineHeight))"
+        "e => { const s = getComputedStyle(e); return Math.round((e.getBoundingClientRect().height"
+        " - parseFloat(s.paddingTop) - parseFloat(s.paddingBottom)) / parseFloat(s.lineHeight)); }"
     )
     folded = box.bounding_box()
     assert folded is not None and folded["height"] < 80, f"the box is {folded} tall, folded"
