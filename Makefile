@@ -11,7 +11,7 @@ export DOCS_DOCKER
 export NO_MKDOCS_2_WARNING := 1
 APT_PACKAGES := $(APT_SITE) $(if $(filter lab,$(DOCS_DOCKER)),$(APT_LAB))
 
-.PHONY: serve site site-assets test docstrings test-engines test-lab-lifecycle lab lab-down lab-clean lab-status deps apt venv \
+.PHONY: serve site site-assets test docstrings test-engines test-lab-lifecycle test-repeat lab lab-down lab-clean lab-status deps apt venv \
 	bench bench-lab bench-output bench-site update-docs images lint screenshot clean
 
 ## Site
@@ -23,11 +23,15 @@ site: venv site-assets
 	.venv/bin/mkdocs build --strict
 
 # Mermaid is served from the site itself (no CDN): npm puts it in the cache, a hook ships it.
+# axe-core is for the site tests (tests/site/test_accessibility.py), never shipped. One npm
+# command installs both: a --no-save install removes what it was not asked for.
 MERMAID := .cache/npm/node_modules/mermaid/dist/mermaid.min.js
-site-assets: venv $(MERMAID)
+AXE := .cache/npm/node_modules/axe-core/axe.min.js
+NPM_PACKAGES := mermaid@11.17.2 axe-core@4.14.1
+site-assets: venv $(MERMAID) $(AXE)
 
-$(MERMAID):
-	npm install --prefix .cache/npm --no-save --no-audit --no-fund --loglevel=error mermaid@11.17.2
+$(MERMAID) $(AXE):
+	npm install --prefix .cache/npm --no-save --no-audit --no-fund --loglevel=error $(NPM_PACKAGES)
 
 images:
 	images/render.sh
@@ -63,6 +67,14 @@ ifeq ($(DOCS_DOCKER),lab)
 else
 	@echo "test-engines: DOCS_DOCKER=$(DOCS_DOCKER): the engine matrix needs the lab"
 endif
+
+# The flaky-test hunt: the site and harness tests (not the pages) N times, as the CI runs them
+# (PYTEST_WORKERS workers) beside a CPU-bound process; stops at the first failing run and keeps
+# its output in artifacts/repeat/. `make test-repeat N=3 REPEAT=tests/site` needs no lab.
+N ?= 5
+REPEAT ?= tests --ignore=tests/lab_lifecycle
+test-repeat: deps site-assets $(if $(filter tests/site,$(REPEAT)),,lab)
+	$(PY) -m docharness.repeat --runs $(N) --workers $(PYTEST_WORKERS) $(REPEAT)
 
 update-docs: venv lab
 	$(PY) -m pytest -p no:xdist --update-docs $(PAGES)

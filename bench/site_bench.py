@@ -62,6 +62,7 @@ def first_load_bytes(site_dir: Path, path: str) -> tuple[int, int, int]:
         )
         page.goto(served.url + path, wait_until="networkidle")
         sent = list(served.sent)
+        sitekit.ready(page)  # the key needs the bundle's handler, not only a quiet network
         page.keyboard.press("s")
         page.wait_for_load_state("networkidle")
         page.wait_for_timeout(500)  # networkidle is already reached: give the request a moment

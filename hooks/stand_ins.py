@@ -31,18 +31,29 @@ _run: Run | None = None
 _facts: list[Facts] = []
 
 
+def engine_name(version: str) -> str:
+    """The engine as the badges name it: 도커 엔진 and its major.minor ("28.5.2+dfsg4" -> 28.5)."""
+    return f"도커 엔진 {'.'.join(version.split('.')[:2])}"
+
+
 def box(run: Run | None, used: list[Used], guide_url: str) -> str:
-    """The box's HTML; kept out of the search index like the badges."""
+    """The box's HTML: one line under the title, the details folded behind it (on a phone the
+    first screen is the lesson, not the lab); kept out of the search index like the badges."""
     if run is None:
+        summary = "이 페이지의 출력: 아직 테스트 보고서가 없습니다"
         engine = "아직 테스트 보고서가 없어서 어느 엔진인지 적을 수 없습니다."
     elif run.mode == "own":
+        summary = f"이 페이지의 출력: {engine_name(run.server)} · 진짜 이미지 {len(used)}개"
         engine = (
-            f"이 페이지의 출력은 Docker Engine {run.server}에서 나왔습니다. "
+            f"이 페이지의 출력은 {engine_name(run.server)}({run.server})에서 나왔습니다. "
             "이미지는 진짜 레지스트리에서 내려받았습니다."
         )
     else:
+        summary = (
+            f"이 페이지의 출력: 실험실의 {engine_name(run.server)} · 대역 이미지 {len(used)}개"
+        )
         engine = (
-            f"이 페이지의 출력은 실험실의 Docker Engine {run.server}에서 나왔습니다. "
+            f"이 페이지의 출력은 실험실의 {engine_name(run.server)}({run.server})에서 나왔습니다. "
             "Docker Hub 대신 실험실의 레지스트리가 아래 대역 이미지를 내어 줍니다."
         )
     items = []
@@ -55,10 +66,11 @@ def box(run: Run | None, used: list[Used], guide_url: str) -> str:
         listed = f"<ul>{differences}</ul>" if differences else ""
         items.append(f"<li>{name}: {_inline(use.facts.inside_ko)}{listed}</li>")
     return (
-        '<div class="admonition info stand-ins" data-search-exclude>'
-        '<p class="admonition-title">이 페이지를 테스트한 환경</p>'
+        '<details class="info stand-ins" data-search-exclude>'
+        f"<summary>{html.escape(summary)} — 자세히</summary>"
         f"<p>{html.escape(engine)}</p><ul>{''.join(items)}</ul>"
-        f'<p><a href="{html.escape(guide_url)}">테스트 환경</a>에서 자세히 설명합니다.</p></div>'
+        f'<p><a href="{html.escape(guide_url)}">테스트 환경</a>에서 자세히 설명합니다.</p>'
+        "</details>"
     )
 
 

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from code_blocks import rendered
+from failure_story import story
 
 from docharness.engines import (
     MATRIX_NAME,
@@ -252,12 +253,12 @@ def badge(result: Result | None) -> str:
             f"{ran}{also_failed} · {result.date}",
             "이 예제는 지시문이 정한 도커 엔진 버전에서만 실행합니다",
         )
-    story = "\n".join(part for part in (result.reason, result.details) if part)
+    failed = _versions(result.failed_on, short) if result.failed_on else engine
     folded = (
         '<details class="test-badge__diff"><summary>차이 보기</summary>'
-        f"<pre>{html.escape(story)}</pre></details>"
+        f'<div class="test-badge__story">'
+        f"{story(result.reason, result.details, failed, result.date)}</div></details>"
     )
-    failed = _versions(result.failed_on, short) if result.failed_on else engine
     passed_too = f" · {engine}에서 통과" if result.failed_on and result.engines else ""
     return _line(
         "failed",

@@ -136,10 +136,13 @@ def test_a_failed_block_carries_its_diff_folded(tmp_path: Path) -> None:
     page_html = test_badges.badged(render(SOURCE), SOURCE, PAGE, results)
     folded = re.search(r'<details class="test-badge__diff">(.*?)</details>', page_html, re.S)
     assert folded is not None and "<summary>차이 보기</summary>" in folded.group(1)
-    assert (
-        "output differs from the page\n  $ docker ps\n-CONTAINER ID\n+CONTAINER  ID &lt;&amp;&gt;"
-        in (folded.group(1))
-    )
+    story = folded.group(1)
+    # in Korean around the harness's diff, its lines kept and escaped
+    assert "출력이 페이지와 다릅니다 · 도커 엔진 20.10.24+dfsg1 · 2025-11-27" in story
+    assert "명령: <code>$ docker ps</code>" in story
+    assert "− 기대한 출력 (페이지)" in story and "+ 실제 출력 (도커 엔진 20.10.24+dfsg1)" in story
+    assert '<pre tabindex="0">-CONTAINER ID\n+CONTAINER  ID &lt;&amp;&gt;</pre>' in story
+    assert "output differs" not in story
     assert "✗ 도커 엔진 20.10.24+dfsg1에서 실패 · 2025-11-27" in page_html
 
 

@@ -20,7 +20,7 @@ def main() -> None:
             sitekit.browser() as browser,
             sitekit.tab(browser, sitekit.View(1280, height=800)) as page,
         ):
-            page.goto(served.url + PAGE, wait_until="networkidle")
+            sitekit.visit(page, served.url + PAGE)
             page.screenshot(path=str(TARGET))
     print(f"wrote {TARGET.relative_to(sitekit.ROOT)}")
 

@@ -249,6 +249,31 @@ def tab(chromium: Browser, view: View) -> Iterator[Page]:
         context.close()
 
 
+# Material's bundle publishes these at the end of its start, after it has attached its
+# keyboard handlers and mounted the search; nothing a reader types is lost from then on.
+BUNDLE_STARTED = "window.component$ !== undefined && window.keyboard$ !== undefined"
+
+
+def ready(page: Page) -> None:
+    """Wait until Material's bundle has started on ``page``.
+
+    `networkidle` (500 ms without a request) is not that: on a starved renderer the network
+    goes quiet before the bundle has parsed and run, and a key pressed then meets no handler.
+    """
+    page.wait_for_function(BUNDLE_STARTED)
+
+
+def visit(page: Page, url: str) -> None:
+    """Open ``url`` in ``page`` and wait until the site's scripts have started (`ready`)."""
+    page.goto(url)
+    ready(page)
+
+
+def throttle(page: Page, rate: float) -> None:
+    """Slow ``page``'s renderer ``rate`` times (CDP), as a busy phone or a loaded CI runner is."""
+    page.context.new_cdp_session(page).send("Emulation.setCPUThrottlingRate", {"rate": rate})
+
+
 def screenshot(target: Page | Locator, folder: str, name: str, *, full_page: bool = False) -> bytes:
     """Save a PNG of a tab or an element as artifacts/screenshots/<folder>/<name>.png."""
     path = SCREENSHOTS / folder / f"{name}.png"

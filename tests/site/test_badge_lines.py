@@ -21,12 +21,18 @@ sys.path.insert(0, str(sitekit.ROOT))
 from docharness.engines import MATRIX_NAME  # noqa: E402
 from docharness.fences import parse_page  # noqa: E402
 from docharness.kinds import BlockKind  # noqa: E402
+from docharness.normalise import capped_diff  # noqa: E402
 from docharness.report import build_report, record  # noqa: E402
 
 pytestmark = [pytest.mark.browser, pytest.mark.parametrize("view", sitekit.VIEWS, ids=str)]
 
 SCREENSHOTS = "badges"
-DIFF = "  $ docker image ls\n-REPOSITORY   TAG\n+REPOSITORY          TAG"
+# A failure as the harness reports it (docharness/kinds/transcript.py, `fail`), its diff made by
+# the harness's own capped_diff; the last line is wider than a desktop's content column.
+WIDE = "nginx   latest   " + "a" * 64 + "   2 weeks ago   " + "192MB " * 12
+EXPECTED = ["REPOSITORY   TAG       IMAGE ID       CREATED        SIZE", "nginx latest ..."]
+ACTUAL = ["REPOSITORY          TAG       IMAGE ID       CREATED        SIZE", WIDE]
+DIFF = "\n".join(["  $ docker image ls", "exit status: 0", capped_diff(EXPECTED, ACTUAL)[0]])
 # Versions and dates may be Latin; every word around them is Korean.
 VERSION_OR_DATE = re.compile(r"\d[\w.+~-]*|docker --help")
 
@@ -43,7 +49,9 @@ def fake_report(folder: Path) -> Path:
         r for r in records if r["page"] == "docs/image-commands.md" and r["kind"] == "transcript"
     ]
     transcripts[0].update(
-        status="failed", reason="docs/image-commands.md: output differs", details=DIFF
+        status="failed",
+        reason=f"docs/image-commands.md:{transcripts[0]['line'] + 1}: output differs from the page",
+        details=DIFF,
     )
     transcripts[1].update(status="skipped", reason="needs network: the lab has no internet")
     report = build_report(
@@ -83,7 +91,7 @@ def badged_url(tmp_path_factory: pytest.TempPathFactory, network: sitekit.Networ
 
 
 def test_each_badge_is_one_korean_line(badged_url: str, page: Any, view: sitekit.View) -> None:
-    page.goto(badged_url + "image-commands/", wait_until="networkidle")
+    sitekit.visit(page, badged_url + "image-commands/")
     badges = page.locator(".test-badge")
     assert badges.count() >= 10
     for index in range(badges.count()):
@@ -101,7 +109,7 @@ def test_each_badge_is_one_korean_line(badged_url: str, page: Any, view: sitekit
 def test_a_failed_block_shows_its_diff_when_asked(
     badged_url: str, page: Any, view: sitekit.View
 ) -> None:
-    page.goto(badged_url + "image-commands/", wait_until="networkidle")
+    sitekit.visit(page, badged_url + "image-commands/")
     failed = page.locator(".test-badge--failed")
     assert failed.count() == 1
     diff = failed.locator(".test-badge__diff pre")
@@ -109,14 +117,44 @@ def test_a_failed_block_shows_its_diff_when_asked(
     failed.locator("summary").click()
     assert diff.is_visible()
     assert "+REPOSITORY          TAG" in diff.inner_text()
+    story = failed.locator(".test-badge__story").inner_text()
+    for words in ("출력이 페이지와 다릅니다", "명령: $ docker image ls", "종료 코드 0"):
+        assert words in story
+    assert (
+        "− 기대한 출력 (페이지)" in story and "+ 실제 출력 (도커 엔진 20.10 · 26.1 · 28.5)" in story
+    )
+    assert not re.search(r"expected|actual|differs|exit status", story), story
     # the failed line sits right above its block
     block = failed.locator("xpath=following-sibling::*[1]")
     assert "highlight" in (block.get_attribute("class") or "")
     sitekit.screenshot(failed, SCREENSHOTS, f"failed-diff-{view}")
 
 
+def test_an_open_diff_stays_in_the_content_column(
+    badged_url: str, page: Any, view: sitekit.View
+) -> None:
+    """Opened, the diff is as wide as the column, not as its widest line: nothing spills over
+    the nav (1280) or off the screen (390); the diff scrolls sideways inside its own box."""
+    sitekit.visit(page, badged_url + "image-commands/")
+    failed = page.locator(".test-badge--failed")
+    failed.locator("summary").click()
+    column = page.locator(".md-content__inner").bounding_box()
+    assert column is not None
+    for part in (".test-badge__diff", ".test-badge__story pre"):
+        box = failed.locator(part).bounding_box()
+        assert box is not None
+        assert box["x"] >= column["x"] - 1, f"{part} starts {column['x'] - box['x']:.0f} px left"
+        right = box["x"] + box["width"] - (column["x"] + column["width"])
+        assert right <= 1, f"{part} ends {right:.0f} px right of the column"
+        assert box["x"] >= 0 and box["x"] + box["width"] <= view.width
+    pre = failed.locator(".test-badge__story pre")
+    assert pre.evaluate("e => e.scrollWidth > e.clientWidth"), "the wide line is not scrolled"
+    assert page.evaluate("document.documentElement.scrollWidth <= innerWidth")
+    sitekit.screenshot(page, SCREENSHOTS, f"failed-diff-open-{view}")
+
+
 def test_pseudo_notation_has_no_badge_and_no_copy_button(badged_url: str, page: Any) -> None:
-    page.goto(badged_url + "container-commands/", wait_until="networkidle")
+    sitekit.visit(page, badged_url + "container-commands/")
     notation = page.locator("div.highlight", has_text="docker run = [pull] + create + start")
     assert notation.count() == 1
     before = notation.locator("xpath=preceding-sibling::*[1]")
@@ -127,7 +165,7 @@ def test_pseudo_notation_has_no_badge_and_no_copy_button(badged_url: str, page: 
 
 @pytest.mark.parametrize("synopsis", ["docker image save [옵션]", "docker image rm [옵션]"])
 def test_every_synopsis_has_a_badge(badged_url: str, page: Any, synopsis: str) -> None:
-    page.goto(badged_url + "image-commands/", wait_until="networkidle")
+    sitekit.visit(page, badged_url + "image-commands/")
     block = page.locator("div.highlight", has_text=synopsis)
     before = block.locator("xpath=preceding-sibling::*[1]")
     assert "test-badge--synopsis" in (before.get_attribute("class") or "")

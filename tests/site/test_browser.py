@@ -71,7 +71,7 @@ def test_every_page_loads_cleanly(
     assert "image-commands/" in pages
     for path in pages:
         seen.clear()
-        page.goto(base_url + path, wait_until="networkidle")
+        sitekit.visit(page, base_url + path)
         broken = page.eval_on_selector_all(
             "img",
             "imgs => imgs.filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.src)",
@@ -86,7 +86,7 @@ def test_every_page_loads_cleanly(
 
 def test_copy_leaves_prompts_and_output_out(base_url: str, page: Any) -> None:
     """The `docker image rm` transcript: its error output stays on the page, not in the copy."""
-    page.goto(base_url + "image-commands/", wait_until="networkidle")
+    sitekit.visit(page, base_url + "image-commands/")
     block = page.locator("pre[data-copy]", has_text="No such image").first
     block.hover()
     block.locator("button[data-md-type=copy]").click()
@@ -99,7 +99,7 @@ def test_copy_leaves_prompts_and_output_out(base_url: str, page: Any) -> None:
 def test_korean_search_with_a_particle_finds_its_page(
     base_url: str, page: Any, view: sitekit.View
 ) -> None:
-    page.goto(base_url, wait_until="networkidle")
+    sitekit.visit(page, base_url)
     results = sitekit.search(page, "이미지를")
     results.locator(":scope > a[href*='image-commands/']").first.wait_for(timeout=10_000)
     titles = results.locator(":scope > a").all_inner_texts()
@@ -108,7 +108,7 @@ def test_korean_search_with_a_particle_finds_its_page(
 
 
 def test_dark_mode_toggles(base_url: str, page: Any) -> None:
-    page.goto(base_url + "image-commands/", wait_until="networkidle")
+    sitekit.visit(page, base_url + "image-commands/")
     scheme = "document.body.getAttribute('data-md-color-scheme')"
     before = page.evaluate(scheme)
     page.locator("form[data-md-component=palette] label:visible").first.click()
@@ -119,7 +119,7 @@ def test_dark_mode_toggles(base_url: str, page: Any) -> None:
 
 
 def test_test_badges_are_shown(base_url: str, page: Any) -> None:
-    page.goto(base_url + "image-commands/", wait_until="networkidle")
+    sitekit.visit(page, base_url + "image-commands/")
     badges = page.locator(".test-badge")
     assert badges.count() >= 5
     assert re.search(r"통과|실패|건너뜀|명령 형식 확인|아직 실행 안 됨", badges.first.inner_text())
@@ -130,7 +130,7 @@ def test_korean_synonym_finds_the_docker_command(
     base_url: str, page: Any, view: sitekit.View
 ) -> None:
     """`로그인` (no English in it) lists the `docker login` section first, in the browser."""
-    page.goto(base_url, wait_until="networkidle")
+    sitekit.visit(page, base_url)
     first = sitekit.search(page, "로그인").first
     first.wait_for(timeout=10_000)
     links = first.locator("a").evaluate_all("links => links.map(a => a.href)")
@@ -152,7 +152,7 @@ def test_search_ranks_the_answering_section_first_in_the_browser(
     """search-ko.js, loaded before Material's bundle, rewrites the query and reranks the
     worker's results in the page itself: the section that answers the query heads the first
     result, scored above its page's entry."""
-    page.goto(base_url, wait_until="networkidle")
+    sitekit.visit(page, base_url)
     first = sitekit.search(page, query).first
     first.wait_for(timeout=10_000)
     shown = first.locator("a").evaluate_all(

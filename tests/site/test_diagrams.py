@@ -51,7 +51,7 @@ def test_diagrams_are_readable(
     for path in sitekit.pages(site_dir):
         if 'class="diagram' not in (site_dir / path / "index.html").read_text("utf-8"):
             continue
-        page.goto(base_url + path, wait_until="networkidle")
+        sitekit.visit(page, base_url + path)
         overflow = page.evaluate("document.documentElement.scrollWidth - innerWidth")
         if overflow > 0:
             problems.append(f"/{path}: the page scrolls sideways by {overflow} px")

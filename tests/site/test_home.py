@@ -18,7 +18,7 @@ SCREENSHOTS = "home"
 def test_home_starts_with_its_title_and_a_path(
     base_url: str, page: Any, view: sitekit.View
 ) -> None:
-    page.goto(base_url, wait_until="networkidle")
+    sitekit.visit(page, base_url)
     article = page.locator("article.md-content__inner")
     first = article.evaluate(
         "a => [...a.children].find(e => e.innerText.trim() && !e.matches('a.md-content__button'))"
@@ -34,7 +34,7 @@ def test_home_starts_with_its_title_and_a_path(
 
 
 def test_contributor_pages_are_in_the_footer_not_the_nav(base_url: str, page: Any) -> None:
-    page.goto(base_url + "image-commands/", wait_until="networkidle")
+    sitekit.visit(page, base_url + "image-commands/")
     nav = page.locator("nav.md-nav--primary a[href*='contributing/']")
     assert nav.count() == 0
     footer = page.locator("footer .contributor-links a", has_text="용어집과 문체 지침")
@@ -45,7 +45,7 @@ def test_contributor_pages_are_in_the_footer_not_the_nav(base_url: str, page: An
 
 
 def test_a_chapter_has_an_edit_link_and_its_last_update(base_url: str, page: Any) -> None:
-    page.goto(base_url + "volumes/", wait_until="networkidle")
+    sitekit.visit(page, base_url + "volumes/")
     edit = page.locator("article a[rel=edit]")
     assert edit.get_attribute("href", timeout=5_000) == (
         "https://github.com/yhkim951107/docker-commands-ko/edit/main/docs/volumes.md"

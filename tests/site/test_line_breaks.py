@@ -47,7 +47,7 @@ def test_no_hangul_word_is_split_across_lines(
 ) -> None:
     problems = []
     for path in sitekit.pages(site_dir):
-        page.goto(base_url + path, wait_until="networkidle")
+        sitekit.visit(page, base_url + path)
         problems += [f"/{path}: {word}" for word in page.evaluate(SPLIT_WORDS)]
         sitekit.screenshot(page, SCREENSHOTS, f"{sitekit.shot_name(path)}-{view}", full_page=True)
     assert not problems, f"{len(problems)} split words at {view}:\n" + "\n".join(problems)

@@ -20,7 +20,7 @@ SCREENSHOTS = "navigation"
 
 def test_a_click_does_not_reload_the_page(base_url: str, page: Any) -> None:
     """The footer's "next" link swaps the page in place: no new document, the window survives."""
-    page.goto(base_url + "image-commands/", wait_until="networkidle")
+    sitekit.visit(page, base_url + "image-commands/")
     documents: list[str] = []
     page.on("request", lambda r: r.resource_type == "document" and documents.append(r.url))
     page.evaluate("window.stillHere = true")
@@ -40,7 +40,8 @@ def test_mermaid_and_lightbox_load_only_when_used(site_dir: Path, base_url: str,
     pictures = 0
     for path in sitekit.pages(site_dir):
         fetched.clear()
-        page.goto(base_url + path, wait_until="networkidle")
+        sitekit.visit(page, base_url + path)
+        page.wait_for_load_state("networkidle")  # whatever the page fetches once started
         diagram = page.locator(".mermaid").count() > 0
         if diagram != any(url.endswith("/mermaid.min.js") for url in fetched):
             problems.append(f"/{path}: mermaid.min.js {'not ' if diagram else ''}loaded")
@@ -55,7 +56,7 @@ def test_lightbox_opens_after_instant_navigation(
     base_url: str, page: Any, view: sitekit.View
 ) -> None:
     """A picture on a page reached by a click (no reload) still opens in the lightbox."""
-    page.goto(base_url + "errata/", wait_until="networkidle")
+    sitekit.visit(page, base_url + "errata/")
     page.evaluate("window.stillHere = true")
     page.evaluate("document.querySelector('a[href$=\"image-commands/\"]').click()")
     picture = page.locator("a.glightbox").first
@@ -76,7 +77,7 @@ def test_the_search_index_waits_for_the_reader(
     """A page load leaves the index alone; the search key fetches it and search answers."""
     fetched: list[str] = []
     page.on("request", lambda r: fetched.append(r.url))
-    page.goto(base_url + "volumes/", wait_until="networkidle")
+    sitekit.visit(page, base_url + "volumes/")
     assert not [url for url in fetched if url.endswith(SEARCH_INDEX)]
     with page.expect_request(lambda r: r.url.endswith(SEARCH_INDEX)):
         page.keyboard.press("s")  # Material's key for search, on a phone as on a desktop

@@ -25,7 +25,7 @@ SCREENSHOTS = "transcripts"
 def test_output_is_plain_and_commands_stand_out(
     base_url: str, page: Any, view: sitekit.View
 ) -> None:
-    page.goto(base_url + "image-commands/", wait_until="networkidle")
+    sitekit.visit(page, base_url + "image-commands/")
     status = page.locator(".highlight .go", has_text="Image is up to date for").first
     assert status.count() == 1, "an output line is split into coloured tokens"
     code_colour = status.evaluate("e => getComputedStyle(e.closest('code')).color")
@@ -64,7 +64,7 @@ def test_copy_buttons_only_where_there_are_commands(
 ) -> None:
     problems = []
     for path in sitekit.pages(site_dir):
-        page.goto(base_url + path, wait_until="networkidle")
+        sitekit.visit(page, base_url + path)
         shown = page.eval_on_selector_all(
             "div.highlight pre",
             "pres => pres.map(p => p.querySelector('button[data-md-type=copy]') !== null)",
@@ -85,7 +85,7 @@ def test_copy_buttons_only_where_there_are_commands(
 def test_each_terminal_copies_its_own_commands(
     base_url: str, page: Any, view: sitekit.View
 ) -> None:
-    page.goto(base_url + "container-commands/", wait_until="networkidle")
+    sitekit.visit(page, base_url + "container-commands/")
     row = page.locator(".terminal-copy").first
     block = row.locator("xpath=preceding-sibling::*[1]")
     assert "ps -ef | grep 1842" in block.inner_text()

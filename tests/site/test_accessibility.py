@@ -1,0 +1,47 @@
+"""axe-core on every page of the built site (and its 404), at 390 and 1280 px, light and dark.
+
+A critical or serious violation fails: a reader with a screen reader, a keyboard or weak eyes
+meets it on that page. Moderate and minor ones are axe's advice, not counted here.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sitekit
+
+pytestmark = [pytest.mark.browser, pytest.mark.parametrize("view", sitekit.VIEWS, ids=str)]
+
+AXE = sitekit.ROOT / ".cache" / "npm" / "node_modules" / "axe-core" / "axe.min.js"
+FAILING = ("critical", "serious")
+RUN = """async () => {
+  const result = await axe.run(document, { resultTypes: ["violations"] });
+  return result.violations.map((v) => ({
+    id: v.id, impact: v.impact, nodes: v.nodes.map((n) => n.target.join(" ")),
+  }));
+}"""
+
+
+def violations(page: Any) -> list[dict[str, Any]]:
+    """axe's critical and serious violations on the page open in ``page``."""
+    page.add_script_tag(path=str(AXE))
+    found: list[dict[str, Any]] = page.evaluate(RUN)
+    return [v for v in found if v["impact"] in FAILING]
+
+
+def test_no_serious_accessibility_violation(
+    site_dir: Path, base_url: str, page: Any, view: sitekit.View
+) -> None:
+    if not AXE.is_file():
+        pytest.fail(f"{AXE} is missing: make site-assets")
+    problems = []
+    for path in [*sitekit.pages(site_dir), "404.html"]:
+        sitekit.visit(page, base_url + path)
+        for found in violations(page):
+            nodes = found["nodes"]
+            problems.append(
+                f"/{path}: {found['impact']} {found['id']} on {len(nodes)} node(s), e.g. {nodes[0]}"
+            )
+    assert not problems, f"{len(problems)} violations at {view}:\n" + "\n".join(problems)
