@@ -31,7 +31,7 @@ from lab import engines, imagecache
 
 DIRECTIVE = "# lab-build=mmdebstrap"
 # Bump when how a direct image is made changes: the build keys of direct recipes change with it.
-LAYOUT = "1"
+LAYOUT = "3"
 STEP_MARK = "lab-step: "  # the hook prints it before each step: a failure names its step
 CONFIG_TYPE = "application/vnd.docker.container.image.v1+json"
 LAYER_TYPE = "application/vnd.docker.image.rootfs.diff.tar.gzip"
@@ -206,7 +206,7 @@ def parse(folder: Path, args: dict[str, str], bases: tuple[str, ...]) -> Plan:
 
 def hook_script(plan: Plan) -> str:
     """The customize hook: each step in order on the tree ``$1``, its name printed first."""
-    lines = ["set -e"]
+    lines = ["set -e", PROLOGUE]
     for step in plan.steps:
         lines.append(f"echo {shlex.quote(STEP_MARK + step.where + ' ' + step.kind)} >&2")
         if step.kind == "RUN":
@@ -234,7 +234,32 @@ def hook_script(plan: Plan) -> str:
                     f'chroot "$1" /bin/sh -c {shlex.quote(inside)} {shlex.quote(target)} '
                     f"{stat.st_mode & 0o7777:o} {int(stat.st_mtime)} < {shlex.quote(str(source))}"
                 )
+    lines.append(EPILOGUE)
     return "\n".join(lines) + "\n"
+
+
+# Before the steps, the tree is made what ``docker build`` starts from: the base as mmdebstrap's
+# cleanup leaves it (no logs, caches, /run or /tmp content; apt's lists are the steps' to remove),
+# and /etc/hosts, /etc/hostname and /etc/resolv.conf present, as docker mounts them over a RUN
+# (netbase makes /etc/hosts when it is missing); those docker mounted are not kept after.
+PROLOGUE = """\
+cd "$1"
+rm -f var/log/dpkg.log var/log/apt/history.log var/log/apt/term.log var/log/alternatives.log \\
+    var/log/apt/eipp.log.xz var/cache/ldconfig/aux-cache var/lib/dbus/machine-id
+if [ -e etc/machine-id ]; then : > etc/machine-id; fi
+rm -f var/cache/apt/*.bin var/cache/apt/archives/*.deb
+find tmp -mindepth 1 -maxdepth 1 -exec rm -rf --one-file-system {} +
+# mmdebstrap keeps /run/lock (/var/lock links to it)
+find run -mindepth 1 -maxdepth 1 ! -name lock -exec rm -rf --one-file-system {} +
+mounted=""
+for f in etc/hosts etc/hostname etc/resolv.conf; do
+    if [ ! -e "$f" ] && [ ! -L "$f" ]; then : > "$f"; mounted="$mounted $f"; fi
+done
+cd /"""
+EPILOGUE = """\
+for f in $mounted; do rm -f "$1/$f"; done"""
+# The cleanup of mmdebstrap's own files stays; the rest was done before the steps, as above.
+SKIP = "--skip=cleanup/apt,cleanup/reproducible,cleanup/run,cleanup/tmp"
 
 
 def failed_step(log: str) -> str:
@@ -276,6 +301,7 @@ def build(plan: Plan, suite: str, options: tuple[str, ...], work: Path) -> Made:
                 "mmdebstrap",
                 "--variant=minbase",
                 *options,
+                SKIP,
                 f'--customize-hook=sh {hook} "$1"',
                 suite,
                 str(tar),
