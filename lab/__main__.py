@@ -54,33 +54,38 @@ def up() -> None:
         claims.claim()
     except claims.ClaimedElsewhere as error:
         raise SystemExit(str(error)) from None
+    if ca.ensure():
+        # New certificates (a new machine CA, new host roots): servers and daemons that run
+        # with the old ones start again below.
+        registries.stop_all()
+        for daemon in page_daemons():
+            daemons.stop(daemon)
+    # The engine's tree, the two Debian bases and the stand-ins built by mmdebstrap
+    # (lab.direct, which need no base) are mmdebstraps, side by side on a fresh machine; each
+    # is at once when cached. The direct builds go on while the rest of the lab starts.
+    pool = ThreadPoolExecutor(len(build.BASES) + 1)
+    direct = pool.submit(build.build_direct)
     try:
         engine = engines.selected()
-        # The engine's tree and the two Debian bases are three mmdebstraps, mostly waiting on
-        # the mirror: made side by side on a fresh machine, each at once when cached.
-        with ThreadPoolExecutor(len(build.BASES)) as pool:
-            bases = [pool.submit(build.ensure_base_tar, base) for base in build.BASES]
-            versions = engines.ensure(engine)
-            for made in bases:
-                made.result()
+        bases = [pool.submit(build.ensure_base_tar, base) for base in build.BASES]
+        versions = engines.ensure(engine)
+        for made in bases:
+            made.result()
     except (engines.EngineUnavailable, build.BaseUnavailable) as error:
+        direct.result()  # not left half made behind the exit
         raise SystemExit(str(error)) from None
+    finally:
+        pool.shutdown(wait=False)
     specs = page_daemons()
     if not STATE_FILE.exists() or not all(daemons.ping(d) for d in specs):
         network.check_subnets_free([*specs, BUILDER])
     for daemon in specs:
         network.ensure_bridge(daemon)  # before the servers: pypi listens on a bridge address
-    if ca.ensure():
-        # New certificates (a new machine CA, new host roots): servers and daemons that run
-        # with the old ones start again below.
-        registries.stop_all()
-        for daemon in specs:
-            daemons.stop(daemon)
     for name, addr in registries.addresses().items():
         if procs.running_pid(name) is None:
             _require_free_port(name, addr)
     registries.start_missing()
-    build.build_all()
+    build.build_all(direct)
     for name in pushed.forget():
         print(f"lab: removed {name}, pushed to the registry by an earlier run", flush=True)
     network.ensure_forwarding()

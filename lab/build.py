@@ -21,14 +21,14 @@ import subprocess
 import threading
 import time
 import urllib.request
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 import docker
 from docker.errors import APIError, BuildError
 
-from lab import ca, daemons, engines, imagecache, network, registries
+from lab import ca, daemons, direct, engines, imagecache, network, registries
 from lab.facts import FACTS
 from lab.paths import (
     BUILDER,
@@ -88,10 +88,12 @@ PARALLEL = 3
 def build_args() -> dict[str, str]:
     """Every recipe gets these; a recipe uses those it declares with ARG (the proxy's address
     depends on the lab's instance number). The bases must be made first."""
-    return {
-        **{base.arg: base.image for base in BASES},
-        "PIP_PROXY": f"http://{PYPI[0]}:{PYPI[1]}",
-    }
+    return {**{base.arg: base.image for base in BASES}, **plain_args()}
+
+
+def plain_args() -> dict[str, str]:
+    """The build arguments that name no base: known before the bases are made."""
+    return {"PIP_PROXY": f"http://{PYPI[0]}:{PYPI[1]}"}
 
 
 @dataclass(frozen=True)
@@ -124,6 +126,11 @@ class Recipe:
         """The build arguments its Dockerfile declares (``ARG BASE_SID``, ``ARG PIP_PROXY``)."""
         return re.findall(r"^ARG\s+(\w+)", (self.folder / "Dockerfile").read_text(), re.M)
 
+    @property
+    def direct(self) -> bool:
+        """Built by one mmdebstrap run (``lab.direct``), not by ``docker build``."""
+        return direct.wanted(self.folder / "Dockerfile")
+
     def bases(self) -> list[Base]:
         """The bases its Dockerfile declares (``ARG BASE`` / ``ARG BASE_SID``)."""
         return [base for base in BASES if base.arg in self.declared()]
@@ -137,8 +144,13 @@ class Recipe:
         it describes the image and is not part of the build. Shared files count from
         ``lab/shared/``, not from the copies a build leaves in the context.
         """
-        args = build_args()
-        declared = {name: args[name] for name in self.declared() if name in args}
+        if self.direct:
+            # It reads no base tar: mmdebstrap makes the tree from the base's suite and options.
+            args: dict[str, object] = {**plain_args(), "direct": direct.LAYOUT}
+            args.update({b.arg: [b.suite, *b.options] for b in self.bases()})
+        else:
+            args = {**build_args()}
+        declared = {name: args[name] for name in [*self.declared(), "direct"] if name in args}
         sha = hashlib.sha256(json.dumps({"layout": LAYOUT, "args": declared}).encode())
         if TRUST_FILE in (self.folder / "Dockerfile").read_text():
             sha.update(ca.TRUST_BUNDLE.read_bytes())
@@ -233,25 +245,90 @@ def ensure_base_tar(base: Base) -> None:
         )
 
 
-def build_all() -> None:
+def build_all(direct_failures: Future[list[str]] | None = None) -> None:
     """Seed every stale recipe, from the machine cache or by a build; one line per image.
 
     The bases must be made first (``ensure_base_tar``): the build keys name their content.
+    ``direct_failures`` is a ``build_direct`` already running; without it, it runs here.
     """
     # A key reads every file of its recipe and the bases' hashes: computed once per run.
     keys = {recipe.slug: recipe.digest() for recipe in recipes()}
     if unshared := imagecache.unshare(REGISTRY_STORAGE):
         print(f"lab: {unshared} registry blobs were hard links into the machine cache: copied")
     todo = [r for r in recipes() if stale(r, keys[r.slug])]
-    if not todo:
-        return
-    to_build = [recipe for recipe in todo if not _restore(recipe, keys[recipe.slug])]
+    to_build = [
+        recipe for recipe in todo if recipe.direct or not _restore(recipe, keys[recipe.slug])
+    ]
     failures: list[str] = []
-    if to_build:
-        failures = _build(to_build, keys)
-    _write_catalogue(keys)
+    docker_built = [recipe for recipe in to_build if not recipe.direct]
+    if docker_built:
+        failures = _build(docker_built, keys)
+    failed = direct_failures.result() if direct_failures else build_direct()
+    named = [r for r in to_build if r.direct and not any(f"'{r.slug}'" in f for f in failed)]
+    # One that build_direct left alone (its stamp was this key) but that must be seeded again.
+    failed += _direct_builds([r for r in named if imagecache.find(r.slug, keys[r.slug]) is None])
+    failures += failed
+    for recipe in named:
+        if not _restore(recipe, keys[recipe.slug]) and recipe.slug not in "".join(failed):
+            failures.append(f"lab: image '{recipe.slug}': not in the machine cache after its build")
+    if todo:
+        _write_catalogue(keys)
     if failures:
         raise SystemExit("\n\n".join(failures))
+
+
+def build_direct() -> list[str]:
+    """Build the direct recipes (``lab.direct``) the machine cache lacks, side by side; the
+    error texts of those that failed. Needs no base and no daemon, only the lab CA."""
+    todo = []
+    for recipe in (r for r in recipes() if r.direct):
+        key = recipe.digest()
+        stamp = STAMPS / recipe.slug
+        if imagecache.find(recipe.slug, key) is None and not (
+            stamp.exists() and stamp.read_text() == key
+        ):
+            todo.append(recipe)
+    return _direct_builds(todo)
+
+
+def _direct_builds(todo: list[Recipe]) -> list[str]:
+    if not todo:
+        return []
+    took = {**TYPICAL_BUILD_TIMES, **_build_times()}
+    ordered = sorted(todo, key=lambda recipe: -took.get(recipe.slug, 0.0))
+    with ThreadPoolExecutor(PARALLEL) as pool:
+        return [f for f in pool.map(_build_direct_one, ordered) if f]
+
+
+def _build_direct_one(recipe: Recipe) -> str | None:
+    started = time.monotonic()
+    key = recipe.digest()
+    _prepare_context(recipe)
+    try:
+        plan = direct.parse(recipe.folder, plain_args(), tuple(b.arg for b in BASES))
+        (base,) = [b for b in BASES if b.arg == plan.base_arg]
+        made = direct.build(plan, base.suite, base.options, CACHE / "direct")
+    except direct.DirectError as error:
+        return f"lab: image '{recipe.slug}' failed to build: {error}"
+    description = plan.labels.get("org.opencontainers.image.description", "")
+    tags = [repository(t) for t in recipe.tags]
+    imagecache.keep(recipe.slug, key, description, tags, made.manifest, made.blobs)
+    took = time.monotonic() - started
+    _note_build_time(recipe.slug, took)
+    print(
+        f"lab: image {recipe.slug:<10} {', '.join(recipe.tags):<60} {took:5.1f} s (mmdebstrap)",
+        flush=True,
+    )
+    return None
+
+
+def _prepare_context(recipe: Recipe) -> None:
+    """The lab CA and the shared files the recipe copies, placed in its build context."""
+    shutil.copyfile(ca.TRUST_BUNDLE, recipe.folder / TRUST_FILE)
+    if recipe.shared:
+        (recipe.folder / SHARED_DIR).mkdir(exist_ok=True)
+        for path in recipe.shared:
+            shutil.copy2(path, recipe.folder / SHARED_DIR / path.name)
 
 
 def _restore(recipe: Recipe, key: str) -> bool:
@@ -312,11 +389,7 @@ def _build_one(
     """Build, tag and push one recipe (to the ``seed`` registry) and keep it in the machine
     cache under ``key``; an error text naming it."""
     started = time.monotonic()
-    shutil.copyfile(ca.TRUST_BUNDLE, recipe.folder / TRUST_FILE)
-    if recipe.shared:
-        (recipe.folder / SHARED_DIR).mkdir(exist_ok=True)
-        for path in recipe.shared:
-            shutil.copy2(path, recipe.folder / SHARED_DIR / path.name)
+    _prepare_context(recipe)
     try:
         image, _ = client.images.build(
             path=str(recipe.folder),

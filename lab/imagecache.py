@@ -17,6 +17,7 @@ hold ``sha256:<hex>``.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -261,3 +262,40 @@ def restore(entry: Entry, storage: Path) -> None:
         hexa = tagged.manifest.removeprefix("sha256:")
         _link(folder / "index" / "sha256" / hexa / "link", tagged.manifest)
         _link(folder / "current" / "link", tagged.manifest)  # last: the tag now resolves
+
+
+def keep_blob(path: Path) -> str:
+    """Move the file ``path`` into the pool under its digest; return ``sha256:<hex>``."""
+    sha = hashlib.sha256()
+    with path.open("rb") as blob:
+        while chunk := blob.read(1 << 20):
+            sha.update(chunk)
+    target = POOL / sha.hexdigest()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    path.replace(target)  # whole, at once: a reader never sees half a blob
+    return f"sha256:{sha.hexdigest()}"
+
+
+def keep_bytes(data: bytes) -> str:
+    """Keep ``data`` (a manifest, a config) in the pool; return its digest."""
+    digest = hashlib.sha256(data).hexdigest()
+    POOL.mkdir(parents=True, exist_ok=True)
+    with _partial(POOL / digest) as partial:
+        partial.write_bytes(data)
+    return f"sha256:{digest}"
+
+
+def keep(
+    slug: str,
+    key: str,
+    description: str,
+    tags: list[tuple[str, str]],
+    manifest: str,
+    layers: tuple[str, ...],
+) -> Entry:
+    """Keep an image built outside a registry, its blobs already in the pool: ``manifest``
+    (one image, no index) with ``layers`` (its config and layers) under each of ``tags``."""
+    kept = tuple(Tagged(repo, tag, manifest, (manifest,), layers) for repo, tag in tags)
+    entry = Entry(slug, key, description, kept)
+    _write(entry)
+    return entry
