@@ -24,10 +24,15 @@ def _recipe(tmp_path: Path, dockerfile: str, slug: str = "demo") -> build.Recipe
     return build.Recipe(slug, folder)
 
 
-def test_the_node_recipe_becomes_its_steps_and_config() -> None:
+def test_the_node_recipe_becomes_its_steps_and_config(tmp_path: Path) -> None:
     node = next(r for r in build.recipes() if r.slug == "node")
     assert node.direct
-    plan = direct.parse(node.folder, {"PIP_PROXY": "http://proxy"}, BASES)
+    # A copy, with the trust bundle a build writes beside the Dockerfile (git ignores it, and a
+    # clone whose images all came from the machine cache has none).
+    folder = tmp_path / "node"
+    shutil.copytree(node.folder, folder)
+    (folder / "trust-bundle.crt").write_text("-----BEGIN CERTIFICATE-----\n")
+    plan = direct.parse(folder, {"PIP_PROXY": "http://proxy"}, BASES)
     assert plan.base_arg == "BASE_SID"
     assert [(s.kind, s.target) for s in plan.steps] == [
         ("RUN", ""),

@@ -26,6 +26,8 @@ STRESSED = {
     "새 프로세스": "stresses 새 (new); 프로세스 is the term",
     "빈 네임드 볼륨": "stresses 빈 (empty); 네임드 볼륨 is the term",
     "프로세스 격리 기술": "describes what a container is; its parts (네임스페이스) are terms",
+    "터미널에서 실행할 때": "a list item's lead on the test-environment page, not a term",
+    "도커 엔진 29": "a list item's lead on the test-environment page: a version, not a term",
 }
 
 

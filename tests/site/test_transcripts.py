@@ -98,9 +98,9 @@ def test_each_terminal_copies_its_own_commands(
         )
     assert copies == [
         ("① 호스트", "echo $$\ndocker run -it centos:8 bash"),
-        ("② 컨테이너 안", "echo $$"),
+        ("② 컨테이너 안", "echo $$\nexit"),  # the page leaves the container with exit
         (
-            "③ 다른 터미널",
+            "③ 호스트",  # after exit the page is back in the host's shell, not a second one
             "ps -ef | grep 1842\ncd /proc/1842\nls -l\n"
             "sudo ls -l /proc/1/ns\nsudo ls -l /proc/1842/ns",
         ),
