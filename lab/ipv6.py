@@ -25,8 +25,10 @@ CHAINS = {
     ),
     "nat": ("DOCKER",),
 }
-# What dockerd puts in DOCKER-USER itself: anything more is an administrator's.
-EMPTY_USER_CHAIN = ("-N DOCKER-USER", "-A DOCKER-USER -j RETURN")
+# What dockerd puts in DOCKER-USER itself: anything more is an administrator's. Older engines
+# end the chain with a RETURN; 28.5 makes it empty, even with "ip6tables": false (it still
+# creates DOCKER-USER and the FORWARD jump to it), so a lab of today leaves that much.
+EMPTY_USER_CHAINS = (("-N DOCKER-USER",), ("-N DOCKER-USER", "-A DOCKER-USER -j RETURN"))
 
 
 def _ip6(*argv: str) -> subprocess.CompletedProcess[str]:
@@ -94,7 +96,7 @@ def remove() -> str | None:
             _ip6("-t", table, "-F", chain)
         for chain in ours:
             _ip6("-t", table, "-X", chain)
-    return "removed Docker's ip6tables chains left by an older lab"
+    return "removed Docker's ip6tables chains, which no running dockerd owns"
 
 
 def _removable(table: str, chain: str) -> bool:
@@ -102,5 +104,5 @@ def _removable(table: str, chain: str) -> bool:
     if rules.returncode != 0:
         return False
     if chain == "DOCKER-USER":
-        return tuple(rules.stdout.splitlines()) == EMPTY_USER_CHAIN
+        return tuple(rules.stdout.splitlines()) in EMPTY_USER_CHAINS
     return True

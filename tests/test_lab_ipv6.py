@@ -60,7 +60,7 @@ def test_chains_nobody_owns_are_removed(
     config = tmp_path / "daemon.json"
     config.write_text('{"ip6tables": false}')  # a lab daemon of today's
     monkeypatch.setattr(ipv6, "dockerd_configs", lambda: {4242: config})
-    assert ipv6.remove() == "removed Docker's ip6tables chains left by an older lab"
+    assert ipv6.remove() == "removed Docker's ip6tables chains, which no running dockerd owns"
     assert fake.tables == {"filter": ["-P FORWARD ACCEPT"], "nat": ["-P PREROUTING ACCEPT"]}
     assert ipv6.leftovers() == []
 
@@ -88,3 +88,20 @@ def test_a_docker_user_chain_with_rules_of_its_own_is_kept(
         "-A DOCKER-USER -s 2001:db8::/32 -j DROP",
         "-A DOCKER-USER -j RETURN",
     ]
+
+
+def test_the_empty_docker_user_chain_a_lab_of_today_leaves_is_removed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Engine 28.5 makes DOCKER-USER and its FORWARD jump in ip6tables even with
+    "ip6tables": false, and no RETURN in it (seen after make lab-down in CI)."""
+    fake = FakeIp6tables(
+        {
+            "filter": ["-P FORWARD ACCEPT", "-N DOCKER-USER", "-A FORWARD -j DOCKER-USER"],
+            "nat": ["-P PREROUTING ACCEPT"],
+        }
+    )
+    monkeypatch.setattr(ipv6, "_ip6", fake)
+    monkeypatch.setattr(ipv6, "dockerd_configs", dict)
+    assert ipv6.remove() == "removed Docker's ip6tables chains, which no running dockerd owns"
+    assert fake.tables["filter"] == ["-P FORWARD ACCEPT"]
