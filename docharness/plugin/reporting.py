@@ -48,8 +48,9 @@ def pytest_configure(config: pytest.Config) -> None:
     if not hasattr(config, "workerinput"):  # the controller (or a serial run) writes the report
         config.pluginmanager.register(_Recorder(config.stash[_RECORDS]), "docharness-recorder")
         # Taken before any block runs: an edit during the run makes the report's results
-        # belong to no fingerprint, so they are never reused for the edited sources.
-        config.stash[_SOURCES] = _sources()
+        # belong to no fingerprint, so they are never reused for the edited sources. Only a
+        # run of every page can stand for an engine's row, so a run of some pages skips it.
+        config.stash[_SOURCES] = _sources() if covers_every_page(config) else None
 
 
 def _sources() -> str | None:
