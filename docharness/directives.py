@@ -17,7 +17,7 @@ from typing import Any
 from docharness.engines import EngineRange, quoted
 from docharness.model import Code, Directives, HarnessError
 
-NAMES = ("skip", "timeout", "setup", "teardown", "requires", "engine")
+NAMES = ("skip", "timeout", "setup", "teardown", "requires", "engine", "unordered")
 REQUIREMENTS = ("network",)
 # The longest a block may be given: a typo such as `timeout 36000` must not stall a run for
 # hours, and `inf`/`1e400` would overflow select() and leave the page's shell out of step.
@@ -27,7 +27,7 @@ _START = re.compile(r"^[ \t]*<!--\s*test\s*:(?P<rest>.*)$")
 _NAME = re.compile(r"\s*(?P<name>\S*)(?P<value>.*)\Z", re.DOTALL)
 _FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})")
 
-Value = str | float | Code | EngineRange
+Value = str | float | bool | Code | EngineRange
 
 
 @dataclass(frozen=True)
@@ -120,6 +120,10 @@ def _directive(path: Path, line: int, body: str) -> _Directive:
             raise HarnessError(path, line, f"{name} directive without code")
         return _Directive(name, Code(code, line), line)
     value = " ".join(value.split())
+    if name == "unordered":
+        if value:
+            raise HarnessError(path, line, f"unordered takes no value: {quoted(value)}")
+        return _Directive(name, True, line)
     if name == "skip" and not value:
         raise HarnessError(path, line, "skip directive needs a reason")
     if name == "timeout":

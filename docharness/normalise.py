@@ -242,12 +242,17 @@ def is_ellipsis(line: ExpectedLine) -> bool:
 
 
 def match(
-    expected: Sequence[ExpectedLine], actual: Sequence[str], bindings: Bindings
+    expected: Sequence[ExpectedLine],
+    actual: Sequence[str],
+    bindings: Bindings,
+    any_order: bool = False,
 ) -> Mismatch | None:
     """Compare a command's expected output with its real output; None when they match.
 
     Blank lines are ignored on both sides (a transcript's blank lines are layout: it may
     show or leave out the ones a command prints).
+    With ``any_order`` each expected line must match a different real line, wherever it is
+    (the `unordered` directive; `...` is refused at collection there).
     On a match, the new bindings are added to ``bindings``.
 
     ```python
@@ -262,6 +267,8 @@ def match(
     ```
     """
     real = [line.rstrip() for line in actual if line.strip()]
+    if any_order:
+        return _match_any_order(expected, real, bindings)
     furthest = [0]
     # needed[i]: real lines the expected lines from i on consume at least (one per non-`...`
     # line); exact[i]: exactly that many, as no `...` follows. An ellipsis then tries only the
@@ -296,6 +303,34 @@ def match(
         bindings.values.update(done)
         return None
     line = expected[min(furthest[0], len(expected) - 1)].line if expected else None
+    diff, more, cut = capped_diff([e.text for e in expected], real)
+    return Mismatch(line, diff, more, cut)
+
+
+def _match_any_order(
+    expected: Sequence[ExpectedLine], real: list[str], bindings: Bindings
+) -> Mismatch | None:
+    """`match` when the real lines may come in any order: one real line for each expected."""
+    unmatched = [0]  # expected lines matched on the deepest try, to blame the next one
+
+    def from_here(i: int, used: frozenset[int], binds: dict[str, str]) -> dict[str, str] | None:
+        if i == len(expected):
+            return binds
+        unmatched[0] = max(unmatched[0], i)
+        for j, line in enumerate(real):
+            if j in used:
+                continue
+            bound = match_line(expected[i].text, line, binds)
+            done = None if bound is None else from_here(i + 1, used | {j}, bound)
+            if done is not None:
+                return done
+        return None
+
+    done = from_here(0, frozenset(), bindings.values) if len(expected) == len(real) else None
+    if done is not None:
+        bindings.values.update(done)
+        return None
+    line = expected[min(unmatched[0], len(expected) - 1)].line if expected else None
     diff, more, cut = capped_diff([e.text for e in expected], real)
     return Mismatch(line, diff, more, cut)
 

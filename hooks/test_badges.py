@@ -54,8 +54,6 @@ class Result:
     engines: tuple[str, ...]  # Docker Engine versions the result holds for
     client: str  # Docker CLI version (a synopsis is checked against its --help)
     failed_on: tuple[str, ...] = ()  # engines of the matrix where the block failed
-    # engines where it failed once and passed when its page ran again (make test-engines)
-    rerun_on: tuple[str, ...] = ()
 
 
 Results = dict[tuple[str, int], Result]
@@ -90,19 +88,6 @@ def engines(
     return oldest_first("passed"), oldest_first("failed")
 
 
-def passed_on_rerun(
-    matrix: Mapping[str, Any] | None, block: Mapping[str, Any], passed_on: tuple[str, ...]
-) -> tuple[str, ...]:
-    """Of the engines a block passed on, those where it passed only when ``make test-engines``
-    ran its page again after a failure (the matrix keeps the first failure as ``rerun``)."""
-    if not matrix:
-        return ()
-    versions = engine_versions(matrix)
-    results = matrix_results(matrix).get(_key(block)) or {}
-    rerun = {versions.get(name) for name, result in results.items() if "rerun" in result}
-    return tuple(version for version in passed_on if version in rerun)
-
-
 def engine_versions(matrix: Mapping[str, Any]) -> dict[str, str]:
     """Engine name -> the server version it reported, from ``test-engines.json``."""
     return {
@@ -114,7 +99,7 @@ def engine_versions(matrix: Mapping[str, Any]) -> dict[str, str]:
 def matrix_results(
     matrix: Mapping[str, Any],
 ) -> dict[tuple[str, int], dict[str, Mapping[str, Any]]]:
-    """(page, fence line) -> {engine name: its result (status, reason, maybe rerun)} from
+    """(page, fence line) -> {engine name: its result (status, reason)} from
     ``test-engines.json``."""
     return {
         (str(entry["page"]), int(entry["line"])): dict(entry["engines"])
@@ -166,7 +151,6 @@ def load_report(path: Path) -> Results:
             passed_on,
             client,
             failed_on,
-            passed_on_rerun(matrix, entry, passed_on),
         )
     return results
 
@@ -222,8 +206,6 @@ def badge(result: Result | None) -> str:
     short = len(full) > 1
     engine = _versions(result.engines, short)
     also_failed = f" · {_versions(result.failed_on, short)}에서 실패" if result.failed_on else ""
-    if result.rerun_on:
-        also_failed += f" · {_versions(result.rerun_on, short)}에서는 한 번 실패, 다시 실행해 통과"
     passed = passed_badge(result.status)
     if passed is not None:
         values = {

@@ -11,12 +11,8 @@ when that run covered every page, passed every block it ran, and had the same so
 pages, harness, lab and engine packages (``docharness.sources``); otherwise its pages run here
 too. So no page runs twice on one engine, and no result outlives a change of what it proves.
 
-A page that fails on an engine runs once more, alone, on the same engine. A block that failed
-the first time and passed the second keeps its first failure as ``rerun`` beside its status;
-the engine's outcome is then ``passed after a rerun``, the summary names every such block and
-the site's badge says so. A page that fails twice fails the engine. A rare failure of the
-engine's own (trixie's 26.1 once showed two of the three lines of `docker logs flaky`, in one
-run of many) is so told apart from a wrong page, and neither is hidden.
+Each engine runs the pages once: a block that fails once fails the engine. A retry would hide
+a flaky page, and a flaky page is a bug to find (as the three-name `docker images` order was).
 """
 
 from __future__ import annotations
@@ -42,13 +38,11 @@ MATRIX = REPO / "report" / MATRIX_NAME
 ORDER = [*(name for name in ENGINES if name != DEFAULT)][::-1] + [DEFAULT]
 WORKERS = os.environ.get("PYTEST_WORKERS", "2")
 PAGES = "docs"
-RERUN_PASSED = "passed after a rerun"
-SUCCESS = ("passed", RERUN_PASSED)
 
 
 def run_engine(name: str) -> tuple[str, dict[str, Any] | None]:
-    """Bring the lab up on ``name`` and run the pages, a failed page twice, unless the last
-    run's report can stand for them (``reusable``); (outcome, the run's report or None)."""
+    """Bring the lab up on ``name`` and run the pages once, unless the last run's report can
+    stand for them (``reusable``); (outcome, the run's report or None)."""
     env = {**os.environ, "LAB_ENGINE": name}
     up = subprocess.run(
         [sys.executable, "-m", "lab", "up"], env=env, capture_output=True, text=True, cwd=REPO
@@ -70,18 +64,9 @@ def run_engine(name: str) -> tuple[str, dict[str, Any] | None]:
         )
         return "passed", dict(last)
     print(f"test-engines: {name}: running the pages ({why_not})", flush=True)
-    passed, first = _run_pages(env, [PAGES], REPORTS / f"{name}.json")
-    if passed or first is None:
-        return ("passed" if passed else "failed"), first
-    failed = sorted({block["page"] for block in first["blocks"] if block["status"] == "failed"})
-    if not failed:
-        return "failed", first  # the run failed outside any block: nothing to run again
-    print(f"test-engines: {name}: running once more, alone: {' '.join(failed)}", flush=True)
-    passed, second = _run_pages(env, failed, REPORTS / f"{name}-rerun.json")
-    if second is None:
-        return "failed", first
-    report = with_rerun(first, second)
-    return (RERUN_PASSED if passed else "failed"), report
+    # No second try: a block that fails once on an engine is a finding (a flaky page is a bug).
+    passed, report = _run_pages(env, [PAGES], REPORTS / f"{name}.json")
+    return ("passed" if passed else "failed"), report
 
 
 def reusable(last: Report | None, sources: str) -> str | None:
@@ -113,28 +98,6 @@ def _run_pages(
     return pages.returncode == 0, found
 
 
-def with_rerun(first: dict[str, Any], second: dict[str, Any]) -> dict[str, Any]:
-    """The first run's report with the pages of the second in their place; a block that
-    failed in the first and not in the second keeps its first failure (reason, then details:
-    the diff and what the daemon logged) as ``rerun``."""
-    earlier = {(block["page"], block["line"]): block for block in first["blocks"]}
-    again = {block["page"] for block in second["blocks"]}
-    blocks = [block for block in first["blocks"] if block["page"] not in again]
-    for block in second["blocks"]:
-        before = earlier.get((block["page"], block["line"]))
-        if before is not None and before["status"] == "failed" and block["status"] != "failed":
-            story = (before["reason"], before.get("details"))
-            block = {**block, "rerun": "\n".join(part for part in story if part)}
-        blocks.append(block)
-    blocks.sort(key=lambda block: (block["page"], block["line"]))
-    return {**first, "blocks": blocks}
-
-
-def reruns(report: dict[str, Any]) -> list[str]:
-    """``docs/page.md:12`` for each block that passed only when its page ran again."""
-    return [f"{block['page']}:{block['line']}" for block in report["blocks"] if "rerun" in block]
-
-
 def merge(runs: dict[str, dict[str, Any]]) -> dict[str, Any]:
     """One record per block with ``engines: {name: {status, reason}}``."""
     blocks: dict[tuple[str, int], dict[str, Any]] = {}
@@ -144,10 +107,7 @@ def merge(runs: dict[str, dict[str, Any]]) -> dict[str, Any]:
             entry = blocks.setdefault(
                 key, {"page": block["page"], "line": block["line"], "engines": {}}
             )
-            result = {"status": block["status"], "reason": block["reason"]}
-            if "rerun" in block:
-                result["rerun"] = block["rerun"]
-            entry["engines"][name] = result
+            entry["engines"][name] = {"status": block["status"], "reason": block["reason"]}
     return {
         "engines": {name: report["docker"] for name, report in runs.items()},
         "blocks": [blocks[key] for key in sorted(blocks)],
@@ -180,11 +140,8 @@ def main() -> int:
     for name, outcome in outcomes.items():
         server = runs.get(name, {}).get("docker", {}).get("server", "-")
         print(f"test-engines: {name:<9} {server:<22} {outcome}")
-        if outcome == RERUN_PASSED:
-            for where in reruns(runs[name]):
-                print(f"test-engines:   {where} failed, then passed when its page ran again")
     print(f"report: {MATRIX.relative_to(REPO)}")
-    return 0 if all(outcome in SUCCESS for outcome in outcomes.values()) else 1
+    return 0 if all(outcome == "passed" for outcome in outcomes.values()) else 1
 
 
 if __name__ == "__main__":

@@ -69,6 +69,7 @@ def test_directive_inside_a_code_block_is_code() -> None:
         ("text\n<!-- test: skip 이유 -->\n", 2, "not attached to a code block"),
         ("<!-- test: setup\n$ true\n", 1, "unclosed <!-- test: comment"),
         ("<!-- test: skip a -->\n<!-- test: skip b -->\n```shell\n```\n", 2, "second skip"),
+        ("<!-- test: unordered rows -->\n```shell\n```\n", 1, "unordered takes no value"),
     ],
 )
 def test_errors_name_file_and_line(text: str, line: int, message: str) -> None:
@@ -83,6 +84,12 @@ def test_engine_directive_is_a_range() -> None:
     [directives] = parse_directives(PAGE, text).values()
     assert directives.engine == EngineRange.parse(">=23,<26")
     assert str(directives.engine) == ">=23,<26"
+
+
+def test_unordered_directive_is_a_flag() -> None:
+    text = "<!-- test: unordered -->\n```shell\n$ docker images\n```\n"
+    [directives] = parse_directives(PAGE, text).values()
+    assert directives.unordered
 
 
 def test_bad_engine_range_names_file_and_line() -> None:

@@ -238,3 +238,11 @@ def test_a_transcript_setup_is_parsed_at_collection() -> None:
     broken = text.replace("$ docker pull debian", "pull first\n$ docker pull debian")
     with pytest.raises(HarnessError, match=rf"{PAGE}:2: text before the first command"):
         parse_page(PAGE, broken)
+
+
+def test_an_unordered_block_shows_every_line() -> None:
+    text = "<!-- test: unordered -->\n```shell\n$ docker images\nREPOSITORY\n...\n```\n"
+    with pytest.raises(HarnessError, match=r"image-commands.md:5: `\.\.\.` in a block marked"):
+        parse_page(Path("docs/image-commands.md"), text)
+    [block] = parse_page(Path("docs/image-commands.md"), text.replace("...\n", "httpd\n"))
+    assert block.directives.unordered

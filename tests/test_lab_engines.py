@@ -80,32 +80,3 @@ def test_matrix_keeps_each_blocks_result_per_engine() -> None:
             },
         }
     ]
-
-
-def test_a_page_run_again_replaces_its_blocks_and_keeps_the_first_failure() -> None:
-    def block(page: str, line: int, status: str, reason: str | None = None) -> dict[str, object]:
-        return {"page": page, "line": line, "status": status, "reason": reason}
-
-    differs = "docs/b.md:9: output differs from the page"
-    first = {
-        "docker": {"client": "26.1.5", "server": "26.1.5"},
-        "blocks": [block("docs/a.md", 3, "passed"), block("docs/b.md", 8, "failed", differs)],
-    }
-    second = {"docker": first["docker"], "blocks": [block("docs/b.md", 8, "passed")]}
-    report = matrix.with_rerun(first, second)
-    assert report["blocks"] == [
-        block("docs/a.md", 3, "passed"),
-        {**block("docs/b.md", 8, "passed"), "rerun": differs},
-    ]
-    assert matrix.reruns(report) == ["docs/b.md:8"]
-    merged = matrix.merge({"trixie": report})
-    assert merged["blocks"][1]["engines"]["trixie"] == {
-        "status": "passed",
-        "reason": None,
-        "rerun": differs,
-    }
-    # Failing again is failing: nothing is kept as a rerun.
-    again = matrix.with_rerun(
-        first, {**second, "blocks": [block("docs/b.md", 8, "failed", differs)]}
-    )
-    assert matrix.reruns(again) == []

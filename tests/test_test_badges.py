@@ -256,21 +256,6 @@ def test_badges_name_every_engine_of_the_matrix(tmp_path: Path) -> None:
     ]
 
 
-def test_a_block_that_passed_only_when_its_page_ran_again_says_so(tmp_path: Path) -> None:
-    write_matrix(tmp_path, {3: {"bookworm": "passed", "trixie": "passed", "sid": "passed"}})
-    path = tmp_path / test_badges.MATRIX_NAME
-    matrix = json.loads(path.read_text(encoding="utf-8"))
-    first = "docs/sample.md:4: output differs from the page"
-    matrix["blocks"][0]["engines"]["trixie"]["rerun"] = first
-    path.write_text(json.dumps(matrix), encoding="utf-8")
-    report = sid_report(tmp_path, [block(3, "passed")])
-    texts = badge_texts(test_badges.badged(render(SOURCE), SOURCE, PAGE, load(report)))
-    assert texts[0] == (
-        "✓ 도커 엔진 20.10 · 26.1 · 28.5에서 통과"
-        " · 26.1에서는 한 번 실패, 다시 실행해 통과 · 2025-11-27"
-    )
-
-
 def load(report: Path) -> test_badges.Results:
     return test_badges.load_report(report)
 

@@ -17,7 +17,8 @@ from typing import cast
 
 from sybil.typing import Evaluator
 
-from docharness.model import Code, CodeBlock
+from docharness.model import Code, CodeBlock, HarnessError
+from docharness.normalise import is_ellipsis
 from docharness.transcript import has_prompt, parse_steps, parse_transcript
 
 # Every name Markdown renderers (Pygments, GitHub) give a shell session or script.
@@ -68,10 +69,22 @@ class Kind:
 def _steps(block: CodeBlock) -> None:
     """A transcript's steps, and its setup's and teardown's (a bad one fails collection)."""
     block.steps = parse_transcript(block)
+    if block.directives.unordered:
+        _refuse_ellipsis(block)
     setup, teardown = block.directives.setup, block.directives.teardown
     block.directives = replace(
         block.directives, setup=_hook_steps(block, setup), teardown=_hook_steps(block, teardown)
     )
+
+
+def _refuse_ellipsis(block: CodeBlock) -> None:
+    """`...` could hide any line of an output whose lines come in any order: refuse it."""
+    for step in block.steps:
+        for line in step.expected:
+            if is_ellipsis(line):
+                raise HarnessError(
+                    block.path, line.line, "`...` in a block marked unordered: show every line"
+                )
 
 
 def _hook_steps(block: CodeBlock, code: Code | None) -> Code | None:

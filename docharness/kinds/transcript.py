@@ -31,7 +31,7 @@ def evaluate(example: Example) -> None:
 
 
 def _run_transcript(page: PageRun, block: CodeBlock) -> None:
-    runner = _Transcript(page, block_timeout(block))
+    runner = _Transcript(page, block_timeout(block), block.directives.unordered)
     error: BaseException | None = None
     try:
         setup = block.directives.setup
@@ -67,9 +67,10 @@ def _timed_out(seconds: float, command: str) -> str:
 class _Transcript:
     """Runs steps for one block; keeps the pty sessions the block opened."""
 
-    def __init__(self, page: PageRun, timeout: float) -> None:
+    def __init__(self, page: PageRun, timeout: float, unordered: bool) -> None:
         self.page = page
         self.timeout = timeout
+        self.unordered = unordered  # output lines may come in any order
         self.sessions: list[Session] = []
         self.bindings = Bindings()
 
@@ -150,7 +151,7 @@ class _Transcript:
         self, step: Step, command: str, actual: list[str], status: int | None, label: str
     ) -> None:
         """Compare output; a non-zero exit passes only when the page shows the error."""
-        mismatch = match(step.expected, actual, self.bindings)
+        mismatch = match(step.expected, actual, self.bindings, self.unordered)
         if self.page.update:
             self.page.outputs[step.line] = list(actual)
             return
