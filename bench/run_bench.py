@@ -2,7 +2,8 @@
 the harness, the same blocks on both sides.
 
 Both sides run exactly the blocks the harness runs as transcripts: blocks it skips (a `skip`
-directive, `requires network` offline), Python blocks and synopses are left out of both. Per
+directive, an `engine` range this engine is outside of, `requires network` offline), Python
+blocks and synopses are left out of both. Per
 page and repetition the two sides take turns (which goes first alternates), at least three
 repetitions; the daemon is restored after each raw run, timed apart (the harness does the same
 work inside its time). Printed: the median of each side per page, the raw side's cleanup, what
@@ -35,19 +36,17 @@ from docharness.fences import parse_page, read_page  # noqa: E402
 from docharness.interactive import Session, is_interactive  # noqa: E402
 from docharness.kinds import BlockKind  # noqa: E402
 from docharness.model import CodeBlock, Step  # noqa: E402
+from docharness.page import skip_reason  # noqa: E402
 from docharness.plugin.run import host_ports_turn  # noqa: E402
 from docharness.schema import BlockRecord, read_report  # noqa: E402
 from docharness.shell import PageShell, configure_plugins, page_environment  # noqa: E402
 
 
 def runnable(page: Path, found: daemon.Daemon) -> list[CodeBlock]:
-    """The page's blocks both sides run: the transcripts the harness does not skip."""
-    blocks = []
-    for block in parse_page(page, read_page(page)):
-        offline = block.directives.requires == "network" and not found.online
-        if block.kind is BlockKind.TRANSCRIPT and block.directives.skip is None and not offline:
-            blocks.append(block)
-    return blocks
+    """The page's blocks both sides run: the transcripts the harness runs here (``skip_reason``
+    is the harness's own rule: skip directives, engine ranges, `requires network` offline)."""
+    blocks = parse_page(page, read_page(page))
+    return [b for b in blocks if b.kind is BlockKind.TRANSCRIPT and skip_reason(b, found) is None]
 
 
 def _raw_command(step: Step, typed: list[str], login: daemon.Daemon) -> str:

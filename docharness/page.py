@@ -183,18 +183,27 @@ def where(block: CodeBlock) -> str:
 
 
 def skip_if_asked(block: CodeBlock, daemon: Daemon) -> None:
-    """pytest.skip for a `skip` directive, `requires network` when offline, or an `engine`
-    range this run's engine is outside of (reported as not for this engine)."""
+    """pytest.skip the block when ``skip_reason`` gives a reason."""
+    reason = skip_reason(block, daemon)
+    if reason is not None:
+        pytest.skip(reason)
+
+
+def skip_reason(block: CodeBlock, daemon: Daemon) -> str | None:
+    """Why the block does not run here, or None: a `skip` directive, an `engine` range this
+    run's engine is outside of (reported as not for this engine), `requires network` offline.
+    The bench asks it too, so both its sides run exactly the blocks the harness runs."""
     directives = block.directives
     if directives.skip is not None:
-        pytest.skip(directives.skip)
+        return directives.skip
     if directives.engine is not None:
         version = _engine(daemon.host)
         if not directives.engine.contains(version):
-            pytest.skip(not_for(directives.engine, version))
+            return not_for(directives.engine, version)
     if directives.requires == "network" and not daemon.online:
         where = "the lab has no internet" if daemon.mode == "lab" else "Docker Hub is unreachable"
-        pytest.skip(f"needs network: {where}")
+        return f"needs network: {where}"
+    return None
 
 
 @functools.cache
