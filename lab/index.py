@@ -12,7 +12,7 @@ import ssl
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlparse
 
-from lab import ca, token
+from lab import ca, registry_token
 from lab.paths import CATALOGUE, INDEX, REGISTRY_STORAGE, SECRETS
 
 REPOSITORIES = REGISTRY_STORAGE / "docker" / "registry" / "v2" / "repositories"
@@ -71,11 +71,11 @@ class Handler(BaseHTTPRequestHandler):
 
     def _token(self, args: dict[str, list[str]]) -> None:
         try:
-            account = token.check_basic(self.headers.get("Authorization"), _htpasswd())
-        except token.Unauthorized:
+            account = registry_token.check_basic(self.headers.get("Authorization"), _htpasswd())
+        except registry_token.Unauthorized:
             self._reply(401, {"details": "incorrect username or password"})
             return
-        self._reply(200, token.issue(args.get("scope", []), account))
+        self._reply(200, registry_token.issue(args.get("scope", []), account))
 
     def _reply(self, status: int, body: dict[str, object]) -> None:
         data = json.dumps(body).encode()

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import bcrypt
 
-from lab import ca, procs, pypi, token
+from lab import ca, procs, pypi, registry_token
 from lab.paths import (
     GCR,
     HUB,
@@ -79,8 +79,8 @@ def _config(name: str, addr: tuple[str, int], tls: bool, auth: bool, readonly: b
             "auth:",
             "  token:",
             f"    realm: https://{INDEX_NAME}/token",
-            f"    service: {token.SERVICE}",
-            f"    issuer: {token.ISSUER}",
+            f"    service: {registry_token.SERVICE}",
+            f"    issuer: {registry_token.ISSUER}",
             f"    rootcertbundle: {ca.TOKEN_CERT}",
         ]
     path = LAB_DIR / "config" / f"registry-{name}.yml"
