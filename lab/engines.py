@@ -24,7 +24,8 @@ from lab.paths import CACHE
 
 # The mirror's sid Release file outlives its Valid-Until; the packages are what they are.
 APT_OPTIONS = ('Acquire::Check-Valid-Until "false"',)
-COMMON = ("docker.io", "containerd", "runc", "iptables", "ca-certificates")
+# procps: `docker top` runs the daemon's own `ps`.
+COMMON = ("docker.io", "containerd", "runc", "iptables", "ca-certificates", "procps")
 PLUGINS = ("docker-buildx", "docker-compose")  # CLI plugins, in releases that package them
 # Folders the launcher mounts on (lab/namespace.py): made once here, in the cached tree.
 MOUNT_POINTS = ("var/lib/docker", "opt/containerd")
