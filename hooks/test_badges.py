@@ -245,7 +245,7 @@ def badge(result: Result | None) -> str:
         more = _folded("자세히", f"<p>{html.escape(rest)}</p>") if rest else ""
         return _line(
             "skipped",
-            f"건너뜀 · {first} · {result.date}",
+            f"건너뜀 · {first.removesuffix('.')} · {result.date}",  # the line's · ends it
             f"이 예제는 마지막 테스트에서 실행하지 않았습니다. {first} {rest}".strip(),
             more,
         )
