@@ -136,7 +136,7 @@ def test_every_badge_and_box_names_an_engine_one_way(worded: sitekit.Served, pag
     assert every in seen, seen  # a block that passed everywhere names the three, oldest first
     sitekit.visit(page, worded.url + "test-environment/")
     text = page.locator("article").inner_text()
-    assert f"도커 엔진 {every}에서 실행하고" in text
+    assert f"도커 엔진 {every}에서 실행합니다" in text
     assert f"✓ 도커 엔진 {every}에서 통과" in text
 
 
