@@ -13,6 +13,10 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "hooks"))
 import test_badges  # noqa: E402
 
+from docharness import page  # noqa: E402
+from docharness.daemon import Daemon  # noqa: E402
+from docharness.fences import parse_page  # noqa: E402
+
 PAGE = "docs/sample.md"
 SOURCE = """\
 # 예제
@@ -188,15 +192,21 @@ def test_a_reason_not_in_korean_sentences_is_an_error(tmp_path: Path, reason: st
         test_badges.badged(render(SOURCE), SOURCE, PAGE, results)
 
 
-def test_the_harness_skip_reasons_all_have_korean_words() -> None:
-    """Every reason docharness/page.py gives `pytest.skip` is translated."""
-    evaluator = (Path(__file__).resolve().parents[1] / "docharness" / "page.py").read_text()
-    assert 'pytest.skip(f"needs network: {where}")' in evaluator
-    wheres = re.findall(r'"(the lab has no internet|Docker Hub is unreachable)"', evaluator)
-    assert len(wheres) == 2
-    for where in wheres:
-        first, rest = test_badges.korean_reason(f"needs network: {where}")
-        assert first.endswith("니다.") and rest.endswith("니다.")
+def test_the_harness_skip_reasons_all_have_korean_words(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every reason the harness's one rule (docharness.page.skip_reason) gives is translated."""
+    monkeypatch.setattr(page, "_engine", lambda host: "28.5.2+dfsg4")
+    source = "<!-- test: requires network -->\n```shell\n$ echo hi\nhi\n```\n"
+    source += "\n<!-- test: engine <26 -->\n```shell\n$ echo hi\nhi\n```\n"
+    online, old = parse_page(tmp_path / "p.md", source)
+    for mode in ("lab", "own"):
+        reason = page.skip_reason(online, Daemon("unix:///nowhere", mode))
+        assert reason is not None and reason.startswith("needs network")
+        first, rest = test_badges.korean_reason(reason)
+        assert first.endswith("니다.") and rest.endswith("니다."), reason
+    words, engine = test_badges.korean_range(page.skip_reason(old, Daemon("unix:///n", "lab")))
+    assert (words, engine) == ("엔진 26 이전에서만 나오는 출력", "도커 엔진 28.5")
 
 
 def test_engine_versions_are_read_in_one_place() -> None:

@@ -1,11 +1,12 @@
 """The words of the badges and the box, in chromium, on every page: one name per engine, and
 every reason a reader can see in plain Korean sentences.
 
-The site is built from a report the harness's own rules would give for a run on the lab's
-default engine: a page's `skip` directive gives its reason, `requires network` the harness's
-offline reason, an `engine` range outside the default engine the harness's `not_for` reason;
-the matrix (`test-engines.json`) says the same on each of the lab's engines. One block limited
-to older engines is left out of the matrix, so the site also shows a range no engine ran.
+The site is built from the report the harness's own rule (docharness.page.skip_reason) gives
+a run in the offline lab on its default engine: a page's `skip` directive gives its reason,
+`requires network` the offline reason, an `engine` range the default engine is outside of the
+harness's "not for this engine" reason; the matrix (`test-engines.json`) says the same on each
+of the lab's engines. One block limited to older engines is left out of the matrix, so the site
+also shows a range no engine ran.
 """
 
 from __future__ import annotations
@@ -22,7 +23,9 @@ import pytest
 import sitekit
 
 sys.path.insert(0, str(sitekit.ROOT))
-from docharness.engines import MATRIX_NAME, NOT_FOR_ENGINE_STATUS, not_for  # noqa: E402
+from docharness import page as harness  # noqa: E402
+from docharness.daemon import Daemon  # noqa: E402
+from docharness.engines import MATRIX_NAME, NOT_FOR_ENGINE, NOT_FOR_ENGINE_STATUS  # noqa: E402
 from docharness.fences import parse_page  # noqa: E402
 from docharness.kinds import BlockKind  # noqa: E402
 from docharness.model import CodeBlock  # noqa: E402
@@ -36,8 +39,6 @@ VERSIONS = {
     name: engine.version_prefix + {"sid": "2+dfsg4", "trixie": "5+dfsg1"}.get(name, "24+dfsg1")
     for name, engine in ENGINES.items()
 }
-# The harness's own reason for `requires network` in the lab (docharness/page.py).
-OFFLINE = "needs network: the lab has no internet"
 UNMATRIXED = ("docs/image-commands.md", "<25")  # the block whose range no engine ran
 # What the reader must never see: a Debian package version, the harness's English, or the
 # range words the issue found cryptic ("26 미만용").
@@ -49,15 +50,14 @@ NUMBERS = " · ".join(engine.version_prefix.rstrip(".") for engine in ENGINES.va
 
 
 def status_on(block: CodeBlock, version: str) -> tuple[str, str | None]:
-    """The status and reason the harness gives ``block`` on the engine reporting ``version``."""
-    rules = block.directives
-    if rules.skip is not None:
-        return "skipped", rules.skip
-    if rules.engine is not None and not rules.engine.contains(version):
-        return NOT_FOR_ENGINE_STATUS, not_for(rules.engine, version)
-    if rules.requires == "network":
-        return "skipped", OFFLINE
-    return ("synopsis" if block.kind is BlockKind.SYNOPSIS else "passed"), None
+    """The status and reason the harness's own rule (docharness.page.skip_reason) gives
+    ``block`` in the offline lab on the engine reporting ``version``."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(harness, "_engine", lambda host: version)
+        reason = harness.skip_reason(block, Daemon("unix:///nowhere", "lab"))
+    if reason is None:
+        return ("synopsis" if block.kind is BlockKind.SYNOPSIS else "passed"), None
+    return (NOT_FOR_ENGINE_STATUS if reason.startswith(NOT_FOR_ENGINE) else "skipped"), reason
 
 
 def faithful_report(folder: Path) -> Path:
