@@ -13,6 +13,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from engine_names import engine_name
 from mkdocs.utils import get_relative_url
 
 from docharness.report import Run, read_run
@@ -31,11 +32,6 @@ _run: Run | None = None
 _facts: list[Facts] = []
 
 
-def engine_name(version: str) -> str:
-    """The engine as the badges name it: 도커 엔진 and its major.minor ("28.5.2+dfsg4" -> 28.5)."""
-    return f"도커 엔진 {'.'.join(version.split('.')[:2])}"
-
-
 def box(run: Run | None, used: list[Used], guide_url: str) -> str:
     """The box's HTML: one line under the title, the details folded behind it (on a phone the
     first screen is the lesson, not the lab); kept out of the search index like the badges."""
@@ -45,7 +41,7 @@ def box(run: Run | None, used: list[Used], guide_url: str) -> str:
     elif run.mode == "own":
         summary = f"이 페이지의 출력: {engine_name(run.server)} · 진짜 이미지 {len(used)}개"
         engine = (
-            f"이 페이지의 출력은 {engine_name(run.server)}({run.server})에서 나왔습니다. "
+            f"이 페이지의 출력은 {engine_name(run.server)}에서 나왔습니다. "
             "이미지는 진짜 레지스트리에서 내려받았습니다."
         )
     else:
@@ -53,7 +49,7 @@ def box(run: Run | None, used: list[Used], guide_url: str) -> str:
             f"이 페이지의 출력: 실험실의 {engine_name(run.server)} · 대역 이미지 {len(used)}개"
         )
         engine = (
-            f"이 페이지의 출력은 실험실의 {engine_name(run.server)}({run.server})에서 나왔습니다. "
+            f"이 페이지의 출력은 실험실의 {engine_name(run.server)}에서 나왔습니다. "
             "Docker Hub 대신 실험실의 레지스트리가 아래 대역 이미지를 내어 줍니다."
         )
     items = []

@@ -3,11 +3,13 @@
 Results come from the harness's report (`report/test-report.json`, or the folder that
 `DOCHARNESS_REPORT_DIR` names) and are matched by page path (`docs/xxx.md`, relative to the
 repository) and the line of the block's opening fence. A passed block names the Docker Engine
-version(s) it passed on and the date: every engine of the matrix (`test-engines.json` beside
-the report, from `make test-engines`) when there is one, else the report's single engine, and
-the engines where it passed only when the matrix ran its page again. A failed block carries
-its diff from the report, folded; a skipped one its reason, in Korean; a block limited to
-other engines its range, in Korean. Without a report, or for a block the report does not
+version(s) it passed on (by major.minor, as every part of the site names engines) and the
+date: every engine of the matrix (`test-engines.json` beside the report, from `make
+test-engines`) when there is one, else the report's single engine, and the engines where it
+passed only when the matrix ran its page again. A failed block carries
+its diff from the report, folded; a skipped one its reason in Korean sentences (the first on
+the line, the rest folded); a block limited to other engines says which engines print its
+output, in plain Korean. Without a report, or for a block the report does not
 know, the line says the block has not run yet.
 """
 
@@ -15,12 +17,14 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
 
 from code_blocks import rendered
+from engine_names import engine_name, engine_numbers, range_words
 from failure_story import story
 
 from docharness.engines import (
@@ -34,13 +38,26 @@ from docharness.kinds import TESTED_LANGUAGES, passed_badge
 from docharness.schema import REPORT_NAME, read_report, report_folder
 
 ROOT = Path(__file__).resolve().parents[1]  # the repository: report paths are relative to it
-# The harness's own skip reasons (docharness/page.py) by prefix; a page's `skip`
-# directive already gives its reason in Korean.
+# The harness's own skip reasons (docharness/page.py) by prefix, in the reader's words: a
+# sentence for the line, and a second one behind "자세히". A page's `skip` directive gives its
+# own reason in Korean; an English one no entry here translates fails the build.
 SKIP_REASONS = {
-    "needs network: the lab has no internet": "인터넷 필요 (실험실은 오프라인)",
-    "needs network: Docker Hub is unreachable": "인터넷 필요 (도커 허브에 닿지 않음)",
-    "needs network": "인터넷 필요",
+    "needs network: the lab has no internet": (
+        "인터넷이 필요합니다.",
+        "테스트하는 실험실은 인터넷에 닿지 않아서 이 예제를 실행하지 않았습니다.",
+    ),
+    "needs network: Docker Hub is unreachable": (
+        "도커 허브가 필요합니다.",
+        "테스트할 때 도커 허브에 닿지 않아서 이 예제를 실행하지 않았습니다.",
+    ),
+    "needs network": (
+        "인터넷이 필요합니다.",
+        "테스트할 때 인터넷에 닿지 않아서 이 예제를 실행하지 않았습니다.",
+    ),
 }
+_HANGUL = re.compile("[가-힣]")
+# The end of a sentence in 합니다체: ...니다. (or ...니까? for a question).
+_SENTENCE = re.compile(r"(?<=[다까][.?])\s+")
 
 
 @dataclass(frozen=True)
@@ -118,11 +135,6 @@ def _sortable(version: str) -> tuple[int, ...]:
         return (0,)
 
 
-def short_version(version: str) -> str:
-    """``28.5.2+dfsg4`` -> ``28.5``: enough to tell the engines apart on one line."""
-    return ".".join(version.split("+")[0].split("-")[0].split(".")[:2])
-
-
 def report_path() -> Path:
     return report_folder(ROOT) / REPORT_NAME
 
@@ -155,38 +167,42 @@ def load_report(path: Path) -> Results:
     return results
 
 
-def korean_reason(reason: str | None) -> str:
-    """A skip reason as the reader sees it."""
+class ReasonError(ValueError):
+    """A reason the reader would see in English, or not in 합니다체."""
+
+
+def korean_reason(reason: str | None) -> tuple[str, str]:
+    """A skip reason as the reader sees it: its first sentence for the badge's line, the rest
+    (maybe empty) behind "자세히". Raises ReasonError for a reason not in Korean sentences."""
     if not reason:
-        return "이유가 적혀 있지 않습니다"
+        return "이유가 적혀 있지 않습니다.", ""
     for prefix, korean in SKIP_REASONS.items():
         if reason.startswith(prefix):
             return korean
-    return reason
+    if not _HANGUL.search(reason):
+        raise ReasonError(
+            f"skip reason {reason!r} is not in Korean: give it Korean words in "
+            "hooks/test_badges.py SKIP_REASONS (or in the page's skip directive)"
+        )
+    sentences = _SENTENCE.split(reason.strip())
+    if not all(s.endswith(("다", "다.", "까?")) for s in sentences):
+        raise ReasonError(
+            f"skip reason {reason!r}: write it in sentences ending in 합니다체 (…니다.)"
+        )
+    return sentences[0], " ".join(sentences[1:])
 
 
-KOREAN_BOUNDS = {"<": "미만", "<=": "이하", ">": "초과", ">=": "이상"}
-
-
-def korean_range(reason: str | None) -> str:
-    """``not for this engine: engine >=23,<26 (this engine: 28.5.2)`` -> ``23 이상 26 미만``."""
+def korean_range(reason: str | None) -> tuple[str, str]:
+    """``not for this engine: engine <25 (this engine: 28.5.2)`` -> the range in words
+    (``엔진 25 이전에서만 나오는 출력``) and the engine the run had (``도커 엔진 28.5``, or empty
+    when the reason does not say). Raises ReasonError for a reason that is not a range."""
     text = (reason or "").removeprefix(NOT_FOR_ENGINE + ": ").removeprefix("engine ")
-    text = text.split(" (")[0]
+    limits, _, this = text.partition(" (this engine: ")
     try:
-        limits = EngineRange.parse(text)
-    except ValueError:
-        return text or "범위가 적혀 있지 않습니다"
-    words = []
-    for bound in limits.bounds:
-        version = ".".join(map(str, bound.version))
-        words.append(f"{version} 계열" if bound.operator == "==" else
-                     f"{version} {KOREAN_BOUNDS[bound.operator]}")  # fmt: skip
-    return " ".join(words)
-
-
-def _versions(versions: tuple[str, ...], short: bool) -> str:
-    """The engines as they report themselves, or by their major.minor, joined by a dot."""
-    return " · ".join(short_version(v) if short else v for v in versions)
+        words = range_words(EngineRange.parse(limits))
+    except ValueError as error:
+        raise ReasonError(f"not an engine range: {reason!r} ({error})") from None
+    return words, engine_name(this.removesuffix(")")) if this else ""
 
 
 def _line(status: str, text: str, title: str, folded: str = "") -> str:
@@ -197,50 +213,60 @@ def _line(status: str, text: str, title: str, folded: str = "") -> str:
     )
 
 
+def _folded(summary: str, inside: str) -> str:
+    """What a badge's line keeps folded: the diff of a failure, the rest of a skip reason."""
+    return (
+        f'<details class="test-badge__diff"><summary>{summary}</summary>'
+        f'<div class="test-badge__story">{inside}</div></details>'
+    )
+
+
 def badge(result: Result | None) -> str:
-    """The badge's HTML: one line, kept out of the search index."""
+    """The badge's HTML: one line, kept out of the search index. Engines are named one way
+    everywhere, by their major.minor (engine_names)."""
     if result is None:
         return _line("not-run", "아직 실행 안 됨", "이 예제는 아직 테스트하지 않았습니다")
-    # One engine as it reports itself; when the line names several, their major.minor.
-    full = result.engines + result.failed_on
-    short = len(full) > 1
-    engine = _versions(result.engines, short)
-    also_failed = f" · {_versions(result.failed_on, short)}에서 실패" if result.failed_on else ""
+    engine = engine_numbers(result.engines)
+    failed_on = engine_numbers(result.failed_on)
+    also_failed = f" · {failed_on}에서 실패" if result.failed_on else ""
     passed = passed_badge(result.status)
     if passed is not None:
         values = {
             "engine": engine,
             "also_failed": also_failed,
-            "engines": ", ".join(full),
-            "client": result.client,
+            "engines": engine_numbers(result.engines + result.failed_on),
+            "client": engine_numbers((result.client,)),
             "date": result.date,
         }
         text, title = passed
         return _line(result.status, text.format(**values), title.format(**values))
     if result.status == "skipped":
+        first, rest = korean_reason(result.reason)
+        more = _folded("자세히", f"<p>{html.escape(rest)}</p>") if rest else ""
         return _line(
             "skipped",
-            f"건너뜀 · {korean_reason(result.reason)} · {result.date}",
-            "이 예제는 마지막 테스트에서 실행하지 않았습니다",
+            f"건너뜀 · {first.removesuffix('.')} · {result.date}",  # the line's · ends it
+            f"이 예제는 마지막 테스트에서 실행하지 않았습니다. {first} {rest}".strip(),
+            more,
         )
     if result.status == NOT_FOR_ENGINE_STATUS:
-        limited = korean_range(result.reason)
-        ran = (
-            f"✓ 도커 엔진 {engine}에서 통과 · {limited}용"
-            if result.engines
-            else (f"다른 엔진용 ({limited})")
-        )
-        return _line(
-            NOT_FOR_ENGINE_STATUS,
-            f"{ran}{also_failed} · {result.date}",
-            "이 예제는 지시문이 정한 도커 엔진 버전에서만 실행합니다",
-        )
-    failed = _versions(result.failed_on, short) if result.failed_on else engine
-    folded = (
-        '<details class="test-badge__diff"><summary>차이 보기</summary>'
-        f'<div class="test-badge__story">'
-        f"{story(result.reason, result.details, failed, result.date)}</div></details>"
-    )
+        words, this = korean_range(result.reason)
+        if result.engines:
+            text = f"✓ 도커 엔진 {engine}에서 통과 · {words}{also_failed}"
+            title = (
+                f"이 예제의 출력은 {words.removesuffix(' 나오는 출력')} 나오는 모양입니다. "
+                "다른 엔진에서는 출력이 달라서, 테스트는 이 범위의 엔진에서만 출력을 비교합니다."
+            )
+        else:
+            text = f"{words} · 이번 테스트에서는 실행 안 함"
+            where = f"{this}에서" if this else "이 범위 밖의 엔진에서"
+            title = (
+                f"이 예제의 출력은 {words.removesuffix(' 나오는 출력')} 나오는 모양입니다. "
+                f"이번 테스트는 {where} 실행해서 이 예제를 실행하지 않았습니다."
+            )
+        return _line(NOT_FOR_ENGINE_STATUS, f"{text} · {result.date}", title)
+    failed = failed_on if result.failed_on else engine
+    folded = _folded("차이 보기", story(result.reason, result.details, failed, result.date))
     passed_too = f" · {engine}에서 통과" if result.failed_on and result.engines else ""
     return _line(
         "failed",
@@ -256,7 +282,11 @@ def badged(page_html: str, source: str, page: str, results: Results) -> str:
     done = 0
     for block in rendered(Path(page), source, page_html, TESTED_LANGUAGES):
         result = results.get((page, block.fence.line))
-        out += [page_html[done : block.block_start], badge(result)]
+        try:
+            line = badge(result)
+        except ReasonError as error:  # the report's reason, placed at the block it is for
+            raise ReasonError(f"{page}:{block.fence.line}: {error}") from None
+        out += [page_html[done : block.block_start], line]
         done = block.block_start
     out.append(page_html[done:])
     return "".join(out)

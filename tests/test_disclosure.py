@@ -141,7 +141,8 @@ def test_box_names_the_engine_the_stand_ins_and_links_the_guide() -> None:
     assert html.startswith('<details class="info stand-ins"')  # folded: one line until opened
     summary = "<summary>이 페이지의 출력: 실험실의 도커 엔진 20.10 · 대역 이미지 1개 — 자세히"
     assert summary in html
-    assert "이 페이지의 출력은 실험실의 도커 엔진 20.10(20.10.24+dfsg1)에서 나왔습니다." in html
+    assert "이 페이지의 출력은 실험실의 도커 엔진 20.10에서 나왔습니다." in html
+    assert "dfsg" not in html  # one name for an engine, as the badges give it
     assert "<code>mysql:9.7</code>" in html and "<code>bash-5.3#</code>" in html
     assert 'href="../test-environment/"' in html
     assert "어느 엔진인지 적을 수 없습니다" in stand_ins.box(None, used, "x")

@@ -13,6 +13,10 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "hooks"))
 import test_badges  # noqa: E402
 
+from docharness import page  # noqa: E402
+from docharness.daemon import Daemon  # noqa: E402
+from docharness.fences import parse_page  # noqa: E402
+
 PAGE = "docs/sample.md"
 SOURCE = """\
 # 예제
@@ -119,8 +123,8 @@ def test_every_tested_block_gets_its_own_badge_in_order(tmp_path: Path) -> None:
     # line 24 (python) is not in the report: not run yet
     assert badges(page_html) == ["passed", "failed", "skipped", "not-run", "synopsis", "passed"]
     assert "인터넷이 필요합니다" in page_html
-    assert "✓ 도커 엔진 20.10.24+dfsg1에서 통과 · 2025-11-27" in page_html
-    assert "✓ 명령 형식 확인 · 도커 클라이언트 28.2.2 · 2025-11-27" in page_html
+    assert "✓ 도커 엔진 20.10에서 통과 · 2025-11-27" in page_html
+    assert "✓ 명령 형식 확인 · 도커 클라이언트 28.2 · 2025-11-27" in page_html
     # each badge sits right before its block, and the search index leaves it out
     assert len(re.findall(r"data-search-exclude>.*?</div><div", page_html)) == 6
 
@@ -138,12 +142,12 @@ def test_a_failed_block_carries_its_diff_folded(tmp_path: Path) -> None:
     assert folded is not None and "<summary>차이 보기</summary>" in folded.group(1)
     story = folded.group(1)
     # in Korean around the harness's diff, its lines kept and escaped
-    assert "출력이 페이지와 다릅니다 · 도커 엔진 20.10.24+dfsg1 · 2025-11-27" in story
+    assert "출력이 페이지와 다릅니다 · 도커 엔진 20.10 · 2025-11-27" in story
     assert "명령: <code>$ docker ps</code>" in story
-    assert "− 기대한 출력 (페이지)" in story and "+ 실제 출력 (도커 엔진 20.10.24+dfsg1)" in story
+    assert "− 기대한 출력 (페이지)" in story and "+ 실제 출력 (도커 엔진 20.10)" in story
     assert '<pre tabindex="0">-CONTAINER ID\n+CONTAINER  ID &lt;&amp;&gt;</pre>' in story
     assert "output differs" not in story
-    assert "✗ 도커 엔진 20.10.24+dfsg1에서 실패 · 2025-11-27" in page_html
+    assert "✗ 도커 엔진 20.10에서 실패 · 2025-11-27" in page_html
 
 
 @pytest.mark.parametrize(
@@ -151,28 +155,58 @@ def test_a_failed_block_carries_its_diff_folded(tmp_path: Path) -> None:
     [
         (
             "needs network: the lab has no internet",
-            "인터넷 필요 (실험실은 오프라인)",
+            (
+                "인터넷이 필요합니다.",
+                "테스트하는 실험실은 인터넷에 닿지 않아서 이 예제를 실행하지 않았습니다.",
+            ),
         ),
         (
             "needs network: Docker Hub is unreachable",
-            "인터넷 필요 (도커 허브에 닿지 않음)",
+            (
+                "도커 허브가 필요합니다.",
+                "테스트할 때 도커 허브에 닿지 않아서 이 예제를 실행하지 않았습니다.",
+            ),
         ),
-        ("도커 허브 계정이 필요합니다", "도커 허브 계정이 필요합니다"),  # a page's own reason
-        (None, "이유가 적혀 있지 않습니다"),
+        ("도커 허브 계정이 필요합니다", ("도커 허브 계정이 필요합니다", "")),  # a page's own reason
+        (  # a page's longer reason: its first sentence on the line, the rest folded
+            "계정이 필요합니다. 실험실에는 계정이 없습니다.",
+            ("계정이 필요합니다.", "실험실에는 계정이 없습니다."),
+        ),
+        (None, ("이유가 적혀 있지 않습니다.", "")),
     ],
 )
-def test_skip_reasons_are_shown_in_korean(reason: str | None, shown: str) -> None:
+def test_skip_reasons_are_shown_in_korean(reason: str | None, shown: tuple[str, str]) -> None:
     assert test_badges.korean_reason(reason) == shown
 
 
-def test_the_harness_skip_reasons_all_have_korean_words() -> None:
-    """Every reason docharness/page.py gives `pytest.skip` is translated."""
-    evaluator = (Path(__file__).resolve().parents[1] / "docharness" / "page.py").read_text()
-    assert 'pytest.skip(f"needs network: {where}")' in evaluator
-    wheres = re.findall(r'"(the lab has no internet|Docker Hub is unreachable)"', evaluator)
-    assert len(wheres) == 2
-    for where in wheres:
-        assert re.search("[가-힣]", test_badges.korean_reason(f"needs network: {where}"))
+@pytest.mark.parametrize(
+    "reason", ["needs a registry", "계정이 필요함", "계정이 필요합니다. 실험실엔 없음"]
+)
+def test_a_reason_not_in_korean_sentences_is_an_error(tmp_path: Path, reason: str) -> None:
+    """English, or Korean not in 합니다체, never reaches the reader: the build fails at the
+    block's fence."""
+    results = test_badges.load_report(
+        write_report(tmp_path / "r.json", [block(3, "skipped", reason)])
+    )
+    with pytest.raises(test_badges.ReasonError, match=r"docs/sample.md:3: skip reason"):
+        test_badges.badged(render(SOURCE), SOURCE, PAGE, results)
+
+
+def test_the_harness_skip_reasons_all_have_korean_words(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every reason the harness's one rule (docharness.page.skip_reason) gives is translated."""
+    monkeypatch.setattr(page, "_engine", lambda host: "28.5.2+dfsg4")
+    source = "<!-- test: requires network -->\n```shell\n$ echo hi\nhi\n```\n"
+    source += "\n<!-- test: engine <26 -->\n```shell\n$ echo hi\nhi\n```\n"
+    online, old = parse_page(tmp_path / "p.md", source)
+    for mode in ("lab", "own"):
+        reason = page.skip_reason(online, Daemon("unix:///nowhere", mode))
+        assert reason is not None and reason.startswith("needs network")
+        first, rest = test_badges.korean_reason(reason)
+        assert first.endswith("니다.") and rest.endswith("니다."), reason
+    words, engine = test_badges.korean_range(page.skip_reason(old, Daemon("unix:///n", "lab")))
+    assert (words, engine) == ("엔진 26 이전에서만 나오는 출력", "도커 엔진 28.5")
 
 
 def test_engine_versions_are_read_in_one_place() -> None:
@@ -249,8 +283,8 @@ def test_badges_name_every_engine_of_the_matrix(tmp_path: Path) -> None:
     assert texts == [
         "✓ 도커 엔진 20.10 · 26.1 · 28.5에서 통과 · 2025-11-27",
         "✓ 도커 엔진 26.1 · 28.5에서 통과 · 20.10에서 실패 · 2025-11-27",
-        "✓ 도커 엔진 20.10.24+dfsg1에서 통과 · 26 미만용 · 2025-11-27",
-        "다른 엔진용 (26 미만) · 2025-11-27",
+        "✓ 도커 엔진 20.10에서 통과 · 엔진 26 이전에서만 나오는 출력 · 2025-11-27",
+        "엔진 26 이전에서만 나오는 출력 · 이번 테스트에서는 실행 안 함 · 2025-11-27",
         "아직 실행 안 됨",
         "✗ 도커 엔진 28.5에서 실패 · 20.10 · 26.1에서 통과 · 2025-11-27",
     ]
@@ -264,7 +298,7 @@ def test_without_the_matrix_the_report_engine_is_named(tmp_path: Path) -> None:
     """Only `make test` ran: the badge names the one engine of report.json."""
     report = sid_report(tmp_path, [block(3, "passed")])
     texts = badge_texts(test_badges.badged(render(SOURCE), SOURCE, PAGE, load(report)))
-    assert texts[0] == "✓ 도커 엔진 28.5.2+dfsg4에서 통과 · 2025-11-27"
+    assert texts[0] == "✓ 도커 엔진 28.5에서 통과 · 2025-11-27"
 
 
 def test_a_matrix_that_disagrees_with_the_report_is_not_trusted(tmp_path: Path) -> None:
@@ -272,7 +306,7 @@ def test_a_matrix_that_disagrees_with_the_report_is_not_trusted(tmp_path: Path) 
     write_matrix(tmp_path, {3: {"bookworm": "passed", "trixie": "passed", "sid": "failed"}})
     report = sid_report(tmp_path, [block(3, "passed")])
     texts = badge_texts(test_badges.badged(render(SOURCE), SOURCE, PAGE, load(report)))
-    assert texts[0] == "✓ 도커 엔진 28.5.2+dfsg4에서 통과 · 2025-11-27"
+    assert texts[0] == "✓ 도커 엔진 28.5에서 통과 · 2025-11-27"
     # nor one whose engines do not include the report's
     write_matrix(tmp_path, {3: {"bookworm": "passed", "trixie": "passed", "sid": "passed"}})
     other = sid_report(tmp_path, [block(3, "passed")])
@@ -280,20 +314,30 @@ def test_a_matrix_that_disagrees_with_the_report_is_not_trusted(tmp_path: Path) 
     data["docker"]["server"] = "29.0.1"  # e.g. DOCS_DOCKER=own after a lab matrix
     other.write_text(json.dumps(data), encoding="utf-8")
     texts = badge_texts(test_badges.badged(render(SOURCE), SOURCE, PAGE, load(other)))
-    assert texts[0] == "✓ 도커 엔진 29.0.1에서 통과 · 2025-11-27"
+    assert texts[0] == "✓ 도커 엔진 29.0에서 통과 · 2025-11-27"
 
 
 @pytest.mark.parametrize(
     ("reason", "shown"),
     [
-        ("not for this engine: engine <26 (this engine: 28.5.2+dfsg4)", "26 미만"),
-        ("not for this engine: engine >=23,<26 (this engine: 28.5.2)", "23 이상 26 미만"),
-        ("not for this engine: engine <=25,>20 (this engine: 28.5.2)", "25 이하 20 초과"),
-        ("not for this engine: engine 20.10 (this engine: 28.5.2)", "20.10 계열"),
+        ("<26 (this engine: 28.5.2+dfsg4)", "엔진 26 이전에서만 나오는 출력"),
+        (">=28 (this engine: 20.10.24+dfsg1)", "엔진 28부터 나오는 출력"),
+        (">=23,<26 (this engine: 28.5.2)", "엔진 23부터 26 이전까지 나오는 출력"),
+        ("<=25,>20 (this engine: 28.5.2)", "엔진 20 다음 버전부터 25까지 나오는 출력"),
+        ("<=25 (this engine: 28.5.2)", "엔진 25까지만 나오는 출력"),
+        ("20.10 (this engine: 28.5.2)", "엔진 20.10에서만 나오는 출력"),
+        (">=23,>=24 (this engine: 28.5.2)", "엔진 범위(23부터, 24부터)에서만 나오는 출력"),
     ],
 )
 def test_engine_ranges_are_said_in_korean(reason: str, shown: str) -> None:
-    assert test_badges.korean_range(reason) == shown
+    words, engine = test_badges.korean_range(f"not for this engine: engine {reason}")
+    assert words == shown
+    assert engine in ("도커 엔진 28.5", "도커 엔진 20.10")
+
+
+def test_a_reason_that_is_no_range_is_an_error() -> None:
+    with pytest.raises(test_badges.ReasonError, match="not an engine range"):
+        test_badges.korean_range("not for this engine: something else")
 
 
 def test_the_report_folder_can_be_moved(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

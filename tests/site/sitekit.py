@@ -78,10 +78,21 @@ def pages(site_dir: Path) -> list[str]:
 class _Handler(SimpleHTTPRequestHandler):
     """Static files, gzipped like GitHub Pages serves them, so transferred sizes are real."""
 
+    not_found: Path | None = None  # the page for a missing address, as GitHub Pages has it
+
     def do_GET(self) -> None:
         path = Path(self.translate_path(self.path))
         if path.is_dir():
             path = path / "index.html"
+        if self.not_found is not None and not path.is_file():
+            body = self.not_found.read_bytes()
+            self.server.sent.append((self.path, len(body)))  # type: ignore[attr-defined]
+            self.send_response(404)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+            return
         accepts = "gzip" in self.headers.get("Accept-Encoding", "")
         if not (accepts and path.suffix in COMPRESSED and path.is_file()):
             if path.is_file():
@@ -179,9 +190,16 @@ def _in_network(network: Network, make: Callable[[], T]) -> T:
 
 
 @contextmanager
-def serve(site_dir: Path, network: Network | None = None) -> Iterator[Served]:
-    """Serve ``site_dir`` on a free port of 127.0.0.1 (of ``network``'s loopback if given)."""
-    handler = functools.partial(_Handler, directory=str(site_dir))
+def serve(
+    site_dir: Path, network: Network | None = None, not_found: Path | None = None
+) -> Iterator[Served]:
+    """Serve ``site_dir`` on a free port of 127.0.0.1 (of ``network``'s loopback if given);
+    a missing address gets ``not_found``'s page with status 404, as on GitHub Pages (without
+    it, the standard library's English error page)."""
+    kind = (
+        type("_NotFoundHandler", (_Handler,), {"not_found": not_found}) if not_found else _Handler
+    )
+    handler = functools.partial(kind, directory=str(site_dir))
 
     def make() -> ThreadingHTTPServer:
         return ThreadingHTTPServer(("127.0.0.1", 0), handler)
