@@ -87,6 +87,11 @@ class Directives:
     line: int = 0
 
 
+class ScreenLines(list[str]):
+    """A terminal's final screen as a step's output lines: update mode writes it whole (a
+    screen is what the reader copies), not aligned with the page's `...` as other output."""
+
+
 @dataclass
 class CodeBlock:
     """A fenced code block of a page, parsed."""

@@ -20,7 +20,7 @@ from sybil import Example
 from docharness import artifacts
 from docharness.diagnose import causes
 from docharness.interactive import Login, Session, SessionError, is_interactive
-from docharness.model import CodeBlock, ExpectedLine, Size, Step
+from docharness.model import CodeBlock, ExpectedLine, ScreenLines, Size, Step
 from docharness.normalise import DIFF_LINES, Bindings, Mismatch, is_ellipsis, match, shorten
 from docharness.page import ExampleFailed, PageRun, block_timeout, display_path, running
 from docharness.screen import DEFAULT_SIZE, HEADER, canonical, claims_view
@@ -131,7 +131,7 @@ class _Transcript:
                 output="\n".join(screen),
                 seen=f"its screen ({size})",
             )
-        self.check(step, command, screen, drawn.status, label, size)
+        self.check(step, command, ScreenLines(screen), drawn.status, label, size)
 
     def interactive(self, step: Step, command: str, following: Step | None, label: str) -> None:
         shell = self.page.shell
@@ -197,7 +197,7 @@ class _Transcript:
             compared = [canonical(line, size) for line in actual]
         mismatch = match(expected, compared, self.bindings, self.unordered)
         if self.page.update:
-            self.page.outputs[step.line] = list(actual)
+            self.page.outputs[step.line] = actual if size is not None else list(actual)
             return
         shown = any(not is_ellipsis(line) for line in step.expected)
         undocumented = status not in (None, 0) and not shown
