@@ -52,6 +52,12 @@ WRONG = {
         "- => [3/3] WORKDIR /srv",
         "+ => [3/3] WORKDIR /app",
     ],
+    "terminal_compose_wrong.md": [
+        "pages/terminal_compose_wrong.md:22: output differs from the page",
+        "first differing line of the page: 25",
+        "- ✔ Container term-compose-db-1   Started",
+        "+ ✔ Container term-compose-db-1   Healthy",
+    ],
     "terminal_claim.md": [
         "pages/terminal_claim.md:6: the block at line 3 shows a terminal view ('[+] Building "
         "0.1s (5/5) FINISHED                                 docker:default', line 7), but this "
@@ -127,6 +133,8 @@ def test_failed_page_is_cleaned_up(run_page: Any, docker_host: str) -> None:
         "right_python_directives.md",
         # a build's terminal view, then the same build with --progress=plain
         "terminal_build.md",
+        # compose up -d and down as a terminal shows them, then with --progress plain
+        "terminal_compose.md",
     ],
 )
 def test_right_page_passes(run_page: Any, page: str) -> None:
