@@ -135,6 +135,8 @@ def test_failed_page_is_cleaned_up(run_page: Any, docker_host: str) -> None:
         "terminal_build.md",
         # compose up -d and down as a terminal shows them, then with --progress plain
         "terminal_compose.md",
+        # a directive's size, and the pipe for a command that shows no view
+        "terminal_directive.md",
     ],
 )
 def test_right_page_passes(run_page: Any, page: str) -> None:
