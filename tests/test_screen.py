@@ -8,7 +8,7 @@ import pytest
 
 from docharness.model import ExpectedLine, Size
 from docharness.normalise import Bindings, match
-from docharness.screen import canonical, claims_view, render
+from docharness.screen import Emulator, canonical, claims_view, render
 
 FIXTURES = Path(__file__).parent / "fixtures" / "terminal"
 # `docker build --no-cache -t hello-py:1.0 hello` on the lab's engine 28.5, on an 80x24 pty.
@@ -150,3 +150,15 @@ def test_rows_out_of_order_do_not_match() -> None:
     swapped = rows[:9] + [rows[10], rows[9]] + rows[11:]
     page = [ExpectedLine(text, n) for n, text in enumerate(swapped)]
     assert match(page, rows, Bindings()) is not None
+
+
+def test_bytes_fed_as_they_come_draw_the_same_screen() -> None:
+    """The pty is read in chunks that may split a character or an escape sequence."""
+    emulator = Emulator()
+    for index in range(len(COMPOSE)):
+        emulator.feed(COMPOSE[index : index + 1])
+    assert emulator.lines() == render(COMPOSE)
+    korean = Emulator()
+    for byte in "✔ 한글 줄\r\n".encode():
+        korean.feed(bytes([byte]))
+    assert korean.lines() == ["✔ 한글 줄"]
