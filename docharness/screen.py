@@ -1,8 +1,9 @@
 """Terminal views: the screen a reader's terminal shows after a command that redraws in place.
 
-BuildKit (`[+] Building 2.1s (9/9) FINISHED` and its `=> [2/4] RUN …` rows) and Compose
-(`[+] Running 3/3` and its `✔ Container blog-db-1  Healthy` rows) redraw their progress when
-they write to a terminal. What the reader copies is the final screen, which the VT emulator
+BuildKit (`[+] Building 2.1s (9/9) FINISHED` and its `=> [2/4] RUN …` rows), Compose
+(`[+] Running 3/3` and its `✔ Container blog-db-1  Healthy` rows) and `docker pull`/`push`
+(a row per layer, `0eb63e611a90: Pull complete`) redraw their progress when they write to a
+terminal. What the reader copies is the final screen, which the VT emulator
 ``pyte`` renders from the bytes (lines scrolled off the top are kept, as a terminal's
 scrollback keeps them). Nothing here parses escape sequences itself.
 
@@ -40,9 +41,42 @@ _SPINNER = re.compile("[\u2801-\u28ff]")
 _CUT_DIGEST = re.compile(r"sha256:[0-9a-f]+$")
 
 
+# `docker pull`/`push` on a terminal: one row per layer, redrawn in place to its last state
+# (`0eb63e611a90: Pull complete`). The plain printer writes each state on a line of its own,
+# so its output shows the states on the way (`Pulling fs layer`, `Preparing`) too.
+_LAYER = re.compile(r"^\s*[0-9a-f]{12}: (?P<state>\S.*?)\s*$")
+_LAST_STATES = (
+    "Pull complete",
+    "Already exists",
+    "Pushed",
+    "Layer already exists",
+    "Mounted from ",
+)
+_ON_THE_WAY = (
+    "Pulling fs layer",
+    "Waiting",
+    "Downloading",
+    "Verifying Checksum",
+    "Download complete",
+    "Extracting",
+    "Preparing",
+    "Pushing",
+)
+
+
 def claims_view(lines: Iterable[str]) -> bool:
-    """Whether output lines show a terminal view (a `[+] …` header line)."""
-    return any(HEADER.match(line) for line in lines)
+    """Whether output lines show a terminal view: a `[+] …` header line, or layer rows of a
+    pull or push in their last states only (the plain printer shows the states on the way)."""
+    states = []
+    for line in lines:
+        if HEADER.match(line):
+            return True
+        layer = _LAYER.match(line)
+        if layer is not None:
+            states.append(layer["state"])
+    return any(s.startswith(_LAST_STATES) for s in states) and not any(
+        s.startswith(_ON_THE_WAY) for s in states
+    )
 
 
 def render(data: bytes, size: Size = DEFAULT_SIZE) -> list[str]:

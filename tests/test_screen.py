@@ -51,6 +51,17 @@ def test_a_compose_stream_renders_its_final_screen() -> None:
     ]
 
 
+def test_a_pull_stream_leaves_one_row_per_layer_in_its_last_state() -> None:
+    # `docker pull busybox:latest`: Pulling fs layer, Downloading …, Pull complete, in place
+    assert render((FIXTURES / "pull.bin").read_bytes()) == [
+        "latest: Pulling from library/busybox",
+        "0eb63e611a90: Pull complete",
+        "Digest: sha256:38e929152be1b1be9d6ce9396c6c6d0c4137e5cfb875064f448b2ea2fb277960",
+        "Status: Downloaded newer image for busybox:latest",
+        "docker.io/library/busybox:latest",
+    ]
+
+
 def test_a_stream_cut_mid_way_shows_the_screen_at_that_moment() -> None:
     """What a timed-out command's failure shows: the view still running, a spinner turning."""
     screen = render(COMPOSE[:5000])
@@ -84,6 +95,13 @@ def test_broken_utf8_and_unknown_escapes_are_drawn_never_a_crash() -> None:
         # node --test's passing test: a check mark, but no terminal view
         (["✔ adds (0.778921ms)"], False),
         (["[+] building"], False),
+        # a pull's or push's layer rows in their last states: the terminal's rows
+        (["latest: Pulling from library/busybox", "0eb63e611a90: Pull complete"], True),
+        (["...", "a1b2c3d4e5f6: Pushed", "0eb63e611a90: Mounted from library/busybox"], True),
+        # the plain printer writes the states on the way too
+        (["0eb63e611a90: Pulling fs layer", "0eb63e611a90: Pull complete"], False),
+        (["a1b2c3d4e5f6: Preparing", "a1b2c3d4e5f6: Pushed"], False),
+        (["latest: Pulling from library/busybox", "...", "Digest: sha256:38e9"], False),
     ],
 )
 def test_a_page_claims_a_view_by_its_header_line(lines: list[str], claims: bool) -> None:

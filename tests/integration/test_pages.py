@@ -58,6 +58,12 @@ WRONG = {
         "- ✔ Container term-compose-db-1   Started",
         "+ ✔ Container term-compose-db-1   Healthy",
     ],
+    "terminal_pull_wrong.md": [
+        "pages/terminal_pull_wrong.md:4: output differs from the page",
+        "first differing line of the page: 6",
+        "-0eb63e611a90: Already exists",
+        "+0eb63e611a90: Pull complete",
+    ],
     "terminal_claim.md": [
         "pages/terminal_claim.md:6: the block at line 3 shows a terminal view ('[+] Building "
         "0.1s (5/5) FINISHED                                 docker:default', line 7), but this "
@@ -137,6 +143,8 @@ def test_failed_page_is_cleaned_up(run_page: Any, docker_host: str) -> None:
         "terminal_compose.md",
         # a directive's size, and the pipe for a command that shows no view
         "terminal_directive.md",
+        # a pull's layer rows in their last states, as a terminal leaves them
+        "terminal_pull.md",
     ],
 )
 def test_right_page_passes(run_page: Any, page: str) -> None:
