@@ -15,19 +15,22 @@ from pathlib import Path
 from typing import Any
 
 from docharness.engines import EngineRange, quoted
-from docharness.model import Code, Directives, HarnessError
+from docharness.model import Code, Directives, HarnessError, Size
 
-NAMES = ("skip", "timeout", "setup", "teardown", "requires", "engine", "unordered")
+NAMES = ("skip", "timeout", "setup", "teardown", "requires", "engine", "unordered", "terminal")
 REQUIREMENTS = ("network",)
 # The longest a block may be given: a typo such as `timeout 36000` must not stall a run for
 # hours, and `inf`/`1e400` would overflow select() and leave the page's shell out of step.
 MAX_TIMEOUT = 3600.0
+# A terminal's size: `terminal 100x30` (columns x rows), within what a screen can show.
+_SIZE = re.compile(r"(?P<columns>\d{1,3})x(?P<rows>\d{1,3})")
+MIN_SIZE, MAX_SIZE = Size(20, 5), Size(500, 200)
 
 _START = re.compile(r"^[ \t]*<!--\s*test\s*:(?P<rest>.*)$")
 _NAME = re.compile(r"\s*(?P<name>\S*)(?P<value>.*)\Z", re.DOTALL)
 _FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})")
 
-Value = str | float | bool | Code | EngineRange
+Value = str | float | bool | Code | EngineRange | Size
 
 
 @dataclass(frozen=True)
@@ -124,6 +127,8 @@ def _directive(path: Path, line: int, body: str) -> _Directive:
         if value:
             raise HarnessError(path, line, f"unordered takes no value: {quoted(value)}")
         return _Directive(name, True, line)
+    if name == "terminal":
+        return _Directive(name, _terminal_size(path, line, value), line)
     if name == "skip" and not value:
         raise HarnessError(path, line, "skip directive needs a reason")
     if name == "timeout":
@@ -144,6 +149,25 @@ def _directive(path: Path, line: int, body: str) -> _Directive:
         except ValueError as error:
             raise HarnessError(path, line, str(error)) from None
     return _Directive(name, value, line)
+
+
+def _terminal_size(path: Path, line: int, value: str) -> Size:
+    """A terminal directive's size: none given is a reader's 80x24."""
+    if not value:
+        return Size()
+    found = _SIZE.fullmatch(value)
+    size = Size(int(found["columns"]), int(found["rows"])) if found else None
+    if size is None or not (
+        MIN_SIZE.columns <= size.columns <= MAX_SIZE.columns
+        and MIN_SIZE.rows <= size.rows <= MAX_SIZE.rows
+    ):
+        raise HarnessError(
+            path,
+            line,
+            f"terminal takes a size COLUMNSxROWS from {MIN_SIZE} to {MAX_SIZE} "
+            f"(`<!-- test: terminal 100x30 -->`), or none for 80x24: {quoted(value)}",
+        )
+    return size
 
 
 def _seconds(text: str) -> float | None:

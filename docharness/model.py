@@ -55,12 +55,25 @@ class Code:
 
 
 @dataclass(frozen=True)
+class Size:
+    """A terminal's size in character cells (a reader's default: 80x24)."""
+
+    columns: int = 80
+    rows: int = 24
+
+    def __str__(self) -> str:
+        return f"{self.columns}x{self.rows}"
+
+
+@dataclass(frozen=True)
 class Directives:
     """A block's `<!-- test: ... -->` comments, parsed and checked once, at collection.
 
     ``skip`` is the reason; ``timeout`` seconds; ``requires`` a requirement (``network``);
     ``engine`` the engines the block is for; ``unordered``: each command's output lines may
-    come in any order (the program prints them so); ``line`` the first directive's line (0: none).
+    come in any order (the program prints them so); ``terminal``: every host command runs on a
+    terminal of that size (one whose output the page shows as a terminal view does anyway, on
+    80x24 unless this says otherwise); ``line`` the first directive's line (0: none).
     """
 
     skip: str | None = None
@@ -70,7 +83,13 @@ class Directives:
     requires: str | None = None
     engine: EngineRange | None = None
     unordered: bool = False
+    terminal: Size | None = None
     line: int = 0
+
+
+class ScreenLines(list[str]):
+    """A terminal's final screen as a step's output lines: update mode writes it whole (a
+    screen is what the reader copies), not aligned with the page's `...` as other output."""
 
 
 @dataclass

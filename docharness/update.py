@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from docharness.fences import prefix
-from docharness.model import CodeBlock, ExpectedLine, HarnessError
+from docharness.model import CodeBlock, ExpectedLine, HarnessError, ScreenLines
 from docharness.normalise import (
     ELLIPSIS,
     SHOWN_CHARACTERS,
@@ -195,11 +195,14 @@ def rewrite(
     unproven: frozenset[str] = frozenset(),
 ) -> list[str]:
     """New expected output for one step: the page's own lines where they still match, with
-    the real value in place of each ``unproven`` one."""
+    the real value in place of each ``unproven`` one; a terminal's screen (``ScreenLines``)
+    that no longer matches, whole."""
     real = [line.rstrip() for line in actual if line.strip()]
     tainted = any(t.text in unproven for line in expected for t in tokenize(line.text))
     if not tainted and match(expected, real, Bindings(bindings.values)) is None:
         return [line.text for line in expected]
+    if isinstance(actual, ScreenLines):
+        return [bindings.to_page(line) for line in real]
     return _align(expected, real, bindings, unproven)
 
 

@@ -6,7 +6,7 @@ import pytest
 
 from docharness.directives import parse_directives
 from docharness.engines import EngineRange
-from docharness.model import Code, Directives, HarnessError
+from docharness.model import Code, Directives, HarnessError, Size
 
 PAGE = Path("docs/image-commands.md")
 
@@ -70,6 +70,10 @@ def test_directive_inside_a_code_block_is_code() -> None:
         ("<!-- test: setup\n$ true\n", 1, "unclosed <!-- test: comment"),
         ("<!-- test: skip a -->\n<!-- test: skip b -->\n```shell\n```\n", 2, "second skip"),
         ("<!-- test: unordered rows -->\n```shell\n```\n", 1, "unordered takes no value"),
+        *[
+            (f"\n<!-- test: terminal {bad} -->\n```shell\n```\n", 2, "terminal takes a size")
+            for bad in ("big", "80", "80x", "x24", "80 24", "10x24", "80x2", "600x24", "80x24x2")
+        ],
     ],
 )
 def test_errors_name_file_and_line(text: str, line: int, message: str) -> None:
@@ -90,6 +94,15 @@ def test_unordered_directive_is_a_flag() -> None:
     text = "<!-- test: unordered -->\n```shell\n$ docker images\n```\n"
     [directives] = parse_directives(PAGE, text).values()
     assert directives.unordered
+
+
+@pytest.mark.parametrize(
+    ("value", "size"), [("", Size(80, 24)), (" 100x30", Size(100, 30)), (" 20x5", Size(20, 5))]
+)
+def test_terminal_directive_is_a_size_a_readers_by_default(value: str, size: Size) -> None:
+    text = f"<!-- test: terminal{value} -->\n```shell\n$ docker build .\n```\n"
+    [directives] = parse_directives(PAGE, text).values()
+    assert directives.terminal == size
 
 
 def test_bad_engine_range_names_file_and_line() -> None:

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from docharness.fences import parse_page
-from docharness.model import HarnessError
+from docharness.model import ExpectedLine, HarnessError, ScreenLines
 from docharness.normalise import Bindings, match
 from docharness.update import rewrite, unified_diff, update_blocks, update_text
 
@@ -83,6 +83,18 @@ def test_ellipsis_stays_and_changed_lines_are_replaced() -> None:
         tar.expected[1].text,
         "...",
     ]
+
+
+def test_a_terminal_screen_that_changed_is_written_whole() -> None:
+    """A screen is what a reader copies: a `...` the page kept before it would hide rows."""
+    page = [ExpectedLine("[+] Building 0.4s (2/2) FINISHED", 7), ExpectedLine("...", 8)]
+    screen = ["[+] Building 1.6s (7/7) FINISHED", " => [1/3] FROM docker.io/library/x  0.0s"]
+    assert rewrite(page, ScreenLines(screen), Bindings()) == screen
+    assert rewrite(page, screen, Bindings()) == [
+        "...",
+    ]  # other output: `...` absorbs it
+    matching = [ExpectedLine("[+] Building 0.4s (7/7) FINISHED", 7), ExpectedLine("...", 8)]
+    assert rewrite(matching, ScreenLines(screen), Bindings()) == [e.text for e in matching]
 
 
 def test_new_output_goes_after_the_command_and_bound_values_are_written_as_the_page_shows() -> None:

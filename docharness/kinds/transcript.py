@@ -1,9 +1,11 @@
 """Transcript blocks: run each step and compare its output with the page's.
 
 A transcript's steps run in order: host commands in the page's shell, interactive ones in
-a pty session, container-prompt lines typed into the open session. Page values bound by
-earlier output (the PID `1842`, a container ID) are replaced by the real ones in later
-commands. A failure names the failing command's own line of the page.
+a pty session, container-prompt lines typed into the open session. A host command whose
+output the page shows as a terminal view (`[+] Building … FINISHED`) runs in the page's shell
+with a pty as its terminal and is compared on the final screen (``docharness.screen``).
+Page values bound by earlier output (the PID `1842`, a container ID) are replaced by the real
+ones in later commands. A failure names the failing command's own line of the page.
 """
 
 from __future__ import annotations
@@ -18,10 +20,12 @@ from sybil import Example
 from docharness import artifacts
 from docharness.diagnose import causes
 from docharness.interactive import Login, Session, SessionError, is_interactive
-from docharness.model import CodeBlock, ExpectedLine, Step
+from docharness.model import CodeBlock, ExpectedLine, ScreenLines, Size, Step
 from docharness.normalise import DIFF_LINES, Bindings, Mismatch, is_ellipsis, match, shorten
 from docharness.page import ExampleFailed, PageRun, block_timeout, display_path, running
+from docharness.screen import DEFAULT_SIZE, HEADER, canonical, claims_view
 from docharness.shell import CommandTimeout
+from docharness.terminal import TerminalTimeout, run_on_terminal
 
 
 def evaluate(example: Example) -> None:
@@ -31,7 +35,7 @@ def evaluate(example: Example) -> None:
 
 
 def _run_transcript(page: PageRun, block: CodeBlock) -> None:
-    runner = _Transcript(page, block_timeout(block), block.directives.unordered)
+    runner = _Transcript(page, block, block_timeout(block))
     error: BaseException | None = None
     try:
         setup = block.directives.setup
@@ -67,10 +71,12 @@ def _timed_out(seconds: float, command: str) -> str:
 class _Transcript:
     """Runs steps for one block; keeps the pty sessions the block opened."""
 
-    def __init__(self, page: PageRun, timeout: float, unordered: bool) -> None:
+    def __init__(self, page: PageRun, block: CodeBlock, timeout: float) -> None:
         self.page = page
+        self.block = block
         self.timeout = timeout
-        self.unordered = unordered  # output lines may come in any order
+        self.unordered = block.directives.unordered  # output lines may come in any order
+        self.terminal = block.directives.terminal  # every host command on a terminal
         self.sessions: list[Session] = []
         self.bindings = Bindings()
 
@@ -94,6 +100,8 @@ class _Transcript:
             self.typed(step, command, label)
         elif is_interactive(command):
             self.interactive(step, command, following, label)
+        elif self.terminal is not None or claims_view(e.text for e in step.expected):
+            self.on_terminal(step, command, self.terminal or DEFAULT_SIZE, label)
         else:
             try:
                 result = self.page.shell.run(command, self.timeout)
@@ -101,6 +109,29 @@ class _Transcript:
                 what = _timed_out(timeout.seconds, timeout.command)
                 self.fail(step, f"{label}{what}", output=timeout.output)
             self.check(step, command, result.lines, result.status, label)
+
+    def on_terminal(self, step: Step, command: str, size: Size, label: str) -> None:
+        """Run a host command on a terminal of ``size``; compare the final screen."""
+        try:
+            drawn = run_on_terminal(self.page.shell, command, self.timeout, size)
+        except TerminalTimeout as timeout:
+            what = _timed_out(timeout.seconds, timeout.command)
+            last = "\n".join(timeout.screen)
+            self.fail(
+                step, f"{label}{what}", output=last, seen=f"the terminal's last screen ({size})"
+            )
+        screen = drawn.screen
+        claimed = next((e for e in step.expected if HEADER.match(e.text)), None)
+        if claimed is not None and not claims_view(screen) and not self.page.update:
+            self.fail(
+                step,
+                f"{label}the block at line {self.block.line} shows a terminal view "
+                f"({claimed.text.strip()!r}, line {claimed.line}), but this command draws none "
+                f"on a terminal of {size} (a plain printer, `--progress=plain`?)",
+                output="\n".join(screen),
+                seen=f"its screen ({size})",
+            )
+        self.check(step, command, ScreenLines(screen), drawn.status, label, size)
 
     def interactive(self, step: Step, command: str, following: Step | None, label: str) -> None:
         shell = self.page.shell
@@ -148,12 +179,25 @@ class _Transcript:
             self.fail(step, f"{label}{command}: {error}")
 
     def check(
-        self, step: Step, command: str, actual: list[str], status: int | None, label: str
+        self,
+        step: Step,
+        command: str,
+        actual: list[str],
+        status: int | None,
+        label: str,
+        size: Size | None = None,
     ) -> None:
-        """Compare output; a non-zero exit passes only when the page shows the error."""
-        mismatch = match(step.expected, actual, self.bindings, self.unordered)
+        """Compare output; a non-zero exit passes only when the page shows the error.
+
+        A terminal's screen (``size``) and the page are compared as ``screen.canonical`` has
+        them; update mode writes the screen as it is."""
+        expected, compared = step.expected, actual
+        if size is not None:
+            expected = [ExpectedLine(canonical(e.text, size), e.line) for e in expected]
+            compared = [canonical(line, size) for line in actual]
+        mismatch = match(expected, compared, self.bindings, self.unordered)
         if self.page.update:
-            self.page.outputs[step.line] = list(actual)
+            self.page.outputs[step.line] = actual if size is not None else list(actual)
             return
         shown = any(not is_ellipsis(line) for line in step.expected)
         undocumented = status not in (None, 0) and not shown
@@ -186,6 +230,7 @@ class _Transcript:
         command: str | None = None,
         output: str = "",
         saved: Path | None = None,
+        seen: str = "output so far",
     ) -> NoReturn:
         lines = [f"{display_path(self.page.path)}:{step.line}: {what}"]
         lines.append(f"  {step.prompt}{command or step.command}")
@@ -200,11 +245,11 @@ class _Transcript:
             if saved is not None:
                 lines.append(f"full output: {display_path(saved)}")
         elif output.strip():
-            seen = output.rstrip().split("\n")
-            if len(seen) > DIFF_LINES:  # the end says where it hung; all of it could be GBs
-                lines.append(f"output so far (last {DIFF_LINES} of {len(seen)} lines):")
-                seen = seen[-DIFF_LINES:]
+            shown = output.rstrip().split("\n")
+            if len(shown) > DIFF_LINES:  # the end says where it hung; all of it could be GBs
+                lines.append(f"{seen} (last {DIFF_LINES} of {len(shown)} lines):")
+                shown = shown[-DIFF_LINES:]
             else:
-                lines.append("output so far:")
-            lines += map(shorten, seen)
+                lines.append(f"{seen}:")
+            lines += map(shorten, shown)
         raise ExampleFailed("\n".join(lines))

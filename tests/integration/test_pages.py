@@ -45,6 +45,37 @@ WRONG = {
         "(set `<!-- test: timeout N -->` if it needs longer)"
     ],
     "endless_python.md": ["pages/endless_python.md:4: Python block timed out after 2 s"],
+    # A terminal view is compared on its final screen: the planted row is named.
+    "terminal_wrong_row.md": [
+        "pages/terminal_wrong_row.md:6: output differs from the page",
+        "first differing line of the page: 15",
+        "- => [3/3] WORKDIR /srv",
+        "+ => [3/3] WORKDIR /app",
+    ],
+    "terminal_compose_wrong.md": [
+        "pages/terminal_compose_wrong.md:22: output differs from the page",
+        "first differing line of the page: 25",
+        "- ✔ Container term-compose-db-1   Started",
+        "+ ✔ Container term-compose-db-1   Healthy",
+    ],
+    "terminal_pull_wrong.md": [
+        "pages/terminal_pull_wrong.md:4: output differs from the page",
+        "first differing line of the page: 6",
+        "-0eb63e611a90: Already exists",
+        "+0eb63e611a90: Pull complete",
+    ],
+    "terminal_claim.md": [
+        "pages/terminal_claim.md:6: the block at line 3 shows a terminal view ('[+] Building "
+        "0.1s (5/5) FINISHED                                 docker:default', line 7), but this "
+        "command draws none on a terminal of 80x24 (a plain printer, `--progress=plain`?)",
+        "its screen (80x24):",
+        '#0 building with "default" instance using docker driver',
+    ],
+    "terminal_never_settles.md": [
+        "pages/terminal_never_settles.md:5: timed out after 2 s",
+        "the terminal's last screen (80x24):",
+        "[+] Running ",
+    ],
     "container_only.md": [
         "pages/container_only.md:6: a container prompt, but no interactive session is open",
         "/ # ls -d /etc",
@@ -101,7 +132,20 @@ def test_failed_page_is_cleaned_up(run_page: Any, docker_host: str) -> None:
 
 @pytest.mark.parametrize(
     "page",
-    ["right_basic.md", "right_interactive.md", "right_syntax.md", "right_python_directives.md"],
+    [
+        "right_basic.md",
+        "right_interactive.md",
+        "right_syntax.md",
+        "right_python_directives.md",
+        # a build's terminal view, then the same build with --progress=plain
+        "terminal_build.md",
+        # compose up -d and down as a terminal shows them, then with --progress plain
+        "terminal_compose.md",
+        # a directive's size, and the pipe for a command that shows no view
+        "terminal_directive.md",
+        # a pull's layer rows in their last states, as a terminal leaves them
+        "terminal_pull.md",
+    ],
 )
 def test_right_page_passes(run_page: Any, page: str) -> None:
     result = run_page(page)
