@@ -76,13 +76,24 @@ def table(every: list[Facts]) -> str:
     for facts in every:
         tags = ", ".join(f"<code>{html.escape(tag)}</code>" for tag in facts.tags)
         differences = "".join(f"<li>{_inline(d.ko)}</li>" for d in facts.differences)
+        version = facts.version
+        # The lab's program version, then what the upstream tags stand for and when that was
+        # checked: upstream tags move (debian:latest, python:3).
+        stands = (
+            html.escape(
+                f"{version.program} {version.reports} (공식 이미지: {version.upstream}, "
+                f"{version.checked.isoformat()} 확인)"
+            )
+            if version
+            else "-"
+        )
         rows.append(
-            f"<tr><td>{tags}</td><td>{_inline(facts.inside_ko)}</td>"
+            f"<tr><td>{tags}</td><td>{stands}</td><td>{_inline(facts.inside_ko)}</td>"
             f"<td><ul>{differences}</ul></td></tr>"
         )
     return (
-        "<table><thead><tr><th>이미지(태그)</th><th>안에 있는 것</th><th>공식 이미지와 다른 점</th>"
-        f"</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+        "<table><thead><tr><th>이미지(태그)</th><th>버전</th><th>안에 있는 것</th>"
+        f"<th>공식 이미지와 다른 점</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
     )
 
 

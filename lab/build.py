@@ -80,6 +80,8 @@ class Base:
 
 BASES = (
     Base("BASE", "bookworm"),
+    # debian:latest follows upstream's tag: Debian 13 since 2025-08.
+    Base("BASE_TRIXIE", "trixie"),
     Base("BASE_SID", "sid", ('--aptopt=Acquire::Check-Valid-Until "false"',)),
 )
 PARALLEL = 3

@@ -28,14 +28,18 @@ class Used:
     differences: tuple[Difference, ...]
 
 
-def resolve(reference: str, every: list[Facts]) -> Facts | None:
-    """The facts of the recipe that makes ``reference``; a digest matches its repository."""
+def resolve(reference: str, every: list[Facts], named: tuple[str, ...] = ()) -> Facts | None:
+    """The facts of the recipe that makes ``reference``; a digest matches its repository's
+    recipe, or, when the repository has several (``debian:latest`` and ``debian:bookworm``),
+    the one whose tag the page also names (``named``): it pulled that tag to learn the digest."""
     for facts in every:
         if reference in facts.tags:
             return facts
     if "@" in reference:
         repository = reference.split("@", 1)[0]
         owners = [f for f in every if any(t.rsplit(":", 1)[0] == repository for t in f.tags)]
+        if len(owners) > 1:
+            owners = [f for f in owners if any(t in named for t in f.tags)]
         if len(owners) == 1:
             return owners[0]
     return None
@@ -46,8 +50,9 @@ def check(path: Path, text: str, every: list[Facts]) -> tuple[list[Used], list[s
     uses = page_images(path, text)
     chosen, errors = _chosen(path, text, every, uses)
     used: dict[str, Used] = {}
+    references = tuple(use.reference for use in uses)
     for use in uses:
-        facts = resolve(use.reference, every)
+        facts = resolve(use.reference, every, references)
         if facts is None:
             errors.append(
                 f"{path}:{use.line}: pulls or runs {use.reference}, which no "
@@ -80,7 +85,7 @@ def _chosen(
             errors.append(f"{path}:{line}: stand-in comment without an image")
             continue
         reference = normalise(words[0])
-        facts = resolve(reference, every)
+        facts = resolve(reference, every, tuple(used))
         if facts is None or reference not in used:
             errors.append(
                 f"{path}:{line}: stand-in comment names {words[0]}, which the page "

@@ -23,13 +23,21 @@ class TableError(Exception):
 def table(every: list[Facts]) -> str:
     """The Markdown table: one row per recipe, differences in the order the facts give them."""
     rows = [
-        "| Image (tags) | What is inside | How it differs from upstream |",
-        "|---|---|---|",
+        "| Image (tags) | Version: the lab's (upstream's, checked) | What is inside"
+        " | How it differs from upstream |",
+        "|---|---|---|---|",
     ]
     for facts in every:
         tags = ", ".join(f"`{tag}`" for tag in facts.tags)
         differs = " ".join(_cell(d.en) for d in facts.differences)
-        rows.append(f"| {tags} | {_cell(facts.inside)} | {differs} |")
+        version = facts.version
+        stands = (
+            f"{version.program} {version.reports} ({version.upstream}, "
+            f"{version.checked.isoformat()})"
+            if version
+            else "-"
+        )
+        rows.append(f"| {tags} | {_cell(stands)} | {_cell(facts.inside)} | {differs} |")
     return "\n".join(rows)
 
 

@@ -16,7 +16,7 @@ from docharness.model import HarnessError
 from docharness.report import Run, build_report, write_report
 from lab import tables
 from lab.disclosure import check, resolve
-from lab.facts import FactsError, load, load_all
+from lab.facts import FactsError, by_reference, load, load_all, version_mismatch
 from lab.paths import RECIPES
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -120,7 +120,14 @@ def test_references_normalise_as_docker_does() -> None:
     assert normalise("index.docker.io/library/debian:latest") == "debian:latest"
     assert normalise("localhost:5000/x") == "localhost:5000/x:latest"
     assert normalise("debian@sha256:ab") == "debian@sha256:ab"
-    assert resolve("debian@sha256:ab", load_all()) is not None
+    # Two recipes make debian's tags: a digest is the one of the tag the page also pulls.
+    assert resolve("debian@sha256:ab", load_all()) is None
+    latest = resolve("debian@sha256:ab", load_all(), ("debian:latest", "busybox:latest"))
+    assert latest is not None and latest.slug == "debian13"
+    bookworm = resolve("debian@sha256:ab", load_all(), ("debian:bookworm",))
+    assert bookworm is not None and bookworm.slug == "debian"
+    mysql = resolve("mysql@sha256:ab", load_all(), ("mysql:9.7",))
+    assert mysql is not None and mysql.slug == "mysql9"
 
 
 def test_a_facts_file_naming_one_difference_twice_is_refused(tmp_path: Path) -> None:
@@ -160,3 +167,62 @@ def test_the_box_reads_the_report_where_the_harness_wrote_it(
     monkeypatch.setenv("DOCHARNESS_REPORT_DIR", str(tmp_path))
     stand_ins.on_config(None)
     assert stand_ins._run is not None and stand_ins._run.server == "28.5.2+dfsg4"
+
+
+def test_every_stand_in_names_the_upstream_version_and_when_it_was_checked() -> None:
+    for facts in load_all():
+        if facts.built:
+            assert facts.version is not None, facts.slug
+            assert facts.version.upstream and facts.version.checked.year >= 2026, facts.slug
+
+
+def test_the_tags_that_follow_upstream_stand_for_todays_versions() -> None:
+    """Issue 21: debian:latest is Debian 13, python:3 is 3.15; node:lts (26 upstream) is not
+    faked with Debian's 24."""
+    every = by_reference(load_all())
+    assert every["debian:latest"].version is not None
+    assert every["debian:latest"].version.reports.startswith("13.")
+    assert every["debian:bookworm"].version is not None
+    assert every["debian:bookworm"].version.reports.startswith("12.")
+    for tag in ("python:3", "python:latest"):
+        assert every[tag].version is not None
+        assert every[tag].version.reports.startswith("3.15."), tag
+    assert every["python:3.14"].version is not None
+    assert every["python:3.14"].version.reports.startswith("3.14.")
+    assert "node:lts" not in every
+
+
+def test_a_version_the_image_does_not_report_names_the_tag_and_both(tmp_path: Path) -> None:
+    folder = tmp_path / "python"
+    folder.mkdir()
+    (folder / "Dockerfile").write_text("FROM scratch\n")
+    (folder / "tags").write_text("python:3\n")
+    (folder / "facts.toml").write_text(
+        'upstream = "docker.io/library/python:3.15"\ninside = "x"\ninside_ko = "x"\n'
+        '[version]\nprogram = "Python"\ncommand = ["python", "--version"]\n'
+        'reports = "3.15.2"\nupstream = "3.15"\nchecked = 2026-12-07\n'
+    )
+    version = load(folder).version
+    assert version is not None
+    assert version_mismatch("python:3", version, "Python 3.15.2\n") is None
+    assert version_mismatch("python:3", version, "Python 3.16.0\n") == (
+        "python:3: the lab's image reports Python 3.16.0, but its facts.toml says 3.15.2 "
+        "(standing for upstream 3.15, checked 2026-12-07)"
+    )
+
+
+def test_a_stand_in_without_a_version_or_with_a_quoted_date_is_refused(tmp_path: Path) -> None:
+    folder = tmp_path / "debian"
+    folder.mkdir()
+    (folder / "Dockerfile").write_text("FROM scratch\n")
+    (folder / "tags").write_text("debian:latest\n")
+    head = 'upstream = "u"\ninside = "x"\ninside_ko = "x"\n'
+    (folder / "facts.toml").write_text(head)
+    with pytest.raises(FactsError, match=r"facts.toml: no \[version\]"):
+        load(folder)
+    (folder / "facts.toml").write_text(
+        head + '[version]\nprogram = "Debian"\ncommand = ["cat", "/etc/debian_version"]\n'
+        'reports = "13.2"\nupstream = "13"\nchecked = "2026-12-07"\n'
+    )
+    with pytest.raises(FactsError, match="checked must be a date"):
+        load(folder)

@@ -127,14 +127,14 @@ def test_build_keys_hold_what_a_build_reads_and_nothing_else(
     bundle.write_text("CA one\n")
     monkeypatch.setattr(ca, "TRUST_BUNDLE", bundle)
     before = _keys()
-    # Another lab instance: only python, whose pip proxy address is the instance's, changes.
+    # Another lab instance: only the pythons, whose pip proxy address is the instance's, change.
     monkeypatch.setattr(build, "PYPI", ("10.213.48.1", 3141))
     after = _keys()
-    assert {slug for slug in before if before[slug] != after[slug]} == {"python"}
+    assert {slug for slug in before if before[slug] != after[slug]} == {"python", "python315"}
     # Another CA: only the recipes that copy the trust bundle change.
     bundle.write_text("CA two\n")
     again = _keys()
-    assert {slug for slug in after if after[slug] != again[slug]} == {"node", "python"}
+    assert {slug for slug in after if after[slug] != again[slug]} == {"node", "python", "python315"}
     # A remade sid base: the recipes docker builds on it change, the bookworm ones do not, nor
     # those mmdebstrap makes whole (tests/test_lab_direct.py).
     sid = next(base for base in build.BASES if base.suite == "sid")

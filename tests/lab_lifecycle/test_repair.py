@@ -55,9 +55,9 @@ def test_up_restores_a_stand_in_replaced_or_changed_in_the_registry() -> None:
         [sys.executable, "-m", "lab", "up"], capture_output=True, text=True, timeout=600
     )
     assert up.returncode == 0, up.stdout + up.stderr
-    # Three findings: the tag, and the config of both tags (latest and bookworm).
+    # Three findings: the tag, and the config of both tags (latest and trixie).
     assert (
-        f"lab: image debian: library/debian:latest names {other}, not {kept} (and 2 more): "
+        f"lab: image debian13: library/debian:latest names {other}, not {kept} (and 2 more): "
         "restoring it"
     ) in up.stdout
     with open(debian) as link:
@@ -76,4 +76,4 @@ def test_up_restores_a_stand_in_replaced_or_changed_in_the_registry() -> None:
     )
     subprocess.run([DOCKER, *host, "rmi", "debian:latest"], capture_output=True, timeout=60)
     assert run.returncode == 0, run.stderr
-    assert run.stdout.startswith("12."), run.stdout
+    assert run.stdout.startswith("13."), run.stdout
