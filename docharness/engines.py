@@ -16,6 +16,10 @@ from dataclasses import dataclass
 # The skip reason of a block outside its range starts so; the report gives it its own status.
 NOT_FOR_ENGINE = "not for this engine"
 NOT_FOR_ENGINE_STATUS = "not-for-engine"
+# The image stores a daemon can run: a graph driver such as overlay2 ("classic"), or the
+# containerd image store, whose `docker info` DriverStatus names CONTAINERD_DRIVER_TYPE.
+STORES = ("classic", "containerd")
+CONTAINERD_DRIVER_TYPE = "io.containerd.snapshotter.v1"
 # `make test-engines` writes it beside the report: each block's status on every engine.
 MATRIX_NAME = "test-engines.json"
 
@@ -107,3 +111,9 @@ def engine_version(text: str) -> Version:
 def not_for(engine_range: EngineRange, engine: str) -> str:
     """The reason shown for a block outside its range."""
     return f"{NOT_FOR_ENGINE}: engine {engine_range} (this engine: {engine})"
+
+
+def image_store(driver_status: list[list[str]]) -> str:
+    """The store a daemon runs, from `docker info`'s DriverStatus (pairs of key and value)."""
+    types = [value for key, value in driver_status if key == "driver-type"]
+    return "containerd" if CONTAINERD_DRIVER_TYPE in types else "classic"
