@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from docharness.engines import EngineRange, quoted
+from docharness.engines import EngineRange, parse_store, quoted
 from docharness.model import Code, Directives, HarnessError
 
-NAMES = ("skip", "timeout", "setup", "teardown", "requires", "engine", "unordered")
+NAMES = ("skip", "timeout", "setup", "teardown", "requires", "engine", "store", "unordered")
 REQUIREMENTS = ("network",)
 # The longest a block may be given: a typo such as `timeout 36000` must not stall a run for
 # hours, and `inf`/`1e400` would overflow select() and leave the page's shell out of step.
@@ -141,6 +141,11 @@ def _directive(path: Path, line: int, body: str) -> _Directive:
     if name == "engine":
         try:
             return _Directive(name, EngineRange.parse(value), line)
+        except ValueError as error:
+            raise HarnessError(path, line, str(error)) from None
+    if name == "store":
+        try:
+            return _Directive(name, parse_store(value), line)
         except ValueError as error:
             raise HarnessError(path, line, str(error)) from None
     return _Directive(name, value, line)

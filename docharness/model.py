@@ -59,7 +59,8 @@ class Directives:
     """A block's `<!-- test: ... -->` comments, parsed and checked once, at collection.
 
     ``skip`` is the reason; ``timeout`` seconds; ``requires`` a requirement (``network``);
-    ``engine`` the engines the block is for; ``unordered``: each command's output lines may
+    ``engine`` the engines the block is for; ``store`` the image store (classic,
+    containerd); ``unordered``: each command's output lines may
     come in any order (the program prints them so); ``line`` the first directive's line (0: none).
     """
 
@@ -69,6 +70,7 @@ class Directives:
     teardown: Code | None = None
     requires: str | None = None
     engine: EngineRange | None = None
+    store: str | None = None
     unordered: bool = False
     line: int = 0
 

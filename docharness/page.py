@@ -24,8 +24,8 @@ from sybil import Example
 
 from docharness import cleanup, daemonlog, runs
 from docharness.boundary import lab_hidden
-from docharness.daemon import Daemon, server_version
-from docharness.engines import not_for
+from docharness.daemon import Daemon, driver_status, server_version
+from docharness.engines import image_store, not_for, not_for_store
 from docharness.interrupts import deferred
 from docharness.labstate import lab_dir
 from docharness.model import CodeBlock
@@ -183,8 +183,9 @@ def where(block: CodeBlock) -> str:
 
 
 def skip_if_asked(block: CodeBlock, daemon: Daemon) -> None:
-    """pytest.skip for a `skip` directive, `requires network` when offline, or an `engine`
-    range this run's engine is outside of (reported as not for this engine)."""
+    """pytest.skip for a `skip` directive, `requires network` when offline, an `engine`
+    range this run's engine is outside of (reported as not for this engine), or a `store` the
+    daemon does not run (reported as not for this store)."""
     directives = block.directives
     if directives.skip is not None:
         pytest.skip(directives.skip)
@@ -192,6 +193,10 @@ def skip_if_asked(block: CodeBlock, daemon: Daemon) -> None:
         version = _engine(daemon.host)
         if not directives.engine.contains(version):
             pytest.skip(not_for(directives.engine, version))
+    if directives.store is not None:
+        running = _store(daemon.host)
+        if directives.store != running:
+            pytest.skip(not_for_store(directives.store, running))
     if directives.requires == "network" and not daemon.online:
         where = "the lab has no internet" if daemon.mode == "lab" else "Docker Hub is unreachable"
         pytest.skip(f"needs network: {where}")
@@ -201,6 +206,12 @@ def skip_if_asked(block: CodeBlock, daemon: Daemon) -> None:
 def _engine(host: str) -> str:
     """The version the daemon at ``host`` reports, asked once per run."""
     return server_version(Daemon(host, "lab"))
+
+
+@functools.cache
+def _store(host: str) -> str:
+    """The image store the daemon at ``host`` runs, asked once per run."""
+    return image_store(driver_status(Daemon(host, "lab")))
 
 
 def block_timeout(block: CodeBlock) -> float:

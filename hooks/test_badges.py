@@ -7,8 +7,9 @@ version(s) it passed on and the date: every engine of the matrix (`test-engines.
 the report, from `make test-engines`) when there is one, else the report's single engine, and
 the engines where it passed only when the matrix ran its page again. A failed block carries
 its diff from the report, folded; a skipped one its reason, in Korean; a block limited to
-other engines its range, in Korean. Without a report, or for a block the report does not
-know, the line says the block has not run yet.
+other engines its range, and one limited to the other image store that store, in Korean.
+Without a report, or for a block the report does not know, the line says the block has not
+run yet.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from docharness.engines import (
     MATRIX_NAME,
     NOT_FOR_ENGINE,
     NOT_FOR_ENGINE_STATUS,
+    NOT_FOR_STORE,
     EngineRange,
     engine_version,
 )
@@ -166,6 +168,17 @@ def korean_reason(reason: str | None) -> str:
 
 
 KOREAN_BOUNDS = {"<": "미만", "<=": "이하", ">": "초과", ">=": "이상"}
+KOREAN_STORES = {"classic": "기존 이미지 저장소", "containerd": "containerd 이미지 저장소"}
+
+
+def korean_store(reason: str | None) -> str | None:
+    """``not for this store: store classic (this daemon: containerd)`` -> ``기존 이미지
+    저장소``; None for a reason that is not about the store."""
+    if not (reason or "").startswith(NOT_FOR_STORE + ": "):
+        return None
+    store = (reason or "").removeprefix(NOT_FOR_STORE + ": ").removeprefix("store ")
+    store = store.split(" (")[0]
+    return KOREAN_STORES.get(store, store or "저장소가 적혀 있지 않습니다")
 
 
 def korean_range(reason: str | None) -> str:
@@ -224,17 +237,20 @@ def badge(result: Result | None) -> str:
             "이 예제는 마지막 테스트에서 실행하지 않았습니다",
         )
     if result.status == NOT_FOR_ENGINE_STATUS:
-        limited = korean_range(result.reason)
+        store = korean_store(result.reason)
+        limited = korean_range(result.reason) if store is None else store
+        other = "다른 엔진용" if store is None else "다른 저장소용"
         ran = (
             f"✓ 도커 엔진 {engine}에서 통과 · {limited}용"
             if result.engines
-            else (f"다른 엔진용 ({limited})")
+            else f"{other} ({limited})"
         )
-        return _line(
-            NOT_FOR_ENGINE_STATUS,
-            f"{ran}{also_failed} · {result.date}",
-            "이 예제는 지시문이 정한 도커 엔진 버전에서만 실행합니다",
+        title = (
+            "이 예제는 지시문이 정한 도커 엔진 버전에서만 실행합니다"
+            if store is None
+            else "이 예제는 지시문이 정한 이미지 저장소에서만 실행합니다"
         )
+        return _line(NOT_FOR_ENGINE_STATUS, f"{ran}{also_failed} · {result.date}", title)
     failed = _versions(result.failed_on, short) if result.failed_on else engine
     folded = (
         '<details class="test-badge__diff"><summary>차이 보기</summary>'

@@ -296,6 +296,30 @@ def test_engine_ranges_are_said_in_korean(reason: str, shown: str) -> None:
     assert test_badges.korean_range(reason) == shown
 
 
+def test_a_block_for_the_other_image_store_names_that_store_in_korean(tmp_path: Path) -> None:
+    """The default (classic) run skips a block written for the containerd image store, and
+    the other way round; the badge names the store, never an engine range."""
+    report = sid_report(
+        tmp_path,
+        [
+            block(
+                3, "not-for-engine", "not for this store: store containerd (this daemon: classic)"
+            ),
+            block(
+                10, "not-for-engine", "not for this store: store classic (this daemon: containerd)"
+            ),
+        ],
+    )
+    texts = badge_texts(test_badges.badged(render(SOURCE), SOURCE, PAGE, load(report)))
+    assert texts[:2] == [
+        "다른 저장소용 (containerd 이미지 저장소) · 2025-11-27",
+        "다른 저장소용 (기존 이미지 저장소) · 2025-11-27",
+    ]
+    page_html = test_badges.badged(render(SOURCE), SOURCE, PAGE, load(report))
+    assert "이 예제는 지시문이 정한 이미지 저장소에서만 실행합니다" in page_html
+    assert test_badges.korean_store("not for this engine: engine <26 (this engine: 28.5)") is None
+
+
 def test_the_report_folder_can_be_moved(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DOCHARNESS_REPORT_DIR", str(tmp_path))
     assert test_badges.report_path() == tmp_path / "test-report.json"
