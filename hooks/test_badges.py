@@ -90,10 +90,18 @@ def engines(
     return oldest_first("passed"), oldest_first("failed")
 
 
+# How a badge names an engine row that runs the containerd image store: sid's 28.5 runs on
+# both stores, and "28.5 · 28.5" would not tell the reader which is which.
+STORE_LABEL = " (containerd 저장소)"
+
+
 def engine_versions(matrix: Mapping[str, Any]) -> dict[str, str]:
-    """Engine name -> the server version it reported, from ``test-engines.json``."""
+    """Engine name -> the server version it reported, from ``test-engines.json``, with
+    STORE_LABEL for a row on the containerd image store (the classic store is the default's,
+    whose version is the report's own)."""
     return {
         name: str(found.get("server") or "?")
+        + (STORE_LABEL if found.get("store") == "containerd" else "")
         for name, found in (matrix.get("engines") or {}).items()
     }
 
@@ -114,15 +122,19 @@ def _key(block: Mapping[str, Any]) -> tuple[str, int]:
 
 
 def _sortable(version: str) -> tuple[int, ...]:
+    """Oldest first; of one version, the classic store before the containerd one."""
     try:
-        return engine_version(version)
+        return (*engine_version(version), int(version.endswith(STORE_LABEL)))
     except ValueError:
         return (0,)
 
 
 def short_version(version: str) -> str:
-    """``28.5.2+dfsg4`` -> ``28.5``: enough to tell the engines apart on one line."""
-    return ".".join(version.split("+")[0].split("-")[0].split(".")[:2])
+    """``28.5.2+dfsg4`` -> ``28.5``: enough to tell the engines apart on one line; a store
+    label stays (``28.5 (containerd 저장소)``)."""
+    label = STORE_LABEL if version.endswith(STORE_LABEL) else ""
+    number = version.removesuffix(STORE_LABEL)
+    return ".".join(number.split("+")[0].split("-")[0].split(".")[:2]) + label
 
 
 def report_path() -> Path:

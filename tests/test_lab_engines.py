@@ -69,7 +69,9 @@ def test_matrix_keeps_each_blocks_result_per_engine() -> None:
         return {"docker": {"client": server, "server": server}, "blocks": [block]}
 
     merged = matrix.merge({"bookworm": run("failed", "20.10.24"), "sid": run("passed", "28.5.2")})
-    assert merged["engines"]["sid"] == {"client": "28.5.2", "server": "28.5.2"}
+    assert merged["engines"]["sid"] == {"client": "28.5.2", "server": "28.5.2", "store": "classic"}
+    on_containerd = matrix.merge({"sid-containerd": run("passed", "28.5.2")})
+    assert on_containerd["engines"]["sid-containerd"]["store"] == "containerd"
     assert merged["blocks"] == [
         {
             "page": "docs/a.md",
@@ -135,7 +137,7 @@ def test_a_daemon_not_running_its_engines_store_is_named() -> None:
     )
 
 
-def test_the_matrix_runs_the_classic_engines_only() -> None:
-    # sid-containerd joins when every page passes on it (lab/matrix.py).
-    assert matrix.ORDER == ["bookworm", "trixie", "sid"]
+def test_the_matrix_runs_the_containerd_store_beside_the_classic_engines() -> None:
+    # Every page passed on sid-containerd; the default stays last (the lab is left on it).
+    assert matrix.ORDER == ["bookworm", "trixie", "sid-containerd", "sid"]
     assert set(matrix.ORDER) <= set(engines.ENGINES)
