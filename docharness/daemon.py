@@ -123,6 +123,17 @@ def server_version(daemon: Daemon, timeout: float = 5.0) -> str:
         client.close()
 
 
+def driver_status(daemon: Daemon, timeout: float = 5.0) -> list[list[str]]:
+    """`docker info`'s DriverStatus: pairs such as ``["driver-type", "io.containerd..."]``."""
+    import docker
+
+    client = docker.DockerClient(base_url=daemon.host, timeout=timeout)
+    try:
+        return [list(pair) for pair in client.info().get("DriverStatus") or []]
+    finally:
+        client.close()
+
+
 def internet_reachable(host: str = "registry-1.docker.io", timeout: float = 2.0) -> bool:
     """True when Docker Hub answers on 443: the honest meaning of `requires network`."""
     try:

@@ -14,10 +14,20 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from docharness.engines import EngineRange, quoted
+from docharness.engines import EngineRange, parse_store, quoted
 from docharness.model import Code, Directives, HarnessError, Size
 
-NAMES = ("skip", "timeout", "setup", "teardown", "requires", "engine", "unordered", "terminal")
+NAMES = (
+    "skip",
+    "timeout",
+    "setup",
+    "teardown",
+    "requires",
+    "engine",
+    "store",
+    "unordered",
+    "terminal",
+)
 REQUIREMENTS = ("network",)
 # The longest a block may be given: a typo such as `timeout 36000` must not stall a run for
 # hours, and `inf`/`1e400` would overflow select() and leave the page's shell out of step.
@@ -146,6 +156,11 @@ def _directive(path: Path, line: int, body: str) -> _Directive:
     if name == "engine":
         try:
             return _Directive(name, EngineRange.parse(value), line)
+        except ValueError as error:
+            raise HarnessError(path, line, str(error)) from None
+    if name == "store":
+        try:
+            return _Directive(name, parse_store(value), line)
         except ValueError as error:
             raise HarnessError(path, line, str(error)) from None
     return _Directive(name, value, line)

@@ -4,6 +4,10 @@ A range is one or more bounds separated by commas, each an operator (``<``, ``<=
 ``>=``, ``==``) and a version of one to three numbers; a bare version means ``==``, which
 matches every release it names (``20.10`` is 20.10.x). The engine's version is what the daemon
 reports (``28.5.2+dfsg4``): its numbers before any ``+`` or ``-`` are compared.
+
+Image stores: `<!-- test: store classic -->` limits a block to the daemons running that image
+store, ``classic`` (a graph driver such as overlay2) or ``containerd`` (the containerd image
+store, Engine 29's default), as the daemon's `docker info` reports it.
 """
 
 from __future__ import annotations
@@ -16,6 +20,12 @@ from dataclasses import dataclass
 # The skip reason of a block outside its range starts so; the report gives it its own status.
 NOT_FOR_ENGINE = "not for this engine"
 NOT_FOR_ENGINE_STATUS = "not-for-engine"
+# A block for the other image store is skipped so, and reported with the same status: a store
+# is part of what an engine row runs (lab.engines: "sid-containerd").
+NOT_FOR_STORE = "not for this store"
+STORES = ("classic", "containerd")
+# `docker info`'s DriverStatus names it when the containerd image store runs.
+CONTAINERD_DRIVER_TYPE = "io.containerd.snapshotter.v1"
 # `make test-engines` writes it beside the report: each block's status on every engine.
 MATRIX_NAME = "test-engines.json"
 
@@ -107,3 +117,21 @@ def engine_version(text: str) -> Version:
 def not_for(engine_range: EngineRange, engine: str) -> str:
     """The reason shown for a block outside its range."""
     return f"{NOT_FOR_ENGINE}: engine {engine_range} (this engine: {engine})"
+
+
+def parse_store(text: str) -> str:
+    """A store directive's value: one of STORES; ValueError names what is wrong."""
+    if text not in STORES:
+        raise ValueError(f"store {quoted(text)}: expected one of {', '.join(STORES)}")
+    return text
+
+
+def image_store(driver_status: list[list[str]]) -> str:
+    """The store a daemon runs, from `docker info`'s DriverStatus (pairs of key and value)."""
+    types = [value for key, value in driver_status if key == "driver-type"]
+    return "containerd" if CONTAINERD_DRIVER_TYPE in types else "classic"
+
+
+def not_for_store(store: str, running: str) -> str:
+    """The reason shown for a block limited to another image store."""
+    return f"{NOT_FOR_STORE}: store {store} (this daemon: {running})"

@@ -94,12 +94,14 @@ def shown(blocks: Sequence[CodeBlock]) -> list[Shown]:
 
 def covers(recorded: Iterable[str], value: str) -> bool:
     """Whether ``value`` is recorded: as is, as the short form (12 characters) of a recorded
-    64-character ID (`docker ps` and a container's hostname show that), or as a digest the
-    page shortens with `...`."""
+    64-character ID (`docker ps` and a container's hostname show that) or digest (with the
+    containerd image store an image's ID is its manifest's digest: `docker images` shows the
+    start of the digest `docker pull` printed), or as a digest the page shortens with `...`."""
     known = set(recorded)
     if value in known:
         return True
-    if len(value) == SHORT and any(len(k) == LONG and k.startswith(value) for k in known):
+    hexes = {k.removeprefix("sha256:") for k in known}
+    if len(value) == SHORT and any(len(k) == LONG and k.startswith(value) for k in hexes):
         return True
     if ELIDED not in value:
         return False

@@ -70,10 +70,11 @@ class Directives:
     """A block's `<!-- test: ... -->` comments, parsed and checked once, at collection.
 
     ``skip`` is the reason; ``timeout`` seconds; ``requires`` a requirement (``network``);
-    ``engine`` the engines the block is for; ``unordered``: each command's output lines may
-    come in any order (the program prints them so); ``terminal``: every host command runs on a
-    terminal of that size (one whose output the page shows as a terminal view does anyway, on
-    80x24 unless this says otherwise); ``line`` the first directive's line (0: none).
+    ``engine`` the engines the block is for; ``store`` the image store (classic,
+    containerd); ``unordered``: each command's output lines may come in any order (the program
+    prints them so); ``terminal``: every host command runs on a terminal of that size (one whose
+    output the page shows as a terminal view does anyway, on 80x24 unless this says otherwise);
+    ``line`` the first directive's line (0: none).
     """
 
     skip: str | None = None
@@ -82,6 +83,7 @@ class Directives:
     teardown: Code | None = None
     requires: str | None = None
     engine: EngineRange | None = None
+    store: str | None = None
     unordered: bool = False
     terminal: Size | None = None
     line: int = 0

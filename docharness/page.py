@@ -24,8 +24,8 @@ from sybil import Example
 
 from docharness import cleanup, daemonlog, runs
 from docharness.boundary import lab_hidden
-from docharness.daemon import Daemon, server_version
-from docharness.engines import not_for
+from docharness.daemon import Daemon, driver_status, server_version
+from docharness.engines import image_store, not_for, not_for_store
 from docharness.interrupts import deferred
 from docharness.labstate import lab_dir
 from docharness.model import CodeBlock
@@ -191,8 +191,9 @@ def skip_if_asked(block: CodeBlock, daemon: Daemon) -> None:
 
 def skip_reason(block: CodeBlock, daemon: Daemon) -> str | None:
     """Why the block does not run here, or None: a `skip` directive, an `engine` range this
-    run's engine is outside of (reported as not for this engine), `requires network` offline.
-    The bench asks it too, so both its sides run exactly the blocks the harness runs."""
+    run's engine is outside of (reported as not for this engine), a `store` the daemon does not
+    run (reported as not for this store), `requires network` offline. The bench asks it too, so
+    both its sides run exactly the blocks the harness runs."""
     directives = block.directives
     if directives.skip is not None:
         return directives.skip
@@ -200,6 +201,10 @@ def skip_reason(block: CodeBlock, daemon: Daemon) -> str | None:
         version = _engine(daemon.host)
         if not directives.engine.contains(version):
             return not_for(directives.engine, version)
+    if directives.store is not None:
+        running = _store(daemon.host)
+        if directives.store != running:
+            return not_for_store(directives.store, running)
     if directives.requires == "network" and not daemon.online:
         where = "the lab has no internet" if daemon.mode == "lab" else "Docker Hub is unreachable"
         return f"needs network: {where}"
@@ -210,6 +215,12 @@ def skip_reason(block: CodeBlock, daemon: Daemon) -> str | None:
 def _engine(host: str) -> str:
     """The version the daemon at ``host`` reports, asked once per run."""
     return server_version(Daemon(host, "lab"))
+
+
+@functools.cache
+def _store(host: str) -> str:
+    """The image store the daemon at ``host`` runs, asked once per run."""
+    return image_store(driver_status(Daemon(host, "lab")))
 
 
 def block_timeout(block: CodeBlock) -> float:

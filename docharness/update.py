@@ -94,7 +94,9 @@ def update_blocks(
         for step in block.steps:
             if step.line not in outputs:
                 continue
-            new = rewrite(step.expected, outputs[step.line], bindings, unproven)
+            new = rewrite(
+                step.expected, outputs[step.line], bindings, unproven, block.directives.unordered
+            )
             if step.expected:
                 start, end = step.expected[0].line - 1, step.expected[-1].line
             else:
@@ -193,13 +195,14 @@ def rewrite(
     actual: Sequence[str],
     bindings: Bindings,
     unproven: frozenset[str] = frozenset(),
+    any_order: bool = False,
 ) -> list[str]:
-    """New expected output for one step: the page's own lines where they still match, with
-    the real value in place of each ``unproven`` one; a terminal's screen (``ScreenLines``)
-    that no longer matches, whole."""
+    """New expected output for one step: the page's own lines where they still match (in any
+    order for an `unordered` block), with the real value in place of each ``unproven`` one; a
+    terminal's screen (``ScreenLines``) that no longer matches, whole."""
     real = [line.rstrip() for line in actual if line.strip()]
     tainted = any(t.text in unproven for line in expected for t in tokenize(line.text))
-    if not tainted and match(expected, real, Bindings(bindings.values)) is None:
+    if not tainted and match(expected, real, Bindings(bindings.values), any_order) is None:
         return [line.text for line in expected]
     if isinstance(actual, ScreenLines):
         return [bindings.to_page(line) for line in real]

@@ -16,9 +16,17 @@ _FROM = {">=": "{v}부터", ">": "{v} 다음 버전부터"}
 _UNTIL = {"<": "{v} 이전", "<=": "{v}"}
 
 
+# How an engine row on the containerd image store is named: sid's 28.5 runs on both stores,
+# and "28.5 · 28.5" would not tell the reader which is which.
+STORE_LABEL = " (containerd 저장소)"
+
+
 def engine_number(version: str) -> str:
-    """``28.5.2+dfsg4`` -> ``28.5``; ``20.10.24+dfsg1`` -> ``20.10``; ``?`` stays ``?``."""
-    return ".".join(version.split("+")[0].split("-")[0].split(".")[:2])
+    """``28.5.2+dfsg4`` -> ``28.5``; ``20.10.24+dfsg1`` -> ``20.10``; ``?`` stays ``?``; a
+    store label stays (``28.5 (containerd 저장소)``)."""
+    label = STORE_LABEL if version.endswith(STORE_LABEL) else ""
+    number = version.removesuffix(STORE_LABEL)
+    return ".".join(number.split("+")[0].split("-")[0].split(".")[:2]) + label
 
 
 def engine_numbers(versions: tuple[str, ...]) -> str:

@@ -24,13 +24,14 @@ from pathlib import Path
 from typing import Any, cast
 
 from code_blocks import rendered
-from engine_names import engine_name, engine_numbers, range_words
+from engine_names import STORE_LABEL, engine_name, engine_numbers, range_words
 from failure_story import story
 
 from docharness.engines import (
     MATRIX_NAME,
     NOT_FOR_ENGINE,
     NOT_FOR_ENGINE_STATUS,
+    NOT_FOR_STORE,
     EngineRange,
     engine_version,
 )
@@ -106,9 +107,12 @@ def engines(
 
 
 def engine_versions(matrix: Mapping[str, Any]) -> dict[str, str]:
-    """Engine name -> the server version it reported, from ``test-engines.json``."""
+    """Engine name -> the server version it reported, from ``test-engines.json``, with
+    STORE_LABEL for a row on the containerd image store (the classic store is the default's,
+    whose version is the report's own)."""
     return {
         name: str(found.get("server") or "?")
+        + (STORE_LABEL if found.get("store") == "containerd" else "")
         for name, found in (matrix.get("engines") or {}).items()
     }
 
@@ -129,8 +133,12 @@ def _key(block: Mapping[str, Any]) -> tuple[str, int]:
 
 
 def _sortable(version: str) -> tuple[int, ...]:
+    """Oldest first; of one version, the classic store before the containerd one."""
     try:
-        return engine_version(version)
+        return (
+            *engine_version(version.removesuffix(STORE_LABEL)),
+            int(version.endswith(STORE_LABEL)),
+        )
     except ValueError:
         return (0,)
 
@@ -205,6 +213,23 @@ def korean_range(reason: str | None) -> tuple[str, str]:
     return words, engine_name(this.removesuffix(")")) if this else ""
 
 
+KOREAN_STORES = {"classic": "기존 이미지 저장소", "containerd": "containerd 이미지 저장소"}
+
+
+def korean_store(reason: str | None) -> tuple[str, str] | None:
+    """``not for this store: store classic (this daemon: containerd)`` -> the store in words
+    (``기존 이미지 저장소에서만 나오는 출력``) and the daemon's (``containerd 이미지 저장소``);
+    None for a reason that is not about the store."""
+    if not (reason or "").startswith(NOT_FOR_STORE + ": "):
+        return None
+    text = (reason or "").removeprefix(NOT_FOR_STORE + ": ").removeprefix("store ")
+    store, _, this = text.partition(" (this daemon: ")
+    if store not in KOREAN_STORES:
+        raise ReasonError(f"not an image store: {reason!r}")
+    running = KOREAN_STORES.get(this.removesuffix(")"), "")
+    return f"{KOREAN_STORES[store]}에서만 나오는 출력", running
+
+
 def _line(status: str, text: str, title: str, folded: str = "") -> str:
     return (
         f'<div class="test-badge test-badge--{status}" title="{html.escape(title)}" '
@@ -250,16 +275,18 @@ def badge(result: Result | None) -> str:
             more,
         )
     if result.status == NOT_FOR_ENGINE_STATUS:
-        words, this = korean_range(result.reason)
+        store = korean_store(result.reason)
+        words, this = store if store is not None else korean_range(result.reason)
+        kind = "저장소" if store is not None else "엔진"
         if result.engines:
             text = f"✓ 도커 엔진 {engine}에서 통과 · {words}{also_failed}"
             title = (
                 f"이 예제의 출력은 {words.removesuffix(' 나오는 출력')} 나오는 모양입니다. "
-                "다른 엔진에서는 출력이 달라서, 테스트는 이 범위의 엔진에서만 출력을 비교합니다."
+                f"다른 {kind}에서는 출력이 달라서, 테스트는 이 {kind}에서만 출력을 비교합니다."
             )
         else:
             text = f"{words} · 이번 테스트에서는 실행 안 함"
-            where = f"{this}에서" if this else "이 범위 밖의 엔진에서"
+            where = f"{this}에서" if this else f"다른 {kind}에서"
             title = (
                 f"이 예제의 출력은 {words.removesuffix(' 나오는 출력')} 나오는 모양입니다. "
                 f"이번 테스트는 {where} 실행해서 이 예제를 실행하지 않았습니다."

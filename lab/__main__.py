@@ -93,7 +93,10 @@ def up() -> None:
         if not daemons.runs(daemon, engine):
             if procs.running_pid(daemon.name) is not None:
                 daemons.stop(daemon)  # not answering, or another engine: start it again
-            daemons.start(daemon, fresh=True, engine=engine)
+            try:
+                daemons.start(daemon, fresh=True, engine=engine)
+            except engines.EngineUnavailable as error:
+                raise SystemExit(str(error)) from None
             print(
                 f"lab: dockerd {daemon.name} ({engine.name}, docker.io "
                 f"{versions.get('docker.io', '?')}) on unix://{daemon.socket}",

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import docker
 
-from lab import ca, claims, namespace, procs, reap
+from lab import ca, claims, engines, namespace, procs, reap
 from lab.engines import Engine
 from lab.paths import CACHE, HOSTS, LAB_DIR, MIRROR, REPO, DaemonSpec
 
@@ -66,6 +66,12 @@ def _config(daemon: DaemonSpec, engine: Engine | None) -> Path:
             # "ip" holds for the default bridge only: a network a page makes (docker network
             # create, every Compose project) would publish on all interfaces.
             config["default-network-opts"] = {"bridge": {HOST_BINDING: "127.0.0.1"}}
+        if engine.store == "containerd":
+            # The containerd image store (Engine 29's default). Its storage driver names a
+            # containerd snapshotter: "overlay2" is none (pulls failed "snapshotter not
+            # loaded: overlay2"), "overlayfs" is what a fresh install of Engine 29 uses.
+            config["features"] = {"containerd-snapshotter": True}
+            config["storage-driver"] = "overlayfs"
     # In the run folder: an engine reads it after pivot_root, where that folder is shared.
     path = daemon.run_dir / "daemon.json"
     path.write_text(json.dumps(config, indent=2))
@@ -102,7 +108,12 @@ def start(daemon: DaemonSpec, fresh: bool, engine: Engine | None = None) -> None
         )
         namespace.start(launch)
         wait_ready(daemon)
-        _engine_note(daemon).write_text(engine.folder.name)
+        info = client(daemon).info()
+        missing = engines.store_missing(engine, info.get("DriverStatus") or [])
+        if missing is not None:
+            stop(daemon)
+            raise engines.EngineUnavailable(missing)
+        _engine_note(daemon).write_text(engine.ident)
         return
     daemon.data_root.mkdir(parents=True, exist_ok=True)  # an engine's is a tmpfs of its own
     # unshare execs sh which execs dockerd: the PID we keep is dockerd's.
@@ -166,7 +177,7 @@ def runs(daemon: DaemonSpec, engine: Engine) -> bool:
     note = _engine_note(daemon)
     if procs.running_pid(_authz_name(daemon)) is None:
         return False  # dockerd would refuse every request: start both again
-    return ping(daemon) and note.exists() and note.read_text() == engine.folder.name
+    return ping(daemon) and note.exists() and note.read_text() == engine.ident
 
 
 def wait_ready(daemon: DaemonSpec, timeout: float = 40.0) -> None:

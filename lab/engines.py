@@ -20,6 +20,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from docharness.engines import STORES, image_store
 from lab.paths import CACHE
 
 # The mirror's sid Release file outlives its Valid-Until; the packages are what they are.
@@ -34,7 +35,17 @@ VERSIONED = ("docker.io", "docker-cli", "containerd", "runc", "docker-buildx", "
 
 
 class EngineUnavailable(Exception):
-    """An engine's rootfs could not be made: the message names the engine and the release."""
+    """An engine's rootfs could not be made, or its daemon cannot run the image store it is
+    for: the message names the engine and the release."""
+
+
+# The image stores a lab daemon can run (docharness.engines.STORES, as the store directive
+# names them): "classic" is the graph driver (overlay2) every engine has; "containerd" is the
+# containerd image store (daemon.json's "containerd-snapshotter" feature), what a fresh
+# install of Engine 29 uses by default.
+# The first engine whose daemon knows the containerd-snapshotter feature (Engine 24.0); an
+# older one ignores the key and runs the classic store: refused before it starts.
+CONTAINERD_STORE_SINCE = 24
 
 
 @dataclass(frozen=True)
@@ -45,11 +56,19 @@ class Engine:
     release: str
     packages: tuple[str, ...]
     version_prefix: str  # what `docker version` must report, e.g. "28.5."
+    # The image store its daemons run (STORES). The tree is the same for both stores: only
+    # daemon.json differs, so the store is not part of ``key`` and the cache holds one tree.
+    store: str = "classic"
 
     @property
     def major(self) -> int:
         """The engine's major version, from ``version_prefix`` ("28.5." -> 28)."""
         return int(self.version_prefix.split(".")[0])
+
+    @property
+    def ident(self) -> str:
+        """What a running daemon must have been started from: the tree and the store."""
+        return self.folder.name if self.store == "classic" else f"{self.folder.name} {self.store}"
 
     @property
     def key(self) -> str:
@@ -85,8 +104,13 @@ class Engine:
         return self.folder / "bin"
 
 
+SID = (*COMMON, "docker-cli", *PLUGINS)
+# An engine entry, not a store option beside LAB_ENGINE: the matrix, its reports, the run's
+# fingerprint and the badges all key their rows by engine name, so a second axis would have to
+# thread through each of them; a name ("sid-containerd") is one row everywhere at once.
 ENGINES = {
-    "sid": Engine("sid", "sid", (*COMMON, "docker-cli", *PLUGINS), "28.5."),
+    "sid": Engine("sid", "sid", SID, "28.5."),
+    "sid-containerd": Engine("sid-containerd", "sid", SID, "28.5.", store="containerd"),
     "trixie": Engine("trixie", "trixie", (*COMMON, "docker-cli", *PLUGINS), "26.1."),
     "bookworm": Engine("bookworm", "bookworm", COMMON, "20.10."),
 }
@@ -94,11 +118,42 @@ DEFAULT = "sid"
 
 
 def selected(env: dict[str, str] | None = None) -> Engine:
-    """The engine of this lab: ``LAB_ENGINE`` (sid, trixie, bookworm), sid by default."""
+    """The engine of this lab: ``LAB_ENGINE`` (one of ENGINES' names), sid by default."""
     name = (os.environ if env is None else env).get("LAB_ENGINE") or DEFAULT
     if name not in ENGINES:
         raise EngineUnavailable(f"lab: LAB_ENGINE={name}: choose one of {', '.join(ENGINES)}")
-    return ENGINES[name]
+    engine = ENGINES[name]
+    refused = store_refused(engine)
+    if refused is not None:
+        raise EngineUnavailable(refused)
+    return engine
+
+
+def store_refused(engine: Engine) -> str | None:
+    """Why ``engine``'s daemon cannot run its image store, in one line; None when it can."""
+    if engine.store not in STORES:
+        return (
+            f"lab: engine {engine.name}: unknown image store {engine.store!r} ({', '.join(STORES)})"
+        )
+    if engine.store == "containerd" and engine.major < CONTAINERD_STORE_SINCE:
+        return (
+            f"lab: engine {engine.name}: Engine {engine.version_prefix}x ({engine.release}) has no "
+            f"containerd image store (it came with Engine {CONTAINERD_STORE_SINCE}.0)"
+        )
+    return None
+
+
+def store_missing(engine: Engine, driver_status: list[list[str]]) -> str | None:
+    """Why a started daemon of ``engine`` does not run its store, from `docker info`'s
+    DriverStatus; None when it does. A daemon that ignores the feature starts all the same."""
+    if image_store(driver_status) == engine.store:
+        return None
+    types = [value for key, value in driver_status if key == "driver-type"]
+    shown = ", ".join(types) or "no driver-type"
+    return (
+        f"lab: engine {engine.name}: its daemon does not run the {engine.store} image store "
+        f"(docker info: {shown})"
+    )
 
 
 def ensure(engine: Engine) -> dict[str, str]:

@@ -69,6 +69,28 @@ class Handler(BaseHTTPRequestHandler):
         else:
             self._reply(404, {"error": f"the lab's index does not serve {url.path}"})
 
+    def do_POST(self) -> None:  # noqa: N802 - the http.server API
+        # The OAuth2 form (grant_type=password) that containerd's resolver posts when it has
+        # credentials: the containerd image store pushes so. Docker Hub answers it; a 501
+        # here failed every push from that store ("failed to fetch oauth token").
+        url = urlparse(self.path)
+        if url.path != "/token":
+            self._reply(404, {"error": f"the lab's index does not serve POST {url.path}"})
+            return
+        length = int(self.headers.get("Content-Length") or 0)
+        form = parse_qs(self.rfile.read(length).decode())
+        if form.get("grant_type") != ["password"]:
+            self._reply(400, {"error": "unsupported_grant_type"})
+            return
+        user, password = form.get("username", [""])[0], form.get("password", [""])[0]
+        try:
+            account = registry_token.check_password(user, password, _htpasswd())
+        except registry_token.Unauthorized:
+            self._reply(401, {"details": "incorrect username or password"})
+            return
+        scopes = [s for joined in form.get("scope", []) for s in joined.split(" ") if s]
+        self._reply(200, registry_token.issue(scopes, account))
+
     def _token(self, args: dict[str, list[str]]) -> None:
         try:
             account = registry_token.check_basic(self.headers.get("Authorization"), _htpasswd())

@@ -34,6 +34,11 @@ def check_basic(header: str | None, htpasswd: dict[str, bytes]) -> str | None:
     if not header or not header.startswith("Basic "):
         return None
     user, _, password = base64.b64decode(header[6:]).decode().partition(":")
+    return check_password(user, password, htpasswd)
+
+
+def check_password(user: str, password: str, htpasswd: dict[str, bytes]) -> str:
+    """``user`` when ``password`` is its htpasswd password; raise Unauthorized if not."""
     hashed = htpasswd.get(user)
     if hashed is None or not bcrypt.checkpw(password.encode(), hashed):
         raise Unauthorized

@@ -90,6 +90,40 @@ def test_engine_directive_is_a_range() -> None:
     assert str(directives.engine) == ">=23,<26"
 
 
+def test_store_directive_names_an_image_store() -> None:
+    text = (
+        "<!-- test: store containerd -->\n<!-- test: engine >=24 -->\n```shell\n$ docker ps\n```\n"
+    )
+    [directives] = parse_directives(PAGE, text).values()
+    assert directives.store == "containerd"
+    assert directives.engine == EngineRange.parse(">=24")
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("overlay2", "store 'overlay2': expected one of classic, containerd"),
+        ("", "store '': expected one of classic, containerd"),
+        ("classic containerd", "store 'classic containerd': expected one of classic, containerd"),
+        (
+            "x" * 500,
+            f"store '{'x' * 40}'… (500 characters): expected one of classic, containerd",
+        ),
+    ],
+)
+def test_bad_store_names_file_and_line(value: str, message: str) -> None:
+    text = f"intro\n\n<!-- test: store {value} -->\n```shell\n$ docker images\n```\n"
+    with pytest.raises(HarnessError) as raised:
+        parse_directives(PAGE, text)
+    assert str(raised.value) == f"{PAGE}:3: {message}"
+
+
+def test_a_second_store_directive_is_an_error() -> None:
+    text = "<!-- test: store classic -->\n<!-- test: store containerd -->\n```shell\n$ ls\n```\n"
+    with pytest.raises(HarnessError, match=r"docs/image-commands.md:2: second store directive"):
+        parse_directives(PAGE, text)
+
+
 def test_unordered_directive_is_a_flag() -> None:
     text = "<!-- test: unordered -->\n```shell\n$ docker images\n```\n"
     [directives] = parse_directives(PAGE, text).values()

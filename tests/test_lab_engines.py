@@ -69,7 +69,9 @@ def test_matrix_keeps_each_blocks_result_per_engine() -> None:
         return {"docker": {"client": server, "server": server}, "blocks": [block]}
 
     merged = matrix.merge({"bookworm": run("failed", "20.10.24"), "sid": run("passed", "28.5.2")})
-    assert merged["engines"]["sid"] == {"client": "28.5.2", "server": "28.5.2"}
+    assert merged["engines"]["sid"] == {"client": "28.5.2", "server": "28.5.2", "store": "classic"}
+    on_containerd = matrix.merge({"sid-containerd": run("passed", "28.5.2")})
+    assert on_containerd["engines"]["sid-containerd"]["store"] == "containerd"
     assert merged["blocks"] == [
         {
             "page": "docs/a.md",
@@ -80,3 +82,62 @@ def test_matrix_keeps_each_blocks_result_per_engine() -> None:
             },
         }
     ]
+
+
+def test_the_containerd_store_is_an_engine_of_its_own_on_sids_tree() -> None:
+    chosen = engines.selected({"LAB_ENGINE": "sid-containerd"})
+    sid = engines.ENGINES["sid"]
+    assert chosen.store == "containerd" and sid.store == "classic"
+    assert chosen.folder == sid.folder  # one cached tree: only daemon.json differs
+    assert chosen.ident != sid.ident  # a running sid daemon is not taken for this one
+
+
+def test_an_engine_too_old_for_the_containerd_store_is_one_line(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    bookworm = engines.ENGINES["bookworm"]
+    old = engines.Engine(
+        "bookworm-containerd", "bookworm", bookworm.packages, "20.10.", "containerd"
+    )
+    monkeypatch.setitem(engines.ENGINES, old.name, old)
+    with pytest.raises(engines.EngineUnavailable) as raised:
+        engines.selected({"LAB_ENGINE": old.name})
+    assert str(raised.value) == (
+        "lab: engine bookworm-containerd: Engine 20.10.x (bookworm) has no containerd image "
+        "store (it came with Engine 24.0)"
+    )
+    trixie = engines.ENGINES["trixie"]
+    newer = engines.Engine("trixie-containerd", "trixie", trixie.packages, "26.1.", "containerd")
+    assert engines.store_refused(newer) is None
+
+
+# `docker info`'s DriverStatus of sid's 28.5 on each store, as the lab's daemons report it.
+CONTAINERD_INFO = [["driver-type", "io.containerd.snapshotter.v1"]]
+CLASSIC_INFO = [
+    ["Backing Filesystem", "tmpfs"],
+    ["Supports d_type", "true"],
+    ["Using metacopy", "false"],
+    ["Native Overlay Diff", "true"],
+    ["userxattr", "false"],
+]
+
+
+def test_a_daemon_not_running_its_engines_store_is_named() -> None:
+    containerd = engines.ENGINES["sid-containerd"]
+    classic = engines.ENGINES["sid"]
+    assert engines.store_missing(containerd, CONTAINERD_INFO) is None
+    assert engines.store_missing(classic, CLASSIC_INFO) is None
+    assert engines.store_missing(containerd, CLASSIC_INFO) == (
+        "lab: engine sid-containerd: its daemon does not run the containerd image store "
+        "(docker info: no driver-type)"
+    )
+    assert engines.store_missing(classic, CONTAINERD_INFO) == (
+        "lab: engine sid: its daemon does not run the classic image store "
+        "(docker info: io.containerd.snapshotter.v1)"
+    )
+
+
+def test_the_matrix_runs_the_engines_oldest_first_and_the_default_last() -> None:
+    # sid-containerd rejoins once dockerfile.md's terminal-view builds pass on it (lab/matrix.py).
+    assert matrix.ORDER == ["bookworm", "trixie", "sid"]
+    assert set(matrix.ORDER) <= set(engines.ENGINES)

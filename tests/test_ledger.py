@@ -73,6 +73,21 @@ def test_a_hand_typed_id_is_unproven_until_recorded() -> None:
     assert [m.line for m in ledger.unproven(blocks, {HAND[:12]: run, DIGEST: run})] == [3]
 
 
+def test_a_short_image_id_is_covered_by_the_recorded_digest_it_starts() -> None:
+    # With the containerd image store an image's ID is its manifest's digest: `docker images`
+    # shows the first 12 hex digits of the digest `docker pull` printed.
+    digest = "sha256:" + "d" * 64
+    text = f"```shell\n$ docker pull x\nDigest: {digest}\n$ docker images -q x\n{'d' * 12}\n```\n"
+    blocks = parse_page(PAGE, text)
+    assert ledger.unproven(blocks, {digest: {"source": "run"}}) == []
+    assert [m.value for m in ledger.unproven(blocks, {})] == [digest, "d" * 12]
+    other = "sha256:" + "e" * 64
+    assert [m.value for m in ledger.unproven(blocks, {other: {"source": "run"}})] == [
+        digest,
+        "d" * 12,
+    ]
+
+
 PS = f"""\
 ```shell
 $ docker run -d --name web nginx:latest

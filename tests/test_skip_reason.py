@@ -41,6 +41,7 @@ never
 def sample(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     # The engine is the daemon's answer; here a fixed one, as the rule is what is tested.
     monkeypatch.setattr(page, "_engine", lambda host: "28.5.2+dfsg4")
+    monkeypatch.setattr(page, "_store", lambda host: "classic")
     path = tmp_path / "sample.md"
     path.write_text(SAMPLE, encoding="utf-8")
     return path

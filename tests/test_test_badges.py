@@ -290,6 +290,64 @@ def test_badges_name_every_engine_of_the_matrix(tmp_path: Path) -> None:
     ]
 
 
+def test_the_containerd_row_is_named_by_its_store_and_the_default_stays_classic(
+    tmp_path: Path,
+) -> None:
+    """sid and sid-containerd report one version: the badge names the store, and the
+    report (make test on the classic default) is matched with the classic row."""
+    engines = {
+        **ENGINES,
+        "sid-containerd": {**ENGINES["sid"], "store": "containerd"},
+        "sid": {**ENGINES["sid"], "store": "classic"},
+    }
+    store_reason = "not for this store: store containerd (this daemon: classic)"
+    matrix = {
+        "engines": engines,
+        "blocks": [
+            {
+                "page": PAGE,
+                "line": line,
+                "engines": {
+                    name: {"status": status, "reason": None} for name, status in by.items()
+                },
+            }
+            for line, by in {
+                3: {
+                    "bookworm": "passed",
+                    "trixie": "passed",
+                    "sid-containerd": "passed",
+                    "sid": "passed",
+                },
+                10: {
+                    "bookworm": "passed",
+                    "trixie": "passed",
+                    "sid-containerd": "not-for-engine",
+                    "sid": "passed",
+                },
+                18: {
+                    "bookworm": "not-for-engine",
+                    "trixie": "not-for-engine",
+                    "sid-containerd": "passed",
+                    "sid": "not-for-engine",
+                },
+            }.items()
+        ],  # fmt: skip
+        "outcomes": {name: "passed" for name in engines},
+    }
+    (tmp_path / test_badges.MATRIX_NAME).write_text(json.dumps(matrix), encoding="utf-8")
+    report = sid_report(
+        tmp_path,
+        [block(3, "passed"), block(10, "passed"), block(18, "not-for-engine", store_reason)],
+    )
+    texts = badge_texts(test_badges.badged(render(SOURCE), SOURCE, PAGE, load(report)))
+    assert texts[:3] == [
+        "✓ 도커 엔진 20.10 · 26.1 · 28.5 · 28.5 (containerd 저장소)에서 통과 · 2025-11-27",
+        "✓ 도커 엔진 20.10 · 26.1 · 28.5에서 통과 · 2025-11-27",
+        "✓ 도커 엔진 28.5 (containerd 저장소)에서 통과 · containerd 이미지 저장소에서만 나오는"
+        " 출력 · 2025-11-27",
+    ]
+
+
 def load(report: Path) -> test_badges.Results:
     return test_badges.load_report(report)
 
@@ -338,6 +396,30 @@ def test_engine_ranges_are_said_in_korean(reason: str, shown: str) -> None:
 def test_a_reason_that_is_no_range_is_an_error() -> None:
     with pytest.raises(test_badges.ReasonError, match="not an engine range"):
         test_badges.korean_range("not for this engine: something else")
+
+
+def test_a_block_for_the_other_image_store_names_that_store_in_korean(tmp_path: Path) -> None:
+    """The default (classic) run skips a block written for the containerd image store, and
+    the other way round; the badge names the store, never an engine range."""
+    report = sid_report(
+        tmp_path,
+        [
+            block(
+                3, "not-for-engine", "not for this store: store containerd (this daemon: classic)"
+            ),
+            block(
+                10, "not-for-engine", "not for this store: store classic (this daemon: containerd)"
+            ),
+        ],
+    )
+    texts = badge_texts(test_badges.badged(render(SOURCE), SOURCE, PAGE, load(report)))
+    assert texts[:2] == [
+        "containerd 이미지 저장소에서만 나오는 출력 · 이번 테스트에서는 실행 안 함 · 2025-11-27",
+        "기존 이미지 저장소에서만 나오는 출력 · 이번 테스트에서는 실행 안 함 · 2025-11-27",
+    ]
+    page_html = test_badges.badged(render(SOURCE), SOURCE, PAGE, load(report))
+    assert "이 예제의 출력은 containerd 이미지 저장소에서만 나오는 모양입니다" in page_html
+    assert test_badges.korean_store("not for this engine: engine <26 (this engine: 28.5)") is None
 
 
 def test_the_report_folder_can_be_moved(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

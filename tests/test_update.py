@@ -236,3 +236,11 @@ def test_the_update_diff_cuts_a_huge_line() -> None:
     diff = unified_diff("a\nold\n", "a\n" + "x" * 1_000_000 + "\n", PAGE)
     assert len(diff) < 1_000
     assert "+" + "x" * 300 + "… (999,700 more characters)" in diff.split("\n")
+
+
+def test_an_unordered_block_keeps_its_lines_when_they_came_in_another_order() -> None:
+    # The 2026-12-07 store run: update mode wrote a passing `unordered` block in the run's order.
+    page = [ExpectedLine("C /run", 5), ExpectedLine("A /run/nginx.pid", 6)]
+    real = ["A /run/nginx.pid", "C /run"]
+    assert rewrite(page, real, Bindings(), any_order=True) == ["C /run", "A /run/nginx.pid"]
+    assert rewrite(page, real, Bindings()) == real

@@ -14,7 +14,7 @@ import pytest
 
 from docharness import daemon as daemons
 from docharness import labstate
-from docharness.engines import NOT_FOR_ENGINE, NOT_FOR_ENGINE_STATUS
+from docharness.engines import NOT_FOR_ENGINE, NOT_FOR_ENGINE_STATUS, NOT_FOR_STORE
 from docharness.kinds import kind
 from docharness.labstate import Client
 from docharness.page import ROOT
@@ -86,7 +86,7 @@ def pytest_runtest_makereport(
         reason = details = None
         if report.skipped and isinstance(report.longrepr, tuple):
             reason = str(report.longrepr[2]).removeprefix("Skipped: ")
-            if reason.startswith(NOT_FOR_ENGINE):
+            if reason.startswith((NOT_FOR_ENGINE, NOT_FOR_STORE)):
                 status = NOT_FOR_ENGINE_STATUS  # neither passed nor an ordinary skip
         elif report.failed:
             reason, _, rest = str(report.longrepr).partition("\n")

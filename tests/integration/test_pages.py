@@ -9,8 +9,8 @@ from typing import Any
 import docker
 import pytest
 
-from docharness.daemon import Daemon, select, server_version
-from docharness.engines import EngineRange
+from docharness.daemon import Daemon, driver_status, select, server_version
+from docharness.engines import EngineRange, image_store
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -197,6 +197,22 @@ def test_a_block_outside_its_engine_range_is_reported_not_for_this_engine(
     assert other["status"] == "not-for-engine"
     assert other["reason"] == f"not for this engine: engine {other_range} (this engine: {server})"
     assert f"not-for-engine {other['page']}:{other['line']}: " in result.output
+
+
+def test_a_block_for_the_other_image_store_is_reported_not_for_this_store(
+    run_page: Any, docker_host: str
+) -> None:
+    # The store is what the daemon's docker info reports, not what the lab was asked for.
+    running = image_store(driver_status(Daemon(docker_host, "lab")))
+    result = run_page("store_directive.md")
+    assert result.status == 0, result.output
+    classic, containerd = result.report["blocks"]
+    ran, other = (containerd, classic) if running == "containerd" else (classic, containerd)
+    other_store = "classic" if running == "containerd" else "containerd"
+    assert ran["status"] == "passed"
+    assert other["status"] == "not-for-engine"
+    assert other["reason"] == f"not for this store: store {other_store} (this daemon: {running})"
+    assert f"not-for-engine {other['page']}:{other['line']}: not for this store" in result.output
 
 
 def test_a_failure_shows_what_the_daemon_logged_while_the_block_ran(

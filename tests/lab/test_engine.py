@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from docharness import cleanup
+from docharness.engines import CONTAINERD_DRIVER_TYPE
 from docharness.labstate import LabState
 from docharness.shell import PageShell
 from lab import engines
@@ -168,3 +169,14 @@ def test_compose_up_and_down_two_services(docker: Docker, tmp_path: Path) -> Non
         docker("ps", "-aq", "--filter", "label=com.docker.compose.project=enginetest").stdout == ""
     )
     assert "enginetest_default" not in docker("network", "ls").stdout
+
+
+def test_the_daemon_runs_its_engines_image_store(lab_state: LabState, docker: Docker) -> None:
+    # sid-containerd's daemon runs the containerd image store (Engine 29's default), the
+    # others the classic overlay2 graph driver: docker info says which one really runs.
+    assert lab_state.engine is not None
+    expected = engines.ENGINES[lab_state.engine.name]
+    info = docker("info", "--format", "{{json .DriverStatus}}", check=True)
+    types = [value for key, value in json.loads(info.stdout) if key == "driver-type"]
+    containerd = expected.store == "containerd"
+    assert types == ([CONTAINERD_DRIVER_TYPE] if containerd else []), info.stdout

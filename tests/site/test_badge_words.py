@@ -25,7 +25,12 @@ import sitekit
 sys.path.insert(0, str(sitekit.ROOT))
 from docharness import page as harness  # noqa: E402
 from docharness.daemon import Daemon  # noqa: E402
-from docharness.engines import MATRIX_NAME, NOT_FOR_ENGINE, NOT_FOR_ENGINE_STATUS  # noqa: E402
+from docharness.engines import (  # noqa: E402
+    MATRIX_NAME,
+    NOT_FOR_ENGINE,
+    NOT_FOR_ENGINE_STATUS,
+    NOT_FOR_STORE,
+)
 from docharness.fences import parse_page  # noqa: E402
 from docharness.kinds import BlockKind  # noqa: E402
 from docharness.model import CodeBlock  # noqa: E402
@@ -36,7 +41,8 @@ pytestmark = pytest.mark.browser
 
 # Each lab engine as `docker version` reports it (Debian's package versions).
 VERSIONS = {
-    name: engine.version_prefix + {"sid": "2+dfsg4", "trixie": "5+dfsg1"}.get(name, "24+dfsg1")
+    name: engine.version_prefix
+    + {"sid": "2+dfsg4", "sid-containerd": "2+dfsg4", "trixie": "5+dfsg1"}.get(name, "24+dfsg1")
     for name, engine in ENGINES.items()
 }
 UNMATRIXED = ("docs/image-commands.md", "<25")  # the block whose range no engine ran
@@ -46,18 +52,23 @@ NEVER = re.compile(
     r"\d+\.\d+\.\d+|dfsg|needs network|not for this engine|this engine"
     r"|\d (미만|이상|이하|초과)|엔진용"
 )
-NUMBERS = " · ".join(engine.version_prefix.rstrip(".") for engine in ENGINES.values())
+# The engine versions (a store's row is the same version on another image store).
+NUMBERS = " · ".join(
+    engine.version_prefix.rstrip(".") for engine in ENGINES.values() if engine.store == "classic"
+)
 
 
-def status_on(block: CodeBlock, version: str) -> tuple[str, str | None]:
+def status_on(block: CodeBlock, version: str, store: str = "classic") -> tuple[str, str | None]:
     """The status and reason the harness's own rule (docharness.page.skip_reason) gives
     ``block`` in the offline lab on the engine reporting ``version``."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(harness, "_engine", lambda host: version)
+        patch.setattr(harness, "_store", lambda host: store)
         reason = harness.skip_reason(block, Daemon("unix:///nowhere", "lab"))
     if reason is None:
         return ("synopsis" if block.kind is BlockKind.SYNOPSIS else "passed"), None
-    return (NOT_FOR_ENGINE_STATUS if reason.startswith(NOT_FOR_ENGINE) else "skipped"), reason
+    limited = reason.startswith((NOT_FOR_ENGINE, NOT_FOR_STORE))
+    return (NOT_FOR_ENGINE_STATUS if limited else "skipped"), reason
 
 
 def faithful_report(folder: Path) -> Path:
@@ -72,7 +83,7 @@ def faithful_report(folder: Path) -> Path:
                 continue
             by_engine = {}
             for name, version in VERSIONS.items():
-                got, why = status_on(block, version)
+                got, why = status_on(block, version, ENGINES[name].store)
                 by_engine[name] = {"status": got, "reason": why}
             matrix_blocks.append(
                 {"page": entry["page"], "line": entry["line"], "engines": by_engine}
@@ -82,7 +93,10 @@ def faithful_report(folder: Path) -> Path:
         records, docker=docker, mode="lab", created=datetime(2026, 12, 7, tzinfo=UTC)
     )
     (folder / "test-report.json").write_text(json.dumps(report, ensure_ascii=False), "utf-8")
-    engines = {name: {"client": v, "server": v} for name, v in VERSIONS.items()}
+    engines = {
+        name: {"client": v, "server": v, "store": ENGINES[name].store}
+        for name, v in VERSIONS.items()
+    }
     matrix = {"engines": engines, "blocks": matrix_blocks}
     (folder / MATRIX_NAME).write_text(json.dumps(matrix, ensure_ascii=False), "utf-8")
     return folder
@@ -150,7 +164,8 @@ def test_every_reason_a_reader_sees_is_korean(worded: sitekit.Served, page: Any)
             if kind is None:
                 continue
             kinds[kind].append(found["line"])
-            words = re.sub(r"\d[\d.-]*", "", found["line"])
+            # containerd is a program's name, written as it is (as commands are)
+            words = re.sub(r"\d[\d.-]*|containerd", "", found["line"])
             assert not re.search("[A-Za-z]", words), f"/{path}: {found['line']!r}"
             for sentence in re.split(r"(?<=다\.)\s+", found["title"].strip()):
                 assert sentence.endswith("니다."), f"/{path}: title {found['title']!r}"
