@@ -24,7 +24,8 @@ CSS_REFERENCE = re.compile(r"""(?:url\(\s*["']?|@import\s+["'])([^"')\s]+)""")
 # Material's bundle keeps a fallback URL for Mermaid that only runs when no `mermaid` global
 # exists; docs/assets/javascripts/mermaid-loader.js defines it, so that string is never fetched.
 MATERIAL_BUNDLE = re.compile(r"bundle\.[0-9a-f]+\.min\.js(\.map)?$")
-TOC_LINK = re.compile(r"^\s*- \[[ x]\] \[[^\]]+\]\(([^)]+)\)", re.MULTILINE)
+# The home page's 목차: numbered chapters ("1. [..](..)") and their sections ("- [..](..)").
+TOC_LINK = re.compile(r"^\s*(?:\d+\.|-) \[[^\]]+\]\(([^)]+)\)", re.MULTILINE)
 HEADING = re.compile(r"^(#{1,6}) +(.+?) *#*$", re.MULTILINE)
 FENCE = re.compile(r"^```.*?^```", re.MULTILINE | re.DOTALL)
 
@@ -69,6 +70,11 @@ def test_korean_anchors_exist(site: Path) -> None:
     assert 'id="도커-이미지-내려받기-docker-pull"' in html
     assert 'id="docker-image-save"' in html
     assert 'id="컨테이너는-프로세스다"' in _page_html(site, "container-commands.md")
+
+
+def test_toc_links_are_found() -> None:
+    """The test below runs once per link: a 목차 TOC_LINK stops matching must not empty it."""
+    assert len(_toc_links()) >= 50
 
 
 @pytest.mark.parametrize("link", _toc_links())
