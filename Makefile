@@ -33,6 +33,13 @@ site-assets: venv $(MERMAID) $(AXE)
 $(MERMAID) $(AXE):
 	npm install --prefix .cache/npm --no-save --no-audit --no-fund --loglevel=error $(NPM_PACKAGES)
 
+# Lighthouse for `make bench-site` only (the tests and CI do not need its 200 packages), into
+# the same cache beside the site's, so its install keeps them. 12.8: 13 needs Node 22.
+LIGHTHOUSE := .cache/npm/node_modules/lighthouse/cli/index.js
+$(LIGHTHOUSE):
+	npm install --prefix .cache/npm --no-save --no-audit --no-fund --loglevel=error \
+		$(NPM_PACKAGES) lighthouse@12.8.2
+
 images:
 	images/render.sh
 
@@ -138,7 +145,7 @@ lint: venv
 clean:
 	rm -rf site report artifacts .pytest_cache
 
-bench-site: venv site-assets
+bench-site: venv site-assets $(LIGHTHOUSE)
 	$(PY) bench/site_bench.py
 
 # The README's screenshot (images/screenshot.png): run after `make test` so badges show results.

@@ -5,6 +5,11 @@ out, of a chapter page <= 150 KB and of the home page <= 200 KB transferred (gzi
 Pages sends it; every response counted at the server). The search index is not part of a first
 load (search-on-demand.js fetches it when the reader turns to search): what opening search
 adds is printed beside it.
+
+Then Lighthouse (issue 24; bench/lighthouse.py) on the home page and two chapters, mobile with
+simulated throttling, the site served gzip-compressed over kept-alive connections from
+127.0.0.1 in a network namespace with nothing but loopback. Goals: Performance >= 95,
+Accessibility, Best practices and SEO = 100.
 """
 
 from __future__ import annotations
@@ -18,12 +23,14 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "site"))
+import lighthouse  # noqa: E402  (bench/, the script's own folder)
 import sitekit  # noqa: E402
 
 RUNS = 5
 BUILD_GOAL_S = 1.0
 # page -> goal in KB
 WEIGHT_GOALS_KB = {"image-commands/": 150, "": 200}
+LIGHTHOUSE_PAGES = ["", "image-commands/", "container-lifecycle/"]
 
 
 def build_times(site_dir: Path) -> tuple[list[float], list[float]]:
@@ -70,11 +77,23 @@ def first_load_bytes(site_dir: Path, path: str) -> tuple[int, int, int]:
     return sum(size for _, size in sent), len(sent), sum(size for _, size in search)
 
 
+def lighthouse_results(site_dir: Path) -> list[lighthouse.Result]:
+    """Lighthouse on each of LIGHTHOUSE_PAGES, one after the other, built for the URL it is
+    served at (so its canonical link and sitemap are its own, as on GitHub Pages)."""
+    with (
+        sitekit.private_network() as network,
+        sitekit.serve(site_dir, network, site_dir / "404.html", keep_alive=True) as served,
+    ):
+        sitekit.build(site_dir, site_url=served.url)
+        return [lighthouse.run(served.url + path, network.path) for path in LIGHTHOUSE_PAGES]
+
+
 def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         site_dir = Path(folder)
         times, cpus = build_times(site_dir)
         weights = {path: first_load_bytes(site_dir, path) for path in WEIGHT_GOALS_KB}
+        audits = lighthouse_results(site_dir)
     median = statistics.median(times)
     runs = " ".join(f"{t:.2f}" for t in times)
     print(f"strict build: median {median:.2f} s of {RUNS} ({runs}); goal <= {BUILD_GOAL_S:.1f} s")
@@ -88,6 +107,18 @@ def main() -> None:
             f" requests; goal <= {WEIGHT_GOALS_KB[path]} KB; opening search adds"
             f" {search / 1000:.0f} KB"
         )
+
+    print(f"Lighthouse {lighthouse.VERSION}, mobile, simulated throttling:")
+    for result in audits:
+        print(f"  /{result.url.split('/', 3)[3]}: {result.line()}")
+        if result.failed:
+            print(f"    audits that lost points: {', '.join(result.failed)}")
+        if result.foreign:
+            raise SystemExit(f"requests beyond the local server: {result.foreign}")
+    print(
+        f"  every request went to 127.0.0.1; load average {os.getloadavg()[0]:.1f}"
+        " (a busy machine lowers Performance: its tasks run longer)"
+    )
 
 
 if __name__ == "__main__":

@@ -1,22 +1,19 @@
 """MkDocs hook: what axe-core asks of Material's markup that Material does not give.
 
-* The search dialog (`role="dialog"`) gets a name, "검색".
-* The ticks of a task list (pymdownx.tasklist: a disabled, checked checkbox before each item
-  of the home page's contents) are hidden from screen readers: they are a picture of "covered",
-  not a control, and unlabelled they read as 59 "checkbox, checked, dimmed".
+The search dialog (`role="dialog"`) gets a name, "검색". (The home page's contents were once
+59 ticked task-list checkboxes hidden here from screen readers; they are a numbered reading
+path now, and the site has no task list.)
 
-A Material or tasklist update that changes this markup makes the build fail here, rather
-than the fix silently stop applying.
+A Material update that changes this markup makes the build fail here, rather than the fix
+silently stop applying.
 """
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 SEARCH_DIALOG = '<div class="md-search" data-md-component="search" role="dialog">'
 NAMED_DIALOG = SEARCH_DIALOG.replace('role="dialog"', 'role="dialog" aria-label="검색"')
-TASK_TICK = re.compile(r'<label class="task-list-control">')
 
 
 def named_search(page_html: str, where: str) -> str:
@@ -26,13 +23,8 @@ def named_search(page_html: str, where: str) -> str:
     return page_html.replace(SEARCH_DIALOG, NAMED_DIALOG)
 
 
-def quiet_ticks(page_html: str) -> str:
-    """``page_html`` with every task-list tick hidden from assistive technology."""
-    return TASK_TICK.sub('<label class="task-list-control" aria-hidden="true">', page_html)
-
-
 def on_post_page(output: str, page: Any, **_: Any) -> str:
-    return quiet_ticks(named_search(output, page.file.src_uri))
+    return named_search(output, page.file.src_uri)
 
 
 def on_post_template(output_content: str, template_name: str, **_: Any) -> str:

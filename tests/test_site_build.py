@@ -24,7 +24,8 @@ CSS_REFERENCE = re.compile(r"""(?:url\(\s*["']?|@import\s+["'])([^"')\s]+)""")
 # Material's bundle keeps a fallback URL for Mermaid that only runs when no `mermaid` global
 # exists; docs/assets/javascripts/mermaid-loader.js defines it, so that string is never fetched.
 MATERIAL_BUNDLE = re.compile(r"bundle\.[0-9a-f]+\.min\.js(\.map)?$")
-TOC_LINK = re.compile(r"^\s*- \[[ x]\] \[[^\]]+\]\(([^)]+)\)", re.MULTILINE)
+# The home page's 목차: numbered chapters ("1. [..](..)") and their sections ("- [..](..)").
+TOC_LINK = re.compile(r"^\s*(?:\d+\.|-) \[[^\]]+\]\(([^)]+)\)", re.MULTILINE)
 HEADING = re.compile(r"^(#{1,6}) +(.+?) *#*$", re.MULTILINE)
 FENCE = re.compile(r"^```.*?^```", re.MULTILINE | re.DOTALL)
 
@@ -69,6 +70,11 @@ def test_korean_anchors_exist(site: Path) -> None:
     assert 'id="도커-이미지-내려받기-docker-pull"' in html
     assert 'id="docker-image-save"' in html
     assert 'id="컨테이너는-프로세스다"' in _page_html(site, "container-commands.md")
+
+
+def test_toc_links_are_found() -> None:
+    """The test below runs once per link: a 목차 TOC_LINK stops matching must not empty it."""
+    assert len(_toc_links()) >= 50
 
 
 @pytest.mark.parametrize("link", _toc_links())
@@ -163,14 +169,15 @@ def test_pages_link_images_the_github_way() -> None:
             assert (DOCS / target).resolve().is_file(), target
 
 
-# The home page's own words from before it was laid out for a learner: moved, not rewritten.
+# The home page's own words from before it was laid out for a learner: moved, not rewritten
+# (two as the 정오표 corrected them: no "모든", and the results are above each block).
 AUTHOR_SENTENCES = [
     "이 사이트는 도커(Docker) CLI를 공부하며 정리한 한국어 노트를 웹 문서로 옮긴 것입니다.",
     "이미지를 내려받고 관리하는 명령어부터 컨테이너를 만들고 실행하는 명령어까지"
     " 예제와 함께 설명합니다.",
-    "노트에 있는 모든 셸 예제와 Python 예제는 실제 도커 엔진(Docker Engine)에서"
+    "노트에 있는 셸 예제와 Python 예제는 실제 도커 엔진(Docker Engine)에서"
     " 그대로 실행하여 검증합니다.",
-    "각 코드 블록 옆에는 마지막 테스트 결과가 표시됩니다.",
+    "각 코드 블록 위에는 마지막 테스트 결과가 표시됩니다.",
     "`docker run` 한 번은 다음 단계를 차례로 수행한 것과 같습니다.",
 ]
 

@@ -11,7 +11,7 @@ import sys
 import tempfile
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -108,6 +108,11 @@ class _Handler(SimpleHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
+    def handle(self) -> None:
+        """A browser that closes a kept-alive connection it no longer needs is not an error."""
+        with suppress(ConnectionResetError, BrokenPipeError):
+            super().handle()
+
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the stdlib's name
         """Keep test output clean."""
 
@@ -191,14 +196,24 @@ def _in_network(network: Network, make: Callable[[], T]) -> T:
 
 @contextmanager
 def serve(
-    site_dir: Path, network: Network | None = None, not_found: Path | None = None
+    site_dir: Path,
+    network: Network | None = None,
+    not_found: Path | None = None,
+    *,
+    keep_alive: bool = False,
 ) -> Iterator[Served]:
     """Serve ``site_dir`` on a free port of 127.0.0.1 (of ``network``'s loopback if given);
     a missing address gets ``not_found``'s page with status 404, as on GitHub Pages (without
-    it, the standard library's English error page)."""
-    kind = (
-        type("_NotFoundHandler", (_Handler,), {"not_found": not_found}) if not_found else _Handler
-    )
+    it, the standard library's English error page). ``keep_alive``: HTTP/1.1, one connection
+    for many requests, as a browser has with GitHub Pages (HTTP/2); the standard library's
+    default is HTTP/1.0, a new connection per request, which Lighthouse's simulation charges
+    a round trip or more each."""
+    attributes: dict[str, Any] = {}
+    if not_found:
+        attributes["not_found"] = not_found
+    if keep_alive:
+        attributes["protocol_version"] = "HTTP/1.1"
+    kind = type("_SiteHandler", (_Handler,), attributes) if attributes else _Handler
     handler = functools.partial(kind, directory=str(site_dir))
 
     def make() -> ThreadingHTTPServer:

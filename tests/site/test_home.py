@@ -53,3 +53,22 @@ def test_a_chapter_has_an_edit_link_and_its_last_update(base_url: str, page: Any
     updated = page.locator("aside.md-source-file .md-source-file__fact").first
     assert updated.is_visible()
     assert updated.inner_text().strip()[:2] == "20"  # YYYY-MM-DD
+
+
+def test_contents_is_a_reading_path_in_the_navs_order(
+    base_url: str, page: Any, view: sitekit.View
+) -> None:
+    """The 목차 is a numbered list of chapters, read in the nav's order, with no checkboxes
+    (59 ticked, disabled boxes were read out as controls and said nothing a reader needs)."""
+    sitekit.visit(page, base_url)
+    contents = page.locator("article h2#목차 + *")
+    assert contents.evaluate("e => e.localName") == "ol"
+    assert contents.locator("input").count() == 0
+    pages_in_order = """links => { const seen = [];
+        for (const a of links) { const p = a.href.split('#')[0];
+          if (!seen.includes(p)) seen.push(p); }
+        return seen; }"""
+    listed = contents.locator("a[href]").evaluate_all(pages_in_order)
+    nav = page.locator("nav.md-nav--primary a.md-nav__link[href]").evaluate_all(pages_in_order)
+    assert len(listed) >= 14
+    assert listed == [p for p in nav if p in listed]
