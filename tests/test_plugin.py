@@ -63,6 +63,7 @@ def test_the_pages_that_publish_host_ports() -> None:
         "networks.md",
         "dockerfile.md",
         "compose.md",
+        "debugging.md",
     }
 
 
