@@ -18,6 +18,7 @@ from docharness.kinds import PASSED_STATUSES
 
 REPORT_NAME = "test-report.json"  # the last run of every page: what the site's badges read
 PARTIAL_NAME = "partial-report.json"  # a run of some pages: never overwrites the full report
+RECORDINGS_FOLDER = "recordings"  # beside the reports: one asciicast v2 file per recorded block
 
 
 def report_folder(root: Path, env: Mapping[str, str] = os.environ) -> Path:
@@ -45,6 +46,17 @@ class BlockRecord(TypedDict):
     reason: str | None
     details: NotRequired[str | None]  # not in a broken page's record
     duration: float
+    # The block's terminal recording (asciicast v2), relative to the report folder, as
+    # recording_path names it; None or absent when the block has none (skipped, not run, or
+    # the file could not be written).
+    recording: NotRequired[str | None]
+
+
+def recording_path(page: str, line: int) -> str:
+    """Where a block's recording lives, relative to the report folder: ``page`` is the page's
+    path relative to the repository (``docs/image-commands.md``), ``line`` the fence's line."""
+    stem = Path(page).with_suffix("").as_posix().removeprefix("docs/")
+    return f"{RECORDINGS_FOLDER}/{stem}/{line}.cast"
 
 
 class Docker(TypedDict):
