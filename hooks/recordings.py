@@ -77,7 +77,7 @@ def control(recording: Recording) -> str:
     label = f"터미널로 보기: {recording.engine}에서 {recording.date}에 테스트한 실행 화면"
     return (
         f'<button type="button" class="test-badge__play" aria-expanded="false"'
-        f' aria-label="{html.escape(label)}" title="{html.escape(label)}"'
+        f' aria-label="{html.escape(label)}"'
         f' data-recording="{html.escape(recording.path)}"'
         f' data-engine="{html.escape(recording.engine)}" data-date="{html.escape(recording.date)}">'
         '<span aria-hidden="true">▶</span> 터미널로 보기</button>'
