@@ -22,15 +22,17 @@ serve: venv site-assets
 site: venv site-assets
 	.venv/bin/mkdocs build --strict
 
-# Mermaid is served from the site itself (no CDN): npm puts it in the cache, a hook ships it.
-# axe-core is for the site tests (tests/site/test_accessibility.py), never shipped. One npm
-# command installs both: a --no-save install removes what it was not asked for.
+# Mermaid and the terminal player are served from the site itself (no CDN): npm puts them in
+# the cache, hooks ship them (mermaid_local.py, recordings.py). axe-core is for the site tests
+# (tests/site/test_accessibility.py), never shipped. One npm command installs them all: a
+# --no-save install removes what it was not asked for.
 MERMAID := .cache/npm/node_modules/mermaid/dist/mermaid.min.js
 AXE := .cache/npm/node_modules/axe-core/axe.min.js
-NPM_PACKAGES := mermaid@11.17.2 axe-core@4.14.1
-site-assets: venv $(MERMAID) $(AXE)
+PLAYER := .cache/npm/node_modules/asciinema-player/dist/bundle/asciinema-player.min.js
+NPM_PACKAGES := mermaid@11.17.2 axe-core@4.14.1 asciinema-player@3.18.0
+site-assets: venv $(MERMAID) $(AXE) $(PLAYER)
 
-$(MERMAID) $(AXE):
+$(MERMAID) $(AXE) $(PLAYER):
 	npm install --prefix .cache/npm --no-save --no-audit --no-fund --loglevel=error $(NPM_PACKAGES)
 
 # Lighthouse for `make bench-site` only (the tests and CI do not need its 200 packages), into

@@ -10,7 +10,8 @@ passed only when the matrix ran its page again. A failed block carries
 its diff from the report, folded; a skipped one its reason in Korean sentences (the first on
 the line, the rest folded); a block limited to other engines says which engines print its
 output, in plain Korean. Without a report, or for a block the report does not
-know, the line says the block has not run yet.
+know, the line says the block has not run yet. A block the run recorded gets the control that
+plays its terminal recording beside its line (hooks/recordings.py).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from typing import Any, cast
 from code_blocks import rendered
 from engine_names import STORE_LABEL, engine_name, engine_numbers, range_words
 from failure_story import story
+from recordings import Recording, control, published
 
 from docharness.engines import (
     MATRIX_NAME,
@@ -72,6 +74,7 @@ class Result:
     engines: tuple[str, ...]  # Docker Engine versions the result holds for
     client: str  # Docker CLI version (a synopsis is checked against its --help)
     failed_on: tuple[str, ...] = ()  # engines of the matrix where the block failed
+    recording: Recording | None = None  # its terminal recording, when the site has it
 
 
 Results = dict[tuple[str, int], Result]
@@ -171,6 +174,7 @@ def load_report(path: Path) -> Results:
             passed_on,
             client,
             failed_on,
+            published(path.parent, report, entry),
         )
     return results
 
@@ -230,11 +234,13 @@ def korean_store(reason: str | None) -> tuple[str, str] | None:
     return f"{KOREAN_STORES[store]}에서만 나오는 출력", running
 
 
-def _line(status: str, text: str, title: str, folded: str = "") -> str:
+def _line(status: str, text: str, title: str, folded: str = "", play: str = "") -> str:
+    """One badge line: its text, the recording's control (``play``) beside it, and what it
+    keeps folded."""
     return (
         f'<div class="test-badge test-badge--{status}" title="{html.escape(title)}" '
         f'data-search-exclude><span class="test-badge__text">{html.escape(text)}</span>'
-        f"{folded}</div>"
+        f"{play}{folded}</div>"
     )
 
 
@@ -251,6 +257,7 @@ def badge(result: Result | None) -> str:
     everywhere, by their major.minor (engine_names)."""
     if result is None:
         return _line("not-run", "아직 실행 안 됨", "이 예제는 아직 테스트하지 않았습니다")
+    play = control(result.recording) if result.recording else ""
     engine = engine_numbers(result.engines)
     failed_on = engine_numbers(result.failed_on)
     also_failed = f" · {failed_on}에서 실패" if result.failed_on else ""
@@ -264,7 +271,7 @@ def badge(result: Result | None) -> str:
             "date": result.date,
         }
         text, title = passed
-        return _line(result.status, text.format(**values), title.format(**values))
+        return _line(result.status, text.format(**values), title.format(**values), play=play)
     if result.status == "skipped":
         first, rest = korean_reason(result.reason)
         more = _folded("자세히", f"<p>{html.escape(rest)}</p>") if rest else ""
@@ -273,6 +280,7 @@ def badge(result: Result | None) -> str:
             f"건너뜀 · {first.removesuffix('.')} · {result.date}",  # the line's · ends it
             f"이 예제는 마지막 테스트에서 실행하지 않았습니다. {first} {rest}".strip(),
             more,
+            play,
         )
     if result.status == NOT_FOR_ENGINE_STATUS:
         store = korean_store(result.reason)
@@ -291,7 +299,7 @@ def badge(result: Result | None) -> str:
                 f"이 예제의 출력은 {words.removesuffix(' 나오는 출력')} 나오는 모양입니다. "
                 f"이번 테스트는 {where} 실행해서 이 예제를 실행하지 않았습니다."
             )
-        return _line(NOT_FOR_ENGINE_STATUS, f"{text} · {result.date}", title)
+        return _line(NOT_FOR_ENGINE_STATUS, f"{text} · {result.date}", title, play=play)
     failed = failed_on if result.failed_on else engine
     folded = _folded("차이 보기", story(result.reason, result.details, failed, result.date))
     passed_too = f" · {engine}에서 통과" if result.failed_on and result.engines else ""
@@ -300,6 +308,7 @@ def badge(result: Result | None) -> str:
         f"✗ 도커 엔진 {failed}에서 실패{passed_too} · {result.date}",
         "마지막 테스트에서 페이지와 다른 결과가 나왔습니다",
         folded,
+        play,
     )
 
 

@@ -332,3 +332,22 @@ def search(page: Page, query: str) -> Locator:
     box.fill(query)
     box.press("End")  # Material searches on keyup
     return page.locator(".md-search-result__item")
+
+
+AXE = ROOT / ".cache" / "npm" / "node_modules" / "axe-core" / "axe.min.js"
+FAILING = ("critical", "serious")
+RUN_AXE = """async (selector) => {
+  const where = selector ? document.querySelector(selector) : document;
+  const result = await axe.run(where, { resultTypes: ["violations"] });
+  return result.violations.map((v) => ({
+    id: v.id, impact: v.impact, nodes: v.nodes.map((n) => n.target.join(" ")),
+  }));
+}"""
+
+
+def violations(page: Page, selector: str | None = None) -> list[dict[str, Any]]:
+    """axe-core's critical and serious violations on the page open in ``page``, or in the
+    element ``selector`` finds."""
+    page.add_script_tag(path=str(AXE))
+    found: list[dict[str, Any]] = page.evaluate(RUN_AXE, selector)
+    return [v for v in found if v["impact"] in FAILING]

@@ -14,21 +14,8 @@ import sitekit
 
 pytestmark = [pytest.mark.browser, pytest.mark.parametrize("view", sitekit.VIEWS, ids=str)]
 
-AXE = sitekit.ROOT / ".cache" / "npm" / "node_modules" / "axe-core" / "axe.min.js"
-FAILING = ("critical", "serious")
-RUN = """async () => {
-  const result = await axe.run(document, { resultTypes: ["violations"] });
-  return result.violations.map((v) => ({
-    id: v.id, impact: v.impact, nodes: v.nodes.map((n) => n.target.join(" ")),
-  }));
-}"""
-
-
-def violations(page: Any) -> list[dict[str, Any]]:
-    """axe's critical and serious violations on the page open in ``page``."""
-    page.add_script_tag(path=str(AXE))
-    found: list[dict[str, Any]] = page.evaluate(RUN)
-    return [v for v in found if v["impact"] in FAILING]
+AXE = sitekit.AXE
+violations = sitekit.violations
 
 
 def test_no_serious_accessibility_violation(

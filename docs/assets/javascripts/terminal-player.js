@@ -1,0 +1,120 @@
+// "▶ 터미널로 보기" beside a badge (hooks/recordings.py) plays the block's terminal recording from
+// the last test run. Nothing of it loads with the page: the first click fetches the vendored
+// asciinema-player (script and styles), each opening fetches its recording. The player opens
+// between the badge and the block; Space, the arrows and the other keys are the player's own,
+// Esc (or the control again, or 닫기) closes it and gives focus back to the control.
+(() => {
+  const scripts = new URL(".", document.currentScript.src);
+  const root = new URL("../../", scripts); // recordings/ sits at the site's root
+  const open = new Map(); // control -> {panel, player}
+  let loading = null;
+  let count = 0;
+
+  const fetched = (element) =>
+    new Promise((resolve, reject) => {
+      element.onload = resolve;
+      element.onerror = () => reject(new Error(`cannot load ${element.src || element.href}`));
+    });
+  const load = () =>
+    (loading ??= (() => {
+      const styles = document.createElement("link");
+      styles.rel = "stylesheet";
+      styles.href = new URL("../stylesheets/asciinema-player.css", scripts).href;
+      const script = document.createElement("script");
+      script.src = new URL("asciinema-player.min.js", scripts).href;
+      // The player measures its font when it mounts: its styles must be in first.
+      const both = Promise.all([fetched(styles), fetched(script)]);
+      document.head.append(styles, script);
+      return both.then(
+        () => window.AsciinemaPlayer,
+        (error) => {
+          loading = null; // the next click tries again
+          styles.remove();
+          script.remove();
+          throw error;
+        },
+      );
+    })());
+
+  const close = (control) => {
+    const opened = open.get(control);
+    if (!opened) return;
+    open.delete(control);
+    opened.player?.dispose();
+    opened.panel.remove();
+    control.setAttribute("aria-expanded", "false");
+    control.removeAttribute("aria-controls");
+    control.focus();
+  };
+
+  const show = (control) => {
+    const { recording, engine, date } = control.dataset;
+    const panel = document.createElement("div");
+    panel.className = "terminal-player";
+    panel.id = `terminal-player-${++count}`;
+    panel.setAttribute("role", "region");
+    panel.setAttribute("aria-label", `터미널 실행 화면 · ${engine} · ${date}`);
+    const about = document.createElement("p");
+    about.className = "terminal-player__about";
+    about.textContent = `${engine}에서 ${date}에 테스트한 실행 화면 · 스페이스: 재생/멈춤, 화살표: 앞뒤로, Esc: 닫기`;
+    const shut = document.createElement("button");
+    shut.type = "button";
+    shut.className = "terminal-player__close";
+    shut.textContent = "닫기";
+    shut.addEventListener("click", () => close(control));
+    const screen = document.createElement("div");
+    screen.className = "terminal-player__screen";
+    screen.setAttribute("role", "status");
+    screen.textContent = "불러오는 중…";
+    const bar = document.createElement("div");
+    bar.className = "terminal-player__bar";
+    bar.append(about, shut);
+    panel.append(bar, screen);
+    // Before the player's own handler (delegated to the document) sees it; its help overlay,
+    // when open, takes the first Esc.
+    panel.addEventListener("keydown", (event) => {
+      if (event.key !== "Escape" || panel.querySelector(".ap-overlay-help")) return;
+      event.preventDefault();
+      event.stopPropagation();
+      close(control);
+    });
+    control.closest(".test-badge").after(panel);
+    control.setAttribute("aria-expanded", "true");
+    control.setAttribute("aria-controls", panel.id);
+    const opened = { panel, player: null };
+    open.set(control, opened);
+    load().then(
+      (AsciinemaPlayer) => {
+        if (open.get(control) !== opened) return; // closed while loading
+        screen.textContent = "";
+        screen.removeAttribute("role");
+        opened.player = AsciinemaPlayer.create(new URL(recording, root).href, screen, {
+          autoPlay: true,
+          fit: "width",
+          idleTimeLimit: 2,
+          theme: "docs", // .asciinema-player-theme-docs in badges.css: Material's light/dark
+        });
+        opened.player.el.focus();
+      },
+      () => {
+        screen.textContent = "재생기를 불러오지 못했습니다. 잠시 뒤에 다시 눌러 주세요.";
+      },
+    );
+  };
+
+  document.addEventListener("click", (event) => {
+    const control = event.target instanceof Element && event.target.closest(".test-badge__play");
+    if (!control) return;
+    if (open.has(control)) close(control);
+    else show(control);
+  });
+  // Instant navigation replaces the page: a player left on the old one is stopped.
+  document$.subscribe(() => {
+    for (const [control, opened] of open) {
+      if (!opened.panel.isConnected) {
+        opened.player?.dispose();
+        open.delete(control);
+      }
+    }
+  });
+})();
