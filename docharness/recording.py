@@ -16,6 +16,7 @@ end: recording costs no subprocess and no write while the block runs.
 from __future__ import annotations
 
 import codecs
+import itertools
 import json
 import os
 import time
@@ -135,6 +136,9 @@ class Recorder:
             self._dropped += len(raw) - room
             raw = raw[:room]
         self._kept += len(raw)
+        self._emit(at, raw, pipe=pipe, drawn=drawn)
+
+    def _emit(self, at: float, raw: bytes, *, pipe: bool, drawn: bool) -> None:
         text = self._decoder.decode(raw)
         if pipe:
             text = text.replace("\n", "\r\n")
@@ -165,9 +169,29 @@ class Recorder:
     def chunks(
         self, timed: Iterable[tuple[float, bytes]], *, pipe: bool = False, drawn: bool = False
     ) -> None:
-        """Several outputs, each with its clock reading."""
-        for at, data in timed:
+        """A step's whole output, each piece with its clock reading. Too long, its start and
+        its end are kept around the cut: a progress view's last frames draw its final screen."""
+        if self._stopped:
+            return
+        head, dropped, tail = _head_and_tail(list(timed), STEP_BYTES - self._kept)
+        for at, data in head:
             self.output(at, data, pipe=pipe, drawn=drawn)
+        if not dropped:
+            return
+        self._add(self.events[-1].time if self.events else 0.0, self._flush())
+        self._add(self.events[-1].time if self.events else 0.0, cut_marker(dropped))
+        for index, (at, data) in enumerate(tail):
+            # The seam may fall inside a character: its remaining bytes are not text.
+            self._emit(
+                at, data.lstrip(_CONTINUATION) if index == 0 else data, pipe=pipe, drawn=drawn
+            )
+        self._kept = STEP_BYTES
+
+    def _flush(self) -> str:
+        """The text the decoder still holds (a character cut short: U+FFFD); a fresh one."""
+        rest = self._decoder.decode(b"", final=True)
+        self._decoder = _utf8()
+        return rest
 
     def text(self, data: bytes | str, *, pipe: bool = False, drawn: bool = False) -> None:
         """Output whose times are unknown (a timed-out command's): all of it now."""
@@ -175,14 +199,11 @@ class Recorder:
 
     def _end_step(self) -> None:
         """Flush the step's decoder and show what was cut from its output."""
-        rest = self._decoder.decode(b"", final=True)
-        if rest:
-            self._add(self._now(), rest)
+        self._add(self._now(), self._flush())
         if self._dropped:
             self._add(self._now(), cut_marker(self._dropped))
         self._kept = self._dropped = 0
         self._echo = None
-        self._decoder = _utf8()
 
     def stop(self) -> None:
         """End the recording: what comes later (the harness closing a session) is not in it."""
@@ -246,6 +267,41 @@ class Recorder:
 
 def _utf8() -> codecs.IncrementalDecoder:
     return codecs.getincrementaldecoder("utf-8")(errors="replace")
+
+
+_CONTINUATION = bytes(range(0x80, 0xC0))  # UTF-8's continuation bytes
+
+
+def _head_and_tail(
+    timed: list[tuple[float, bytes]], budget: int
+) -> tuple[list[tuple[float, bytes]], int, list[tuple[float, bytes]]]:
+    """Pieces of at most ``budget`` bytes in all: the first and the last half, cut between
+    pieces (a redraw stays whole) unless a half would be empty; and the bytes left out."""
+    total = sum(len(data) for _, data in timed)
+    if total <= budget:
+        return timed, 0, []
+    half = max(budget, 0) // 2
+    ends = list(itertools.accumulate(len(data) for _, data in timed))
+    head_end = max((end for end in ends if end <= half), default=0) or half
+    tail_start = min((end for end in [0, *ends] if end >= total - half), default=total)
+    if tail_start == total:
+        tail_start = total - half
+    return (
+        _between(timed, 0, head_end),
+        tail_start - head_end,
+        _between(timed, tail_start, total),
+    )
+
+
+def _between(timed: list[tuple[float, bytes]], start: int, stop: int) -> list[tuple[float, bytes]]:
+    """The bytes from offset ``start`` to ``stop`` of the pieces, each with its time."""
+    found, offset = [], 0
+    for at, data in timed:
+        low, high = max(start - offset, 0), min(stop - offset, len(data))
+        if low < high:
+            found.append((at, data[low:high]))
+        offset += len(data)
+    return found
 
 
 def _capped(events: Iterable[Event]) -> Iterator[tuple[float, str]]:

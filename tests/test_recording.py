@@ -125,6 +125,35 @@ def test_a_huge_output_is_cut_with_a_visible_line_and_the_next_step_starts_afres
     assert len(cast.encode()) < STEP_BYTES * 1.2
 
 
+def test_a_long_steps_start_and_end_are_kept_around_the_cut_whole_redraws_and_all() -> None:
+    rec, clock = recorder()
+    rec.command("$ ", "docker build .")
+    frames = [
+        (clock.now + n, f"\x1b[2A[+] Building {n:03d}/300 ".encode() * 100) for n in range(300)
+    ]
+    rec.chunks(frames, drawn=True)
+    text = played(parsed(rec.cast())[1])
+    frame = len(frames[0][1])
+    kept = STEP_BYTES // 2 // frame  # whole frames on each side of the cut
+    cut = (300 - 2 * kept) * frame
+    head, _, tail = text.partition(f"[… 출력이 길어 녹화에서 {cut:,}바이트를 생략했습니다 …]")
+    assert tail, text[-300:]
+    assert head.count("[+] Building") == kept * 100 and "Building 000/300" in head
+    assert tail.count("[+] Building") == kept * 100
+    assert tail.endswith(frames[-1][1].decode())  # the last frame: the final screen
+
+
+def test_one_huge_read_keeps_its_first_and_last_bytes() -> None:
+    rec, clock = recorder()
+    data = "가".encode() * 1_000_000 + b"END!\n"  # one read, three-byte characters throughout
+    rec.chunks([(clock.now, data)], pipe=True)
+    rec.stop()
+    text = played(parsed(rec.cast())[1])
+    assert text.startswith("가" * 100) and text.endswith("가가END!\r\n")
+    assert "\ufffd" not in text.rpartition("…]")[2]  # no half character after the cut
+    assert len(text.encode()) < STEP_BYTES * 1.1
+
+
 def test_a_secret_never_enters_the_cast_even_split_over_two_reads() -> None:
     secret = "hunter2-Zx9"
     rec, clock = recorder(secrets=(secret,))
