@@ -299,3 +299,21 @@ def test_a_password_typed_into_a_session_is_not_echoed_into_its_recording(
     text = played(parsed(rec.cast())[1])
     assert "Password: " in text and "Login Succeeded" in text
     assert "s3cret-pw" not in text
+
+
+def test_a_run_of_every_page_removes_the_recordings_no_block_names(tmp_path: Path) -> None:
+    from docharness.plugin.reporting import prune_recordings
+
+    kept = tmp_path / "recordings" / "page" / "12.cast"
+    moved = tmp_path / "recordings" / "page" / "40.cast"
+    gone = tmp_path / "recordings" / "old-page" / "3.cast"
+    for path in (kept, moved, gone):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("{}\n")
+    records: list[Any] = [
+        {"page": "docs/page.md", "line": 12, "recording": "recordings/page/12.cast"},
+        {"page": "docs/page.md", "line": 41, "recording": None},
+        {"page": "docs/page.md", "line": 50},
+    ]
+    assert sorted(prune_recordings(records, tmp_path)) == sorted([moved, gone])
+    assert [p for p in (tmp_path / "recordings").rglob("*.cast")] == [kept]
