@@ -19,6 +19,7 @@ import codecs
 import itertools
 import json
 import os
+import re
 import time
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -71,11 +72,12 @@ class Recorder:
     _dropped: int = 0  # bytes of it cut
     _echo: tuple[int, int] | None = None  # a typed line's echo still to spread: (newlines, chars)
     _decoder: codecs.IncrementalDecoder = field(init=False)
-    _column: int = 0
+    _column: int = 0  # the cursor's column after the text so far
     _stopped: bool = False
 
     def __post_init__(self) -> None:
         self._start = self.clock()
+        self._started_at = int(time.time())  # the header's timestamp: when the block began
         self.width = self.size.columns
         self._decoder = _utf8()
 
@@ -213,15 +215,15 @@ class Recorder:
     def _measure(self, data: str) -> None:
         """Follow the cursor's column on plain text to find the widest line (escape
         sequences count a few columns too many at worst; the width stops at MAX_WIDTH)."""
-        column = self._column
-        for char in data:
-            if char in "\r\n":
-                column = 0
-            else:
-                column += 2 if unicodedata.east_asian_width(char) in "WF" else 1
-                if column > self.width:
-                    self.width = min(column, MAX_WIDTH)
-        self._column = column
+        if self.width >= MAX_WIDTH:
+            return
+        first, *lines = _LINE_ENDS.split(data)
+        self._column += _columns(first)
+        widest = max(self._column, max(map(_columns, lines), default=0))
+        if lines:
+            self._column = _columns(lines[-1])
+        if widest > self.width:
+            self.width = min(widest, MAX_WIDTH)
 
     def cast(self, timestamp: int | None = None) -> str:
         """The asciicast v2 text: header line, then one event per line, pauses cut."""
@@ -229,7 +231,7 @@ class Recorder:
             "version": 2,
             "width": self.width,
             "height": self.size.rows,
-            "timestamp": int(time.time()) if timestamp is None else timestamp,
+            "timestamp": self._started_at if timestamp is None else timestamp,
             "title": self.title,
             "env": dict(_ENV),
         }
@@ -263,6 +265,16 @@ class Recorder:
             partial.replace(path)
         finally:
             partial.unlink(missing_ok=True)
+
+
+_LINE_ENDS = re.compile(r"[\r\n]")
+
+
+def _columns(text: str) -> int:
+    """The columns ``text`` takes on a terminal: East Asian wide characters take two."""
+    if text.isascii():
+        return len(text)
+    return len(text) + sum(unicodedata.east_asian_width(char) in "WF" for char in text)
 
 
 def _utf8() -> codecs.IncrementalDecoder:
