@@ -317,3 +317,58 @@ def test_a_run_of_every_page_removes_the_recordings_no_block_names(tmp_path: Pat
     ]
     assert sorted(prune_recordings(records, tmp_path)) == sorted([moved, gone])
     assert [p for p in (tmp_path / "recordings").rglob("*.cast")] == [kept]
+
+
+# ---- the transcript kind records its block (no daemon: the steps only use the page shell) ----
+
+
+def run_block(tmp_path: Path, source: str) -> Any:
+    from docharness.daemon import Daemon
+    from docharness.kinds import BlockKind
+    from docharness.kinds.transcript import _run_transcript
+    from docharness.model import CodeBlock
+    from docharness.page import ROOT, PageRun
+    from docharness.transcript import parse_transcript
+
+    block = CodeBlock(
+        ROOT / "docs" / "recorded.md", 3, 9, "console", "console", source, BlockKind.TRANSCRIPT
+    )
+    block.steps = parse_transcript(block)
+    workdir = tmp_path / "page"
+    workdir.mkdir()
+    daemon = Daemon("unix:///nonexistent.sock", "lab", "me", "pw-Secret-42")
+    page = PageRun(block.path, workdir, daemon)
+    try:
+        _run_transcript(page, block)
+    finally:
+        page.shell.close()
+    return page
+
+
+def test_a_transcript_block_writes_its_recording_beside_the_report(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("DOCHARNESS_REPORT", raising=False)
+    monkeypatch.setenv("DOCHARNESS_REPORT_DIR", str(tmp_path / "report"))
+    source = "$ echo one; sleep 0.3; echo two\none\ntwo\n$ echo 'pw-Secret-42'\npw-Secret-42\n"
+    page = run_block(tmp_path, source)
+    assert page.recordings == {3: "recordings/recorded/3.cast"} and page.unrecorded == {}
+    header, events = parsed((tmp_path / "report" / page.recordings[3]).read_text())
+    assert header["title"] == "docs/recorded.md:3"
+    text = played(events)
+    assert text.startswith("$ echo one; sleep 0.3; echo two\r\none\r\ntwo\r\n$ echo '")
+    assert "pw-Secret-42" not in text and "*" * 12 in text  # the lab's login password
+    one = next(e[0] for e in events if "one" in e[2] and not e[2].startswith("$"))
+    two = next(e[0] for e in events if e[2].startswith("two"))
+    assert two - one >= 0.25  # the output's own pace
+
+
+def test_a_recording_that_cannot_be_written_leaves_the_blocks_result(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("DOCHARNESS_REPORT", raising=False)
+    (tmp_path / "report").write_text("a file where the folder should be\n")
+    monkeypatch.setenv("DOCHARNESS_REPORT_DIR", str(tmp_path / "report"))
+    page = run_block(tmp_path, "$ echo hi\nhi\n")  # passes: no ExampleFailed, no OSError
+    assert page.recordings == {}
+    assert page.unrecorded[3].startswith(("NotADirectoryError", "FileExistsError")), page.unrecorded
