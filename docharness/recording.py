@@ -114,12 +114,22 @@ class Recorder:
         self._add(typed, "\r\n")
         self._shift += typed - when
 
-    def typed_into_session(self, command: str) -> None:
+    def typed_into_session(self, command: str, prompt: str | None = None) -> None:
         """The next output starts with the session terminal's own echo of ``command``: play
-        that echo key by key (it arrived as one chunk), then the rest at its times."""
+        that echo key by key (it arrived as one chunk), then the rest at its times. ``prompt``:
+        the session's prompt, shown again on a line of its own (the block typed into another
+        terminal meanwhile, which drew after it)."""
         self._end_step()
+        if prompt is not None:
+            self.fresh_line()
+            self._add(self._now(), prompt)
         lines = command.count("\n") + 1
         self._echo = (lines, len(command) + lines * _ECHO_SLACK)
+
+    def fresh_line(self) -> None:
+        """Go to a new line unless the last output ended one (a switch of terminals)."""
+        if self.events and not self.events[-1].data.endswith("\n"):
+            self._add(self._now(), "\r\n")
 
     def output(
         self, at: float, data: bytes | str, *, pipe: bool = False, drawn: bool = False

@@ -372,3 +372,14 @@ def test_a_recording_that_cannot_be_written_leaves_the_blocks_result(
     page = run_block(tmp_path, "$ echo hi\nhi\n")  # passes: no ExampleFailed, no OSError
     assert page.recordings == {}
     assert page.unrecorded[3].startswith(("NotADirectoryError", "FileExistsError")), page.unrecorded
+
+
+def test_a_switch_back_to_a_session_shows_its_prompt_again_on_a_line_of_its_own() -> None:
+    rec, clock = recorder()
+    rec.output(clock.now, "root@1:/# ")
+    rec.fresh_line()  # the block types into the host's terminal
+    rec.command("$ ", "ps")
+    rec.output(clock.now, b"PID\n", pipe=True)
+    rec.typed_into_session("exit", "root@1:/# ")
+    rec.output(clock.now, "exit\r\n")
+    assert played(parsed(rec.cast())[1]) == "root@1:/# \r\n$ ps\r\nPID\r\nroot@1:/# exit\r\n"

@@ -90,6 +90,9 @@ class _Transcript:
         self.terminal = block.directives.terminal  # every host command on a terminal
         self.sessions: list[Session] = []
         self.bindings = Bindings()
+        # What the block last typed into: the host shell, or an open session. A recording is one
+        # terminal: switching shows on a line of its own, and the session's prompt again.
+        self.on_host = True
         self.page_name = page_name(block.path, ROOT)
         password = page.daemon.password
         self.recorder = Recorder(
@@ -128,11 +131,17 @@ class _Transcript:
         recorder = None if label else self.recorder
         if step.in_container:
             if recorder is not None:
-                recorder.typed_into_session(command)
+                session = self.open_session()
+                again = session.prompt if session is not None and self.on_host else None
+                recorder.typed_into_session(command, again)
+                self.on_host = False
             self.typed(step, command, label)
             return
         if recorder is not None:
+            if not self.on_host:
+                recorder.fresh_line()
             recorder.command(step.prompt, command)
+            self.on_host = not is_interactive(command)
         if is_interactive(command):
             self.interactive(step, command, following, label, recorder)
         elif self.terminal is not None or claims_view(e.text for e in step.expected):
@@ -204,8 +213,12 @@ class _Transcript:
         output = self.guarded(step, command, session.start, label)
         self.check(step, command, output.split("\n"), session.status, label)
 
+    def open_session(self) -> Session | None:
+        """The session a container prompt types into: the last one still open."""
+        return next((s for s in reversed(self.sessions) if s.alive), None)
+
     def typed(self, step: Step, command: str, label: str) -> None:
-        session = next((s for s in reversed(self.sessions) if s.alive), None)
+        session = self.open_session()
         if session is None:
             self.fail(
                 step,
