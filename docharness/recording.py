@@ -7,10 +7,11 @@ the output with the times the harness read it at. A pipe's bare `\\n` becomes `\
 terminal's line discipline makes it; a pty's bytes are kept as they came.
 
 Kept small and harmless: pauses longer than ``IDLE`` are cut to it, events closer than
-``COALESCE`` are one, a step's output past ``STEP_BYTES`` is cut with a visible line, broken
-UTF-8 decodes with U+FFFD, and every secret the recorder was given reads as asterisks
-wherever it appears (split over events or not). The file is written once, at the block's
-end: recording costs no subprocess and no write while the block runs.
+``COALESCE`` are one, a step's output past ``STEP_BYTES`` keeps its start and its end around
+a visible line that says how much was cut, broken UTF-8 decodes with U+FFFD, and every secret
+the recorder was given reads as asterisks wherever it appears (split over events or not). The
+file is written once, at the block's end: recording costs no subprocess and no write while
+the block runs.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ COALESCE = 0.02  # events closer than this play as one (a frame at 50 fps)
 STEP_BYTES = 32 * 1024  # a step's output kept; the rest is cut (all pages' goal: <= 3 MB)
 MAX_WIDTH = 200  # the page shell's COLUMNS: no pipe output is wider
 _ENV = {"TERM": "xterm-256color", "SHELL": "/bin/bash"}
+_JSON = json.JSONEncoder(ensure_ascii=False)  # UTF-8 text as it is: Korean stays 3 bytes
 _ECHO_SLACK = 64  # characters of a typed line's echo spread at most (bash's redraw escapes)
 
 
@@ -245,9 +247,9 @@ class Recorder:
             "title": self.title,
             "env": dict(_ENV),
         }
-        lines = [json.dumps(header, ensure_ascii=False)]
+        lines = [_JSON.encode(header)]
         for when, data in _capped(self._scrubbed()):
-            lines.append(json.dumps([round(when, 3), "o", data], ensure_ascii=False))
+            lines.append(_JSON.encode([round(when, 3), "o", data]))
         return "\n".join(lines) + "\n"
 
     def _scrubbed(self) -> list[Event]:
