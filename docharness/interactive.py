@@ -12,7 +12,8 @@ import os
 import re
 import shlex
 import signal
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -107,6 +108,24 @@ class Login:
     password: str | None
 
 
+Listener = Callable[[float, str], None]  # (time.monotonic(), text): what the pty printed
+
+
+class _Log:
+    """pexpect's ``logfile_read``: hands each piece the pty printed, with the time it was read,
+    to a listener (the block's recording). Typed input is not in it: a terminal that echoes
+    prints it back, and one that does not (a password prompt) keeps it unseen here too."""
+
+    def __init__(self, listener: Listener) -> None:
+        self.listener = listener
+
+    def write(self, text: str) -> None:
+        self.listener(time.monotonic(), text)
+
+    def flush(self) -> None:
+        pass
+
+
 class Session:
     """One interactive command running in a pty."""
 
@@ -119,8 +138,10 @@ class Session:
         timeout: float = 60.0,
         login: Login | None = None,
         enter: Sequence[str] = (),
+        listener: Listener | None = None,
     ) -> None:
-        """``enter`` prefixes the command to run it in the page shell's namespaces."""
+        """``enter`` prefixes the command to run it in the page shell's namespaces;
+        ``listener`` is told what the pty prints as it is read."""
         if not cwd.is_dir():  # else the pty's child fails before exec and runs on as us
             raise NotADirectoryError(f"an interactive session cannot start in {cwd}")
         self.command = command
@@ -141,6 +162,8 @@ class Session:
             timeout=timeout,
         )
         self._child.delaybeforesend = None  # we only send after a prompt: no need to wait
+        if listener is not None:
+            self._child.logfile_read = _Log(listener)
 
     @property
     def pid(self) -> int:

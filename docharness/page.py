@@ -70,6 +70,10 @@ class PageRun:
     source: PageSource | None = None
     bindings: Bindings = field(default_factory=Bindings)
     outputs: dict[int, list[str]] = field(default_factory=dict)
+    # A block's recording (block line -> its path, docharness.schema.recording_path), or why
+    # it could not be written (block line -> the error).
+    recordings: dict[int, str] = field(default_factory=dict)
+    unrecorded: dict[int, str] = field(default_factory=dict)
     shell: PageShell = field(init=False)
     python: PageWorker | None = None  # the page's Python blocks' process, once one runs
     _api: Any = None

@@ -117,10 +117,14 @@ class Terminal:
 
 @dataclass(frozen=True)
 class Result:
-    """What a command printed (stdout and stderr merged) and its exit status."""
+    """What a command printed (stdout and stderr merged) and its exit status; ``raw`` is the
+    output's bytes and ``arrivals`` when they came (``time.monotonic()``, bytes read by then),
+    for the block's recording."""
 
     output: str
     status: int
+    raw: bytes = b""
+    arrivals: tuple[tuple[float, int], ...] = ()
 
     @property
     def lines(self) -> list[str]:
@@ -305,7 +309,7 @@ class PageShell:
         preamble = _SUDO + "\n" + _TERMINAL.format(path=shlex.quote(self.env["PATH"]))
         proc.stdin.write((preamble + _LOOP.format(token=self._token)).encode())
         proc.stdin.flush()
-        output, pid = self._read_result(time.monotonic() + DEFAULT_TIMEOUT)
+        output, pid, _, _ = self._read_result(time.monotonic() + DEFAULT_TIMEOUT)
         if pid is None or self._proc is None:  # no sentinel, or it ended (status, not PID)
             self.close()
             raise RuntimeError(f"the page shell did not start: {output.strip()}")
@@ -323,25 +327,30 @@ class PageShell:
         except BrokenPipeError:
             return Result("", self._reap())
         try:
-            output, status = self._read_result(time.monotonic() + timeout)
+            output, status, raw, arrivals = self._read_result(time.monotonic() + timeout)
         except BaseException:
             # Interrupted mid-command (Ctrl-C, a bad timeout): its output, still coming, would
             # be read as the next command's. A fresh shell starts on the next command instead.
             self.close()
             raise
         if status is not None:
-            return Result(output, status)
+            return Result(output, status, raw, arrivals)
         self._kill_command()
         raise CommandTimeout(command, timeout, output)
 
-    def _read_result(self, deadline: float) -> tuple[str, int | None]:
-        """Output up to the sentinel and the status; status None when the deadline passed."""
+    def _read_result(
+        self, deadline: float
+    ) -> tuple[str, int | None, bytes, tuple[tuple[float, int], ...]]:
+        """Output up to the sentinel and the status (None when the deadline passed), the
+        output's bytes and when they arrived: (``time.monotonic()``, bytes read by then)."""
         assert self._proc is not None and self._proc.stdout is not None
         marker = f"\n{self._token} ".encode()
         fd = self._proc.stdout.fileno()
         # A bytearray grows in place and each search starts where the last one stopped:
         # reading n bytes costs O(n), not O(n²) (50 MB of output is read in well under 5 s).
         buffer, self._pending = bytearray(self._pending), b""
+        # One tuple per read: nothing else is spent on the recording while the command runs.
+        arrivals = [(time.monotonic(), len(buffer))]
         searched = 0
         while True:
             end = buffer.find(marker, searched)
@@ -349,20 +358,22 @@ class PageShell:
                 stop = buffer.find(b"\n", end + len(marker))
                 if stop >= 0:
                     self._pending = bytes(buffer[stop + 1 :])
-                    return buffer[:end].decode(errors="replace"), int(
-                        buffer[end + len(marker) : stop]
-                    )
+                    status = int(buffer[end + len(marker) : stop])
+                    del buffer[end:]
+                    return buffer.decode(errors="replace"), status, bytes(buffer), tuple(arrivals)
                 searched = end
             else:
                 searched = max(0, len(buffer) - len(marker) + 1)
             left = deadline - time.monotonic()
             ready = select.select([fd], [], [], left)[0] if left > 0 else []
             if not ready:
-                return buffer.decode(errors="replace"), None
+                return buffer.decode(errors="replace"), None, bytes(buffer), tuple(arrivals)
             chunk = os.read(fd, 1 << 20)
             if not chunk:  # the page ran `exit`: the shell is gone
-                return buffer.decode(errors="replace"), self._reap()
+                output = buffer.decode(errors="replace")
+                return output, self._reap(), bytes(buffer), tuple(arrivals)
             buffer += chunk
+            arrivals.append((time.monotonic(), len(buffer)))
 
     def _reap(self) -> int:
         assert self._proc is not None

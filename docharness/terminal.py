@@ -33,22 +33,32 @@ _DRAIN_SECONDS = 2.0
 
 @dataclass(frozen=True)
 class Drawn:
-    """What a command wrote to the terminal, the screen it left, and its exit status."""
+    """What a command wrote to the terminal, the screen it left, and its exit status;
+    ``arrivals``: when the bytes came (``time.monotonic()``, bytes read by then)."""
 
     data: bytes
     screen: list[str]
     status: int
+    arrivals: tuple[tuple[float, int], ...] = ()
 
 
 class TerminalTimeout(Exception):
     """A command on the terminal did not finish in time; what it drew so far."""
 
-    def __init__(self, command: str, seconds: float, data: bytes, screen: list[str]) -> None:
+    def __init__(
+        self,
+        command: str,
+        seconds: float,
+        data: bytes,
+        screen: list[str],
+        arrivals: tuple[tuple[float, int], ...] = (),
+    ) -> None:
         super().__init__(f"timed out after {seconds:g} s: {command}")
         self.command = command
         self.seconds = seconds
         self.data = data
         self.screen = screen
+        self.arrivals = arrivals
 
 
 def wrapped(command: str, tty: str, size: Size) -> str:
@@ -90,11 +100,13 @@ def run_on_terminal(shell: PageShell, command: str, timeout: float, size: Size) 
             os.close(slave)
             slave = -1
             data = reader.finish()
-            raise TerminalTimeout(command, error.seconds, data, reader.screen()) from None
+            screen, arrivals = reader.screen(), tuple(reader.arrivals)
+            raise TerminalTimeout(command, error.seconds, data, screen, arrivals) from None
         # Ours was the last slave side open: the master reads the rest, then EIO.
         os.close(slave)
         slave = -1
-        return Drawn(reader.finish(), reader.screen(), result.status)
+        data = reader.finish()
+        return Drawn(data, reader.screen(), result.status, tuple(reader.arrivals))
     finally:
         if reader is not None:
             reader.stop()
@@ -111,6 +123,7 @@ class _Reader(threading.Thread):
         self.master = master
         self.emulator = emulator
         self.buffer = bytearray()
+        self.arrivals: list[tuple[float, int]] = []  # (time.monotonic(), bytes read by then)
         self._stopping = threading.Event()
         self._deadline = float("inf")
         self._lock = threading.Lock()
@@ -127,6 +140,7 @@ class _Reader(threading.Thread):
                 return
             with self._lock:
                 self.buffer += chunk
+                self.arrivals.append((time.monotonic(), len(self.buffer)))
                 self.emulator.feed(chunk)
 
     def finish(self) -> bytes:

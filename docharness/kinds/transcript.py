@@ -6,6 +6,10 @@ output the page shows as a terminal view (`[+] Building … FINISHED`) runs in t
 with a pty as its terminal and is compared on the final screen (``docharness.screen``).
 Page values bound by earlier output (the PID `1842`, a container ID) are replaced by the real
 ones in later commands. A failure names the failing command's own line of the page.
+
+Each block's own steps (not its setup or teardown) are recorded as the reader's terminal would
+have shown them (``docharness.recording``); the file is written when the block ends, and one
+that cannot be written leaves the block's result as it is and is named in the run's summary.
 """
 
 from __future__ import annotations
@@ -22,7 +26,10 @@ from docharness.diagnose import causes
 from docharness.interactive import Login, Session, SessionError, is_interactive
 from docharness.model import CodeBlock, ExpectedLine, ScreenLines, Size, Step
 from docharness.normalise import DIFF_LINES, Bindings, Mismatch, is_ellipsis, match, shorten
-from docharness.page import ExampleFailed, PageRun, block_timeout, display_path, running
+from docharness.page import ROOT, ExampleFailed, PageRun, block_timeout, display_path, running
+from docharness.recording import Recorder, pieces, recordings_folder
+from docharness.report import page_name
+from docharness.schema import recording_path
 from docharness.screen import DEFAULT_SIZE, HEADER, canonical, claims_view
 from docharness.shell import CommandTimeout
 from docharness.terminal import TerminalTimeout, run_on_terminal
@@ -46,17 +53,21 @@ def _run_transcript(page: PageRun, block: CodeBlock) -> None:
         error = raised
         raise
     finally:
-        runner.close_sessions()
-        runner.keep_bindings()
-        teardown = block.directives.teardown
-        if teardown is not None:
-            try:
-                runner.run(list(teardown.steps), "teardown: ")
-            except ExampleFailed:
-                if error is None:
-                    raise
-            finally:
-                runner.close_sessions()
+        runner.recorder.stop()  # the harness closing sessions, the teardown: not the reader's
+        try:
+            runner.close_sessions()
+            runner.keep_bindings()
+            teardown = block.directives.teardown
+            if teardown is not None:
+                try:
+                    runner.run(list(teardown.steps), "teardown: ")
+                except ExampleFailed:
+                    if error is None:
+                        raise
+                finally:
+                    runner.close_sessions()
+        finally:
+            runner.save_recording()
 
 
 def _timed_out(seconds: float, command: str) -> str:
@@ -79,6 +90,26 @@ class _Transcript:
         self.terminal = block.directives.terminal  # every host command on a terminal
         self.sessions: list[Session] = []
         self.bindings = Bindings()
+        # What the block last typed into: the host shell, or an open session. A recording is one
+        # terminal: switching shows on a line of its own, and the session's prompt again.
+        self.on_host = True
+        self.page_name = page_name(block.path, ROOT)
+        password = page.daemon.password
+        self.recorder = Recorder(
+            f"{self.page_name}:{block.line}",
+            self.terminal or DEFAULT_SIZE,
+            secrets=(password,) if password else (),
+        )
+
+    def save_recording(self) -> None:
+        """Write the block's recording; the page keeps where, or why it could not."""
+        relative = recording_path(self.page_name, self.block.line)
+        try:
+            self.recorder.write(recordings_folder(ROOT) / relative)
+        except OSError as error:
+            self.page.unrecorded[self.block.line] = f"{type(error).__name__}: {error}"
+        else:
+            self.page.recordings[self.block.line] = relative
 
     def keep_bindings(self) -> None:
         """Hand this block's bound values to the page, for later blocks' commands."""
@@ -96,30 +127,53 @@ class _Transcript:
     def step(self, step: Step, following: Step | None, label: str) -> None:
         known = Bindings({**self.page.bindings.values, **self.bindings.values})
         command = known.substitute(step.command)
+        # Only the block's own steps are recorded: the page shows no setup or teardown.
+        recorder = None if label else self.recorder
         if step.in_container:
+            if recorder is not None:
+                session = self.open_session()
+                again = session.prompt if session is not None and self.on_host else None
+                recorder.typed_into_session(command, again)
+                self.on_host = False
             self.typed(step, command, label)
-        elif is_interactive(command):
-            self.interactive(step, command, following, label)
+            return
+        if recorder is not None:
+            if not self.on_host:
+                recorder.fresh_line()
+            recorder.command(step.prompt, command)
+            self.on_host = not is_interactive(command)
+        if is_interactive(command):
+            self.interactive(step, command, following, label, recorder)
         elif self.terminal is not None or claims_view(e.text for e in step.expected):
-            self.on_terminal(step, command, self.terminal or DEFAULT_SIZE, label)
+            self.on_terminal(step, command, self.terminal or DEFAULT_SIZE, label, recorder)
         else:
             try:
                 result = self.page.shell.run(command, self.timeout)
             except CommandTimeout as timeout:
+                if recorder is not None:
+                    recorder.text(timeout.output, pipe=True)
                 what = _timed_out(timeout.seconds, timeout.command)
                 self.fail(step, f"{label}{what}", output=timeout.output)
+            if recorder is not None:
+                recorder.chunks(pieces(result.raw, result.arrivals), pipe=True)
             self.check(step, command, result.lines, result.status, label)
 
-    def on_terminal(self, step: Step, command: str, size: Size, label: str) -> None:
+    def on_terminal(
+        self, step: Step, command: str, size: Size, label: str, recorder: Recorder | None
+    ) -> None:
         """Run a host command on a terminal of ``size``; compare the final screen."""
         try:
             drawn = run_on_terminal(self.page.shell, command, self.timeout, size)
         except TerminalTimeout as timeout:
+            if recorder is not None:
+                recorder.chunks(pieces(timeout.data, timeout.arrivals), drawn=True)
             what = _timed_out(timeout.seconds, timeout.command)
             last = "\n".join(timeout.screen)
             self.fail(
                 step, f"{label}{what}", output=last, seen=f"the terminal's last screen ({size})"
             )
+        if recorder is not None:
+            recorder.chunks(pieces(drawn.data, drawn.arrivals), drawn=True)
         screen = drawn.screen
         claimed = next((e for e in step.expected if HEADER.match(e.text)), None)
         if claimed is not None and not claims_view(screen) and not self.page.update:
@@ -133,7 +187,14 @@ class _Transcript:
             )
         self.check(step, command, ScreenLines(screen), drawn.status, label, size)
 
-    def interactive(self, step: Step, command: str, following: Step | None, label: str) -> None:
+    def interactive(
+        self,
+        step: Step,
+        command: str,
+        following: Step | None,
+        label: str,
+        recorder: Recorder | None,
+    ) -> None:
         shell = self.page.shell
         page_prompt = following.prompt if following and following.in_container else ""
         daemon = self.page.daemon
@@ -146,13 +207,18 @@ class _Transcript:
             page_prompt=page_prompt,
             timeout=self.timeout,
             login=Login(daemon.username, daemon.password),
+            listener=recorder.output if recorder is not None else None,
         )
         self.sessions.append(session)
         output = self.guarded(step, command, session.start, label)
         self.check(step, command, output.split("\n"), session.status, label)
 
+    def open_session(self) -> Session | None:
+        """The session a container prompt types into: the last one still open."""
+        return next((s for s in reversed(self.sessions) if s.alive), None)
+
     def typed(self, step: Step, command: str, label: str) -> None:
-        session = next((s for s in reversed(self.sessions) if s.alive), None)
+        session = self.open_session()
         if session is None:
             self.fail(
                 step,

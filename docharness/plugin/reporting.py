@@ -17,36 +17,51 @@ from docharness import labstate
 from docharness.engines import NOT_FOR_ENGINE, NOT_FOR_ENGINE_STATUS, NOT_FOR_STORE
 from docharness.kinds import kind
 from docharness.labstate import Client
-from docharness.page import ROOT
+from docharness.page import PAGE_FIXTURE, ROOT, PageRun
 from docharness.plugin.collection import BrokenPage, PageItem
+from docharness.recording import recordings_folder
 from docharness.report import build_report, page_name, page_record, record, summarise, write_report
-from docharness.schema import PARTIAL_NAME, RAN, REPORT_NAME, BlockRecord, report_folder
+from docharness.schema import (
+    PARTIAL_NAME,
+    RAN,
+    RECORDINGS_FOLDER,
+    REPORT_NAME,
+    BlockRecord,
+    report_folder,
+)
 from docharness.sources import SourcesUnknown, fingerprint
 
 _RECORDS = pytest.StashKey[list[BlockRecord]]()
 _ALL_SKIPPED = pytest.StashKey[bool]()
 _REPORT_PATH = pytest.StashKey[Path]()
 _SOURCES = pytest.StashKey[str | None]()
+_UNRECORDED = pytest.StashKey[list[str]]()
 _PROPERTY = "docharness"
+_UNRECORDED_PROPERTY = "docharness-unrecorded"  # a recording that could not be written: why
 
 
 class _Recorder:
     """Gathers the blocks' facts as their reports arrive (from xdist workers too): a plugin
     object of its own, since ``pytest_runtest_logreport`` is not given the config."""
 
-    def __init__(self, records: list[BlockRecord]) -> None:
+    def __init__(self, records: list[BlockRecord], unrecorded: list[str]) -> None:
         self.records = records
+        self.unrecorded = unrecorded
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         for name, value in report.user_properties:
             if name == _PROPERTY:
                 self.records.append(cast(BlockRecord, value))
+            elif name == _UNRECORDED_PROPERTY:
+                self.unrecorded.append(str(value))
 
 
 def pytest_configure(config: pytest.Config) -> None:
     config.stash[_RECORDS] = []
+    config.stash[_UNRECORDED] = []
     if not hasattr(config, "workerinput"):  # the controller (or a serial run) writes the report
-        config.pluginmanager.register(_Recorder(config.stash[_RECORDS]), "docharness-recorder")
+        recorder = _Recorder(config.stash[_RECORDS], config.stash[_UNRECORDED])
+        config.pluginmanager.register(recorder, "docharness-recorder")
         # Taken before any block runs: an edit during the run makes the report's results
         # belong to no fingerprint, so they are never reused for the edited sources. Only a
         # run of every page can stand for an engine's row, so a run of some pages skips it.
@@ -94,8 +109,24 @@ def pytest_runtest_makereport(
         facts = record(
             block, status, reason=reason, details=details, duration=report.duration, root=ROOT
         )
+        _add_recording(item, facts, report)
         report.user_properties.append((_PROPERTY, facts))
     return report
+
+
+def _add_recording(item: PageItem, facts: BlockRecord, report: pytest.TestReport) -> None:
+    """The block's recording in its record: its path; None when it ran but its recording
+    could not be written (and why, for the summary); absent when it has none."""
+    page = item.funcargs.get(PAGE_FIXTURE) if hasattr(item, "funcargs") else None
+    if not isinstance(page, PageRun):
+        return
+    line = item.block.line
+    if line in page.recordings:
+        facts["recording"] = page.recordings[line]
+    elif line in page.unrecorded:
+        facts["recording"] = None
+        why = f"{facts['page']}:{line}: {page.unrecorded[line]}"
+        report.user_properties.append((_UNRECORDED_PROPERTY, why))
 
 
 @pytest.hookimpl(trylast=True)
@@ -107,6 +138,8 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     complete = covers_every_page(config) and exitstatus != pytest.ExitCode.INTERRUPTED
     config.stash[_REPORT_PATH] = report_path(complete)
     _write(records, complete, config.stash[_REPORT_PATH], config.stash.get(_SOURCES, None))
+    if complete:
+        prune_recordings(records, recordings_folder(ROOT))
     ran = [r for r in records if r["status"] in RAN]
     if not ran and session.exitstatus == 0:
         # CI must never pass by skipping every example.
@@ -142,6 +175,16 @@ def _write(records: list[BlockRecord], complete: bool, path: Path, sources: str 
     docker = {"client": _client_version(client), "server": server}
     report = build_report(records, docker=docker, mode=mode, complete=complete, sources=sources)
     write_report(report, path)
+
+
+def prune_recordings(records: list[BlockRecord], folder: Path) -> list[Path]:
+    """Remove the recordings no record of a run of every page names (a block that moved or
+    went away): what the folder holds is what the report plays. The files removed."""
+    kept = {folder / named for r in records if (named := r.get("recording"))}
+    stale = [p for p in (folder / RECORDINGS_FOLDER).rglob("*.cast") if p not in kept]
+    for path in stale:
+        path.unlink(missing_ok=True)
+    return stale
 
 
 def report_path(complete: bool) -> Path:
@@ -191,6 +234,8 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
     for block in sorted(records, key=lambda r: (r["page"], r["line"])):
         if block["status"] in ("skipped", NOT_FOR_ENGINE_STATUS):
             write(f"  {block['status']} {block['page']}:{block['line']}: {block['reason']}")
+    for why in config.stash.get(_UNRECORDED, []):
+        write(f"  recording missing {why}", yellow=True)
     path = config.stash.get(_REPORT_PATH, None)
     if path is not None:
         kept = "" if path.name != PARTIAL_NAME else f" (some pages only: {REPORT_NAME} is kept)"
