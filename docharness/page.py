@@ -74,6 +74,9 @@ class PageRun:
     # it could not be written (block line -> the error).
     recordings: dict[int, str] = field(default_factory=dict)
     unrecorded: dict[int, str] = field(default_factory=dict)
+    # Where this run's blocks write their recordings (docharness.recording.staging_folder);
+    # None: nothing is recorded.
+    recording_stage: Path | None = None
     shell: PageShell = field(init=False)
     python: PageWorker | None = None  # the page's Python blocks' process, once one runs
     _api: Any = None

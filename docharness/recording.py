@@ -17,18 +17,19 @@ the block runs.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import itertools
 import json
 import os
 import re
+import shutil
 import time
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from docharness.model import Size
-from docharness.schema import report_folder
 
 TYPING = 0.04  # seconds per typed character: a steady reader's pace
 IDLE = 2.0  # the longest pause a recording keeps (a 30 s `sleep` plays in 2 s)
@@ -349,8 +350,25 @@ def pieces(raw: bytes, arrivals: Iterable[tuple[float, int]]) -> Iterator[tuple[
         yield at, raw[done:]
 
 
-def recordings_folder(root: Path, env: Mapping[str, str] = os.environ) -> Path:
-    """The folder recordings' paths are relative to: the report's (DOCHARNESS_REPORT names
-    the report file itself in the harness's own tests; its folder then)."""
-    explicit = env.get("DOCHARNESS_REPORT")
-    return Path(explicit).parent if explicit else report_folder(root, env)
+STAGING = ".recordings-staging"  # beside the reports: each run's recordings until it ends
+
+
+def staging_folder(report_dir: Path) -> Path:
+    """A folder of its own for one run's recordings, beside its report. The run publishes it
+    when it ends (``publish``): blocks record into it from every xdist worker, and a run that
+    ends as a partial one (or an engine's row) never replaces what the complete report plays."""
+    return report_dir / STAGING / f"{os.getpid()}-{time.time_ns()}"
+
+
+def publish(stage: Path, target: Path) -> None:
+    """Put a run's recordings (``stage``) in the place of ``target``; the old ones go."""
+    stage.mkdir(parents=True, exist_ok=True)  # a run that recorded nothing leaves none
+    old = stage.with_name(f"{stage.name}.old")
+    if target.is_dir() and not target.is_symlink():
+        target.rename(old)
+    elif target.exists() or target.is_symlink():
+        target.unlink()
+    stage.rename(target)
+    shutil.rmtree(old, ignore_errors=True)
+    with contextlib.suppress(OSError):  # another run's stage may still be there
+        stage.parent.rmdir()

@@ -46,17 +46,25 @@ class BlockRecord(TypedDict):
     reason: str | None
     details: NotRequired[str | None]  # not in a broken page's record
     duration: float
-    # The block's terminal recording (asciicast v2), relative to the report folder, as
-    # recording_path names it; None or absent when the block has none (skipped, not run, or
-    # the file could not be written).
+    # The block's terminal recording (asciicast v2), relative to the report's folder, as
+    # recording_path names it in the report's recordings folder (recordings_folder_name);
+    # None or absent when the block has none (skipped, not run, or not written).
     recording: NotRequired[str | None]
 
 
-def recording_path(page: str, line: int) -> str:
+def recording_path(page: str, line: int, folder: str = RECORDINGS_FOLDER) -> str:
     """Where a block's recording lives, relative to the report folder: ``page`` is the page's
-    path relative to the repository (``docs/image-commands.md``), ``line`` the fence's line."""
+    path relative to the repository (``docs/image-commands.md``), ``line`` the fence's line,
+    ``folder`` the run's recordings folder (``recordings_folder_name``)."""
     stem = Path(page).with_suffix("").as_posix().removeprefix("docs/")
-    return f"{RECORDINGS_FOLDER}/{stem}/{line}.cast"
+    return f"{folder}/{stem}/{line}.cast"
+
+
+def recordings_folder_name(report: Path) -> str:
+    """The folder beside ``report`` holding its run's recordings: ``recordings`` for the
+    complete report the site reads, ``<stem>-recordings`` for any other (a run of some pages,
+    an engine's row), so that no other run replaces what the complete report plays."""
+    return RECORDINGS_FOLDER if report.name == REPORT_NAME else f"{report.stem}-recordings"
 
 
 class Docker(TypedDict):

@@ -17,12 +17,15 @@ from docharness.model import Size
 from docharness.recording import (
     COALESCE,
     IDLE,
+    STAGING,
     STEP_BYTES,
     TYPING,
     Recorder,
     pieces,
-    recordings_folder,
+    publish,
+    staging_folder,
 )
+from docharness.schema import recording_path, recordings_folder_name
 from docharness.shell import PageShell
 from docharness.terminal import run_on_terminal
 
@@ -235,10 +238,29 @@ def test_pieces_cut_the_bytes_where_they_arrived() -> None:
     assert list(pieces(b"abc", [(1.0, 1)])) == [(1.0, b"a"), (1.0, b"bc")]
 
 
-def test_recordings_live_beside_the_report(tmp_path: Path) -> None:
-    assert recordings_folder(tmp_path, {}) == tmp_path / "report"
-    assert recordings_folder(tmp_path, {"DOCHARNESS_REPORT_DIR": "/r"}) == Path("/r")
-    assert recordings_folder(tmp_path, {"DOCHARNESS_REPORT": "/x/r.json"}) == Path("/x")
+def test_each_report_has_its_own_recordings_folder() -> None:
+    assert recordings_folder_name(Path("report/test-report.json")) == "recordings"
+    assert recordings_folder_name(Path("report/partial-report.json")) == "partial-report-recordings"
+    assert recordings_folder_name(Path("report/engines/bookworm.json")) == "bookworm-recordings"
+    assert recording_path("docs/a/b.md", 7) == "recordings/a/b/7.cast"
+    assert recording_path("docs/a/b.md", 7, "x") == "x/a/b/7.cast"
+
+
+def test_a_runs_stage_replaces_the_recordings_at_once(tmp_path: Path) -> None:
+    target = tmp_path / "recordings"
+    (target / "old-page").mkdir(parents=True)
+    (target / "old-page" / "3.cast").write_text("{}\n")  # a block that went away
+    stage = staging_folder(tmp_path)
+    assert stage.parent == tmp_path / STAGING
+    (stage / "page").mkdir(parents=True)
+    (stage / "page" / "12.cast").write_text("{}\n")
+    publish(stage, target)
+    assert sorted(p.relative_to(target).as_posix() for p in target.rglob("*.cast")) == [
+        "page/12.cast"
+    ]
+    assert not (tmp_path / STAGING).exists()  # nothing left behind
+    publish(staging_folder(tmp_path), target)  # a run that recorded nothing leaves none
+    assert list(target.iterdir()) == []
 
 
 def test_the_page_shell_says_when_each_part_of_the_output_came(tmp_path: Path) -> None:
@@ -301,28 +323,10 @@ def test_a_password_typed_into_a_session_is_not_echoed_into_its_recording(
     assert "s3cret-pw" not in text
 
 
-def test_a_run_of_every_page_removes_the_recordings_no_block_names(tmp_path: Path) -> None:
-    from docharness.plugin.reporting import prune_recordings
-
-    kept = tmp_path / "recordings" / "page" / "12.cast"
-    moved = tmp_path / "recordings" / "page" / "40.cast"
-    gone = tmp_path / "recordings" / "old-page" / "3.cast"
-    for path in (kept, moved, gone):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text("{}\n")
-    records: list[Any] = [
-        {"page": "docs/page.md", "line": 12, "recording": "recordings/page/12.cast"},
-        {"page": "docs/page.md", "line": 41, "recording": None},
-        {"page": "docs/page.md", "line": 50},
-    ]
-    assert sorted(prune_recordings(records, tmp_path)) == sorted([moved, gone])
-    assert [p for p in (tmp_path / "recordings").rglob("*.cast")] == [kept]
-
-
 # ---- the transcript kind records its block (no daemon: the steps only use the page shell) ----
 
 
-def run_block(tmp_path: Path, source: str) -> Any:
+def run_block(tmp_path: Path, source: str, stage: Path | None) -> Any:
     from docharness.daemon import Daemon
     from docharness.kinds import BlockKind
     from docharness.kinds.transcript import _run_transcript
@@ -337,7 +341,7 @@ def run_block(tmp_path: Path, source: str) -> Any:
     workdir = tmp_path / "page"
     workdir.mkdir()
     daemon = Daemon("unix:///nonexistent.sock", "lab", "me", "pw-Secret-42")
-    page = PageRun(block.path, workdir, daemon)
+    page = PageRun(block.path, workdir, daemon, recording_stage=stage)
     try:
         _run_transcript(page, block)
     finally:
@@ -345,15 +349,12 @@ def run_block(tmp_path: Path, source: str) -> Any:
     return page
 
 
-def test_a_transcript_block_writes_its_recording_beside_the_report(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.delenv("DOCHARNESS_REPORT", raising=False)
-    monkeypatch.setenv("DOCHARNESS_REPORT_DIR", str(tmp_path / "report"))
+def test_a_transcript_block_writes_its_recording_into_the_runs_stage(tmp_path: Path) -> None:
     source = "$ echo one; sleep 0.3; echo two\none\ntwo\n$ echo 'pw-Secret-42'\npw-Secret-42\n"
-    page = run_block(tmp_path, source)
+    page = run_block(tmp_path, source, tmp_path / "stage")
+    # Named as in the complete report's folder; the run renames it for another report.
     assert page.recordings == {3: "recordings/recorded/3.cast"} and page.unrecorded == {}
-    header, events = parsed((tmp_path / "report" / page.recordings[3]).read_text())
+    header, events = parsed((tmp_path / "stage" / "recorded" / "3.cast").read_text())
     assert header["title"] == "docs/recorded.md:3"
     text = played(events)
     assert text.startswith("$ echo one; sleep 0.3; echo two\r\none\r\ntwo\r\n$ echo '")
@@ -363,23 +364,13 @@ def test_a_transcript_block_writes_its_recording_beside_the_report(
     assert two - one >= 0.25  # the output's own pace
 
 
-def test_a_recording_that_cannot_be_written_leaves_the_blocks_result(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.delenv("DOCHARNESS_REPORT", raising=False)
-    (tmp_path / "report").write_text("a file where the folder should be\n")
-    monkeypatch.setenv("DOCHARNESS_REPORT_DIR", str(tmp_path / "report"))
-    page = run_block(tmp_path, "$ echo hi\nhi\n")  # passes: no ExampleFailed, no OSError
+def test_a_recording_that_cannot_be_written_leaves_the_blocks_result(tmp_path: Path) -> None:
+    (tmp_path / "stage").write_text("a file where the folder should be\n")
+    page = run_block(tmp_path, "$ echo hi\nhi\n", tmp_path / "stage")  # passes: no OSError
     assert page.recordings == {}
     assert page.unrecorded[3].startswith(("NotADirectoryError", "FileExistsError")), page.unrecorded
 
 
-def test_a_switch_back_to_a_session_shows_its_prompt_again_on_a_line_of_its_own() -> None:
-    rec, clock = recorder()
-    rec.output(clock.now, "root@1:/# ")
-    rec.fresh_line()  # the block types into the host's terminal
-    rec.command("$ ", "ps")
-    rec.output(clock.now, b"PID\n", pipe=True)
-    rec.typed_into_session("exit", "root@1:/# ")
-    rec.output(clock.now, "exit\r\n")
-    assert played(parsed(rec.cast())[1]) == "root@1:/# \r\n$ ps\r\nPID\r\nroot@1:/# exit\r\n"
+def test_a_page_without_a_stage_records_nothing(tmp_path: Path) -> None:
+    page = run_block(tmp_path, "$ echo hi\nhi\n", None)
+    assert page.recordings == {} and page.unrecorded == {}

@@ -27,7 +27,7 @@ from docharness.interactive import Login, Session, SessionError, is_interactive
 from docharness.model import CodeBlock, ExpectedLine, ScreenLines, Size, Step
 from docharness.normalise import DIFF_LINES, Bindings, Mismatch, is_ellipsis, match, shorten
 from docharness.page import ROOT, ExampleFailed, PageRun, block_timeout, display_path, running
-from docharness.recording import Recorder, pieces, recordings_folder
+from docharness.recording import Recorder, pieces
 from docharness.report import page_name
 from docharness.schema import recording_path
 from docharness.screen import DEFAULT_SIZE, HEADER, canonical, claims_view
@@ -102,10 +102,14 @@ class _Transcript:
         )
 
     def save_recording(self) -> None:
-        """Write the block's recording; the page keeps where, or why it could not."""
+        """Write the block's recording into the run's stage; the page keeps its name (in the
+        complete report's folder, which the run renames for another report), or why not."""
+        stage = self.page.recording_stage
+        if stage is None:
+            return
         relative = recording_path(self.page_name, self.block.line)
         try:
-            self.recorder.write(recordings_folder(ROOT) / relative)
+            self.recorder.write(stage / recording_path(self.page_name, self.block.line, "."))
         except OSError as error:
             self.page.unrecorded[self.block.line] = f"{type(error).__name__}: {error}"
         else:

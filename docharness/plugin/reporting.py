@@ -19,14 +19,15 @@ from docharness.kinds import kind
 from docharness.labstate import Client
 from docharness.page import PAGE_FIXTURE, ROOT, PageRun
 from docharness.plugin.collection import BrokenPage, PageItem
-from docharness.recording import recordings_folder
+from docharness.recording import publish, staging_folder
 from docharness.report import build_report, page_name, page_record, record, summarise, write_report
 from docharness.schema import (
     PARTIAL_NAME,
     RAN,
-    RECORDINGS_FOLDER,
     REPORT_NAME,
     BlockRecord,
+    recording_path,
+    recordings_folder_name,
     report_folder,
 )
 from docharness.sources import SourcesUnknown, fingerprint
@@ -36,6 +37,8 @@ _ALL_SKIPPED = pytest.StashKey[bool]()
 _REPORT_PATH = pytest.StashKey[Path]()
 _SOURCES = pytest.StashKey[str | None]()
 _UNRECORDED = pytest.StashKey[list[str]]()
+_STAGE = pytest.StashKey[Path]()
+_STAGE_INPUT = "docharness_recording_stage"  # the controller's stage, in each worker's input
 _PROPERTY = "docharness"
 _UNRECORDED_PROPERTY = "docharness-unrecorded"  # a recording that could not be written: why
 
@@ -56,9 +59,31 @@ class _Recorder:
                 self.unrecorded.append(str(value))
 
 
+class _Stage:
+    """Hands the run's recording stage to each xdist worker (registered only with xdist)."""
+
+    def __init__(self, stage: Path) -> None:
+        self.stage = stage
+
+    def pytest_configure_node(self, node: Any) -> None:
+        node.workerinput[_STAGE_INPUT] = str(self.stage)
+
+
+def recording_stage(config: pytest.Config) -> Path:
+    """Where this run's blocks write their recordings, in every worker the same folder."""
+    return config.stash[_STAGE]
+
+
 def pytest_configure(config: pytest.Config) -> None:
     config.stash[_RECORDS] = []
     config.stash[_UNRECORDED] = []
+    workerinput = getattr(config, "workerinput", None)
+    if workerinput is not None:
+        config.stash[_STAGE] = Path(workerinput[_STAGE_INPUT])
+    else:
+        config.stash[_STAGE] = staging_folder(report_path(True).parent)
+        if config.pluginmanager.hasplugin("xdist"):
+            config.pluginmanager.register(_Stage(config.stash[_STAGE]), "docharness-stage")
     if not hasattr(config, "workerinput"):  # the controller (or a serial run) writes the report
         recorder = _Recorder(config.stash[_RECORDS], config.stash[_UNRECORDED])
         config.pluginmanager.register(recorder, "docharness-recorder")
@@ -136,10 +161,9 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     if hasattr(config, "workerinput") or not records:
         return
     complete = covers_every_page(config) and exitstatus != pytest.ExitCode.INTERRUPTED
-    config.stash[_REPORT_PATH] = report_path(complete)
-    _write(records, complete, config.stash[_REPORT_PATH], config.stash.get(_SOURCES, None))
-    if complete:
-        prune_recordings(records, recordings_folder(ROOT))
+    path = config.stash[_REPORT_PATH] = report_path(complete)
+    _publish_recordings(records, config.stash[_STAGE], path, config.stash[_UNRECORDED])
+    _write(records, complete, path, config.stash.get(_SOURCES, None))
     ran = [r for r in records if r["status"] in RAN]
     if not ran and session.exitstatus == 0:
         # CI must never pass by skipping every example.
@@ -177,14 +201,24 @@ def _write(records: list[BlockRecord], complete: bool, path: Path, sources: str 
     write_report(report, path)
 
 
-def prune_recordings(records: list[BlockRecord], folder: Path) -> list[Path]:
-    """Remove the recordings no record of a run of every page names (a block that moved or
-    went away): what the folder holds is what the report plays. The files removed."""
-    kept = {folder / named for r in records if (named := r.get("recording"))}
-    stale = [p for p in (folder / RECORDINGS_FOLDER).rglob("*.cast") if p not in kept]
-    for path in stale:
-        path.unlink(missing_ok=True)
-    return stale
+def _publish_recordings(
+    records: list[BlockRecord], stage: Path, report: Path, unrecorded: list[str]
+) -> None:
+    """Put the run's recordings beside its report, named in its folder, all at once: what the
+    folder holds is what that report plays. If they cannot be put there, no record names one
+    and the summary says so."""
+    folder = recordings_folder_name(report)
+    try:
+        publish(stage, report.parent / folder)
+    except OSError as error:
+        unrecorded.append(f"{page_name(report, ROOT)}: {type(error).__name__}: {error}")
+        for block in records:
+            if block.get("recording"):
+                block["recording"] = None
+        return
+    for block in records:
+        if block.get("recording"):
+            block["recording"] = recording_path(block["page"], block["line"], folder)
 
 
 def report_path(complete: bool) -> Path:

@@ -20,6 +20,7 @@ from docharness.fences import find_fences, read_page
 from docharness.page import DAEMON_GONE, ROOT, PageRun
 from docharness.plugin import update_mode
 from docharness.plugin.collection import runs_pages
+from docharness.plugin.reporting import recording_stage
 
 HOST_PORTS_LOCK = Path(tempfile.gettempdir()) / "docharness-host-ports.lock"
 # `-p 8080:80`, `--publish=127.0.0.1:8080:80`, docker-py's `ports={...}`, a compose file's
@@ -136,7 +137,8 @@ def _docharness_page(
     update = update_mode.enabled(request.config)
     source = getattr(request.node, "source", None)  # the PageFile: the page as collected
     workdir = tmp_path_factory.mktemp(path.stem)
-    page = PageRun(path, workdir, _docharness_daemon, update, source)
+    stage = recording_stage(request.config)
+    page = PageRun(path, workdir, _docharness_daemon, update, source, recording_stage=stage)
     with host_ports_turn(path):
         try:
             yield page

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from docharness.interactive import clean
+from docharness.recording import STAGING
 
 PAGES = "tests/integration/pages"
 
@@ -65,7 +66,8 @@ def test_a_terminal_views_recording_is_the_ptys_byte_stream(run_page: Any) -> No
 def test_an_unwritable_recording_leaves_the_result_and_is_named_missing(
     run_page: Any, tmp_path: Path
 ) -> None:
-    (tmp_path / "recordings").write_text("a file where the folder should be\n")
+    # Where the run stages its recordings, beside the report, a file stands in the way.
+    (tmp_path / STAGING).write_text("a file where the folder should be\n")
     result = run_page("right_basic.md")
     assert result.status == 0, result.output
     ran = [b for b in result.report["blocks"] if b["kind"] == "transcript"]
