@@ -35,13 +35,13 @@ from lab.paths import REPO
 REPORTS = REPO / "report" / "engines"
 LAST_RUN = REPO / "report" / REPORT_NAME  # make test's run of every page
 MATRIX = REPO / "report" / MATRIX_NAME
-# Oldest first, the default last so the lab is left on it. Named, not every entry of ENGINES:
-# a configuration joins the matrix once every page passes on it. sid-containerd did (176
-# passed, 12 skipped on 2026-12-07) until dockerfile.md's builds showed BuildKit's terminal
-# screen, whose export rows differ on that store (`exporting manifest …`, `exporting
-# attestation manifest …`, `unpacking to …` instead of `writing image …`): it rejoins when
-# those builds have their containerd copies (`LAB_ENGINE=sid-containerd make update-docs`).
-ORDER = ["bookworm", "trixie", DEFAULT]
+# Oldest first, the default last so the lab is left on it; sid-containerd (28.5 on the
+# containerd image store) just before it. Named, not every entry of ENGINES: a configuration
+# joins the matrix once every page passes on it. sid-containerd left it while dockerfile.md's
+# terminal-view builds showed only the classic store's export rows (`writing image …`) and
+# rejoined when they had containerd copies (`exporting manifest list …`, `unpacking to …`):
+# every page passed on both stores on 2026-12-07 (188 passed, 21 skipped on each).
+ORDER = ["bookworm", "trixie", "sid-containerd", DEFAULT]
 WORKERS = os.environ.get("PYTEST_WORKERS", "2")
 PAGES = "docs"
 
@@ -147,9 +147,10 @@ def main() -> int:
     merged = merge(runs)
     merged["outcomes"] = outcomes
     MATRIX.write_text(json.dumps(merged, ensure_ascii=False, indent=2) + "\n")
+    width = max(map(len, outcomes), default=0)
     for name, outcome in outcomes.items():
         server = runs.get(name, {}).get("docker", {}).get("server", "-")
-        print(f"test-engines: {name:<9} {server:<22} {outcome}")
+        print(f"test-engines: {name:<{width}} {server:<22} {outcome}")
     print(f"report: {MATRIX.relative_to(REPO)}")
     return 0 if all(outcome == "passed" for outcome in outcomes.values()) else 1
 

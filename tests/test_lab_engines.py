@@ -138,6 +138,9 @@ def test_a_daemon_not_running_its_engines_store_is_named() -> None:
 
 
 def test_the_matrix_runs_the_engines_oldest_first_and_the_default_last() -> None:
-    # sid-containerd rejoins once dockerfile.md's terminal-view builds pass on it (lab/matrix.py).
-    assert matrix.ORDER == ["bookworm", "trixie", "sid"]
+    # Four rows: 20.10, 26.1, 28.5 on the containerd image store, then the default (28.5 on
+    # the classic store) last, so the lab is left on it.
+    assert matrix.ORDER == ["bookworm", "trixie", "sid-containerd", "sid"]
+    assert matrix.ORDER[-1] == engines.DEFAULT
     assert set(matrix.ORDER) <= set(engines.ENGINES)
+    assert engines.ENGINES["sid-containerd"].store == "containerd"

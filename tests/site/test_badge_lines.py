@@ -33,8 +33,9 @@ WIDE = "nginx   latest   " + "a" * 64 + "   2 weeks ago   " + "192MB " * 12
 EXPECTED = ["REPOSITORY   TAG       IMAGE ID       CREATED        SIZE", "nginx latest ..."]
 ACTUAL = ["REPOSITORY          TAG       IMAGE ID       CREATED        SIZE", WIDE]
 DIFF = "\n".join(["  $ docker image ls", "exit status: 0", capped_diff(EXPECTED, ACTUAL)[0]])
-# Versions and dates may be Latin; every word around them is Korean.
-VERSION_OR_DATE = re.compile(r"\d[\w.+~-]*|docker --help")
+# Versions and dates may be Latin, and containerd (a program's name, written as it is, as in the
+# containerd row's "28.5 (containerd 저장소)"); every word around them is Korean.
+VERSION_OR_DATE = re.compile(r"\d[\w.+~-]*|docker --help|containerd")
 
 
 def fake_report(folder: Path) -> Path:
@@ -61,11 +62,21 @@ def fake_report(folder: Path) -> Path:
         created=datetime(2026, 12, 2, tzinfo=UTC),
     )
     (folder / "test-report.json").write_text(json.dumps(report, ensure_ascii=False), "utf-8")
-    # make test-engines' matrix: every block had the same result on all three engines, so the
-    # badges name three versions (the longest line a badge has).
-    versions = {"bookworm": "20.10.24+dfsg1", "trixie": "26.1.5+dfsg1", "sid": "28.5.2+dfsg4"}
+    # make test-engines' matrix: every block had the same result on its four rows, so the badges
+    # name four engines, sid's 28.5 twice, once on the containerd image store (the longest line
+    # a badge has).
+    versions = {
+        "bookworm": "20.10.24+dfsg1",
+        "trixie": "26.1.5+dfsg1",
+        "sid-containerd": "28.5.2+dfsg4",
+        "sid": "28.5.2+dfsg4",
+    }
+    store = {"sid-containerd": "containerd"}
     matrix = {
-        "engines": {name: {"client": v, "server": v} for name, v in versions.items()},
+        "engines": {
+            name: {"client": v, "server": v, "store": store.get(name, "classic")}
+            for name, v in versions.items()
+        },
         "blocks": [
             {
                 "page": r["page"],
@@ -101,7 +112,12 @@ def test_each_badge_is_one_korean_line(badged_url: str, page: Any, view: sitekit
         words = VERSION_OR_DATE.sub("", badges.nth(index).inner_text())
         assert not re.search("[A-Za-z]", words), f"badge {index + 1} is not Korean: {words!r}"
     texts = badges.all_inner_texts()
-    assert any(t.startswith("✓ 도커 엔진 20.10 · 26.1 · 28.5에서 통과 · 2026-12-02") for t in texts)
+    assert any(
+        t.startswith(
+            "✓ 도커 엔진 20.10 · 26.1 · 28.5 · 28.5 (containerd 저장소)에서 통과 · 2026-12-02"
+        )
+        for t in texts
+    )
     assert any(t.startswith("건너뜀 · 인터넷이 필요합니다 · 2026-12-02") for t in texts)
     sitekit.screenshot(page, SCREENSHOTS, f"image-commands-{view}", full_page=True)
 
@@ -121,7 +137,8 @@ def test_a_failed_block_shows_its_diff_when_asked(
     for words in ("출력이 페이지와 다릅니다", "명령: $ docker image ls", "종료 코드 0"):
         assert words in story
     assert (
-        "− 기대한 출력 (페이지)" in story and "+ 실제 출력 (도커 엔진 20.10 · 26.1 · 28.5)" in story
+        "− 기대한 출력 (페이지)" in story
+        and "+ 실제 출력 (도커 엔진 20.10 · 26.1 · 28.5 · 28.5 (containerd 저장소))" in story
     )
     assert not re.search(r"expected|actual|differs|exit status", story), story
     # the failed line sits right above its block
