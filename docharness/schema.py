@@ -52,12 +52,17 @@ class BlockRecord(TypedDict):
     recording: NotRequired[str | None]
 
 
-def recording_path(page: str, line: int, folder: str = RECORDINGS_FOLDER) -> str:
-    """Where a block's recording lives, relative to the report folder: ``page`` is the page's
-    path relative to the repository (``docs/image-commands.md``), ``line`` the fence's line,
-    ``folder`` the run's recordings folder (``recordings_folder_name``)."""
+def recording_file(page: str, line: int) -> str:
+    """A block's recording inside a recordings folder: ``page`` is the page's path relative to
+    the repository (``docs/image-commands.md``), ``line`` the fence's line."""
     stem = Path(page).with_suffix("").as_posix().removeprefix("docs/")
-    return f"{folder}/{stem}/{line}.cast"
+    return f"{stem}/{line}.cast"
+
+
+def recording_path(page: str, line: int, folder: str = RECORDINGS_FOLDER) -> str:
+    """Where a block's recording lives, relative to the report folder: ``recording_file`` in
+    the run's recordings folder (``recordings_folder_name``)."""
+    return f"{folder}/{recording_file(page, line)}"
 
 
 def recordings_folder_name(report: Path) -> str:

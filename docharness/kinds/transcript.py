@@ -29,7 +29,7 @@ from docharness.normalise import DIFF_LINES, Bindings, Mismatch, is_ellipsis, ma
 from docharness.page import ROOT, ExampleFailed, PageRun, block_timeout, display_path, running
 from docharness.recording import Recorder, pieces
 from docharness.report import page_name
-from docharness.schema import recording_path
+from docharness.schema import recording_file, recording_path
 from docharness.screen import DEFAULT_SIZE, HEADER, canonical, claims_view
 from docharness.shell import CommandTimeout
 from docharness.terminal import TerminalTimeout, run_on_terminal
@@ -107,13 +107,12 @@ class _Transcript:
         stage = self.page.recording_stage
         if stage is None:
             return
-        relative = recording_path(self.page_name, self.block.line)
         try:
-            self.recorder.write(stage / recording_path(self.page_name, self.block.line, "."))
+            self.recorder.write(stage / recording_file(self.page_name, self.block.line))
         except OSError as error:
             self.page.unrecorded[self.block.line] = f"{type(error).__name__}: {error}"
         else:
-            self.page.recordings[self.block.line] = relative
+            self.page.recordings[self.block.line] = recording_path(self.page_name, self.block.line)
 
     def keep_bindings(self) -> None:
         """Hand this block's bound values to the page, for later blocks' commands."""
