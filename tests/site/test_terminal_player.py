@@ -144,15 +144,15 @@ def test_the_player_plays_by_keyboard_and_esc_gives_focus_back(
     # the player has the focus: Space and the arrows are its own keys
     assert page.evaluate("!!document.activeElement.closest('.terminal-player .ap-wrapper')")
     playback = panel.locator(".ap-playback-button")
-    assert playback.get_attribute("aria-label") == "Pause"  # playing
+    assert playback.get_attribute("aria-label") == "멈춤"  # playing
     page.keyboard.press("Space")
-    assert playback.get_attribute("aria-label") == "Play"  # paused
+    assert playback.get_attribute("aria-label") == "재생"  # paused
     page.keyboard.press("ArrowLeft")  # 5 s back: the start, before anything was printed
     screen.get_by_text(LAST_LINE).wait_for(state="detached")
     page.keyboard.press("ArrowRight")
     screen.get_by_text(LAST_LINE).wait_for()
     page.keyboard.press("Space")
-    assert playback.get_attribute("aria-label") == "Pause"
+    assert playback.get_attribute("aria-label") == "멈춤"
     assert sitekit.violations(page, ".terminal-player") == []
     sitekit.screenshot(panel, SCREENSHOTS, f"open-{view}")
     # the player and this block's recording came with the click, nothing else
@@ -182,3 +182,29 @@ def test_the_control_opens_and_closes_by_click(recorded_url: str, page: Any) -> 
     control.click()  # the control closes it too
     panel.wait_for(state="detached")
     assert control.get_attribute("aria-expanded") == "false"
+
+
+def test_the_players_own_words_are_korean(recorded_url: str, page: Any) -> None:
+    """Tooltips, button labels and the shortcut help: the player's English replaced as it is
+    written, also when the player writes it again (the speaker and playback labels)."""
+    sitekit.visit(page, recorded_url)
+    control_of(page, RECORDED[0]).click()
+    panel = page.locator(".terminal-player")
+    panel.locator(".ap-term-text").get_by_text(LAST_LINE).wait_for()
+    tooltips = panel.locator(".ap-control-bar .ap-tooltip").all_text_contents()
+    assert "단축키 (?)" in tooltips and "전체 화면 (f)" in tooltips
+    labels = panel.locator(".ap-control-bar [aria-label]").evaluate_all(
+        "es => es.map(e => e.getAttribute('aria-label'))"
+    )
+    assert {"멈춤", "단축키 보기", "전체 화면 켜기/끄기"} <= set(labels)
+    page.keyboard.press("?")  # the player's help overlay, made when asked for
+    help_text = panel.locator(".ap-overlay-help").inner_text()
+    assert (
+        "단축키" in help_text and "멈춤/다시 재생" in help_text and "5초 뒤로/앞으로" in help_text
+    )
+    english = re.compile(r"[A-Za-z]{4,}")  # key names (space, Shift) are shorter or kept below
+    words = {w for w in english.findall(help_text + " ".join(tooltips + labels))} - {
+        "space",
+        "Shift",
+    }
+    assert words == set(), f"English left in the player: {sorted(words)}"

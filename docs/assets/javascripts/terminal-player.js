@@ -10,6 +10,70 @@
   let loading = null;
   let count = 0;
 
+  // The player's own words (asciinema-player 3.18's tooltips, button labels and shortcut help),
+  // in Korean. The player writes some of them again as it plays (Play/Pause), so the panel is
+  // watched and each English word it writes is replaced as it appears.
+  const KOREAN = new Map([
+    ["Keyboard shortcuts (?)", "단축키 (?)"],
+    ["Fullscreen (f)", "전체 화면 (f)"],
+    ["Mute (m)", "소리 끄기 (m)"],
+    ["Unmute (m)", "소리 켜기 (m)"],
+    ["Show keyboard shortcuts", "단축키 보기"],
+    ["Toggle fullscreen mode", "전체 화면 켜기/끄기"],
+    ["Mute / unmute", "소리 끄기/켜기"],
+    ["Play", "재생"],
+    ["Pause", "멈춤"],
+    ["Keyboard shortcuts", "단축키"],
+    [" - toggle fullscreen mode", " - 전체 화면 켜기/끄기"],
+    [" - toggle keystroke overlay", " - 누른 키 표시 켜기/끄기"],
+    [" - show this help popup", " - 이 도움말 보기"],
+    [" - pause / resume", " - 멈춤/다시 재생"],
+    [" - rewind / fast-forward by 5 seconds", " - 5초 뒤로/앞으로"],
+    [" - rewind / fast-forward by 10%", " - 10% 뒤로/앞으로"],
+    [" - jump to the previous / next marker", " - 이전/다음 표시로 이동"],
+    [" - jump to 0%, 10%, 20% ... 90%", " - 0%, 10%, 20% … 90% 위치로 이동"],
+    [" - step back / forward, a frame at a time (when paused)", " - 멈춘 상태에서 한 프레임씩 뒤로/앞으로"],
+    [" - mute / unmute audio", " - 소리 끄기/켜기"],
+  ]);
+  const LABELS = ["aria-label", "title"];
+  // The terminal's own text is the recording's: a line reading "Play" stays as it was.
+  const TERMINAL = ".ap-term";
+  const translate = (node) => {
+    if ((node.nodeType === Node.TEXT_NODE ? node.parentElement : node)?.closest?.(TERMINAL)) return;
+    if (node.nodeType === Node.TEXT_NODE) {
+      const korean = KOREAN.get(node.data);
+      if (korean !== undefined) node.data = korean;
+      return;
+    }
+    if (node.nodeType !== Node.ELEMENT_NODE) return;
+    for (const element of [node, ...node.querySelectorAll(`*:not(${TERMINAL}, ${TERMINAL} *)`)]) {
+      for (const name of LABELS) {
+        const korean = KOREAN.get(element.getAttribute(name));
+        if (korean !== undefined) element.setAttribute(name, korean);
+      }
+      for (const child of element.childNodes) {
+        if (child.nodeType === Node.TEXT_NODE) translate(child);
+      }
+    }
+  };
+  const inKorean = (screen) => {
+    const watcher = new MutationObserver((changes) => {
+      for (const change of changes) {
+        if (change.type === "childList") change.addedNodes.forEach(translate);
+        else translate(change.target);
+      }
+    });
+    watcher.observe(screen, {
+      subtree: true,
+      childList: true,
+      characterData: true,
+      attributes: true,
+      attributeFilter: LABELS,
+    });
+    translate(screen);
+    return watcher;
+  };
+
   const fetched = (element) =>
     new Promise((resolve, reject) => {
       element.onload = resolve;
@@ -40,6 +104,7 @@
     const opened = open.get(control);
     if (!opened) return;
     open.delete(control);
+    opened.watcher?.disconnect();
     opened.player?.dispose();
     opened.panel.remove();
     control.setAttribute("aria-expanded", "false");
@@ -81,7 +146,7 @@
     control.closest(".test-badge").after(panel);
     control.setAttribute("aria-expanded", "true");
     control.setAttribute("aria-controls", panel.id);
-    const opened = { panel, player: null };
+    const opened = { panel, player: null, watcher: null };
     open.set(control, opened);
     load().then(
       (AsciinemaPlayer) => {
@@ -94,6 +159,7 @@
           idleTimeLimit: 2,
           theme: "docs", // .asciinema-player-theme-docs in badges.css: Material's light/dark
         });
+        opened.watcher = inKorean(screen);
         opened.player.el.focus();
       },
       () => {
@@ -112,6 +178,7 @@
   document$.subscribe(() => {
     for (const [control, opened] of open) {
       if (!opened.panel.isConnected) {
+        opened.watcher?.disconnect();
         opened.player?.dispose();
         open.delete(control);
       }
