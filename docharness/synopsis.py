@@ -49,14 +49,33 @@ class OptionClaim:
 
 
 def check_synopsis(block: CodeBlock) -> list[str]:
-    """Problems of a SYNOPSIS block, each naming file:line."""
+    """Problems of a SYNOPSIS block, each naming file:line (a command's first line)."""
     problems = []
+    for line, text in _commands(block):
+        where = f"{block.path}:{line}"
+        problems += [f"{where}: {problem}" for problem in check_line(text)]
+    return problems
+
+
+def _commands(block: CodeBlock) -> list[tuple[int, str]]:
+    """The block's commands with their first line; a line ending in `\\` goes on, as in a shell,
+    so a long command can be written one option a line."""
+    commands: list[tuple[int, str]] = []
+    pending: tuple[int, str] | None = None
     for offset, line in enumerate(block.source.split("\n")):
         text = line.strip()
-        if text and not text.startswith("#"):
-            where = f"{block.path}:{block.line + 1 + offset}"
-            problems += [f"{where}: {problem}" for problem in check_line(text)]
-    return problems
+        if pending is None and (not text or text.startswith("#")):
+            continue
+        first, before = pending or (block.line + 1 + offset, "")
+        joined = f"{before} {text}".strip()
+        if joined.endswith("\\"):
+            pending = (first, joined.removesuffix("\\").rstrip())
+        else:
+            commands.append((first, joined))
+            pending = None
+    if pending is not None:
+        commands.append(pending)
+    return commands
 
 
 def check_line(text: str) -> list[str]:

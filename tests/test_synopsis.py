@@ -34,6 +34,25 @@ def test_problems_name_the_line_inside_the_block() -> None:
     ]
 
 
+def test_a_command_continued_with_a_backslash_is_one_command() -> None:
+    """A shell reads `\\` at a line's end as "the command goes on": every option is checked,
+    and a problem names the command's first line."""
+    long = (
+        "docker run \\\n    --detach=true \\\n    --name=cadvisor \\\n"
+        "    ghcr.io/google/cadvisor:v0.53.0\n"
+    )
+    assert check_synopsis(block(long, 40)) == []
+    wrong = (
+        "# 한 줄에 옵션 하나\ndocker run \\\n    --detach=true \\\n"
+        "    --nmae=cadvisor \\\n    이미지\n"
+    )
+    assert check_synopsis(block(wrong, 40)) == [
+        "docs/image-commands.md:42: docker run has no option --nmae"
+    ]
+    # a backslash on the last line leaves nothing unread
+    assert check_synopsis(block("docker run \\\n", 40)) == []
+
+
 @pytest.mark.parametrize(
     "text",
     [
