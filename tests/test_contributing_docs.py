@@ -161,6 +161,16 @@ def test_the_paths_the_guide_names_exist(page: Path) -> None:
     assert missing == [], f"{page.relative_to(ROOT)} names paths that do not exist"
 
 
+@pytest.mark.parametrize("page", sorted(GUIDE.glob("*.md")), ids=lambda p: p.name)
+def test_contributor_pages_stay_out_of_the_readers_search(page: Path) -> None:
+    """Short, whole-page entries outranked the chapters (tests/site/test_search.py); the
+    glossary, searchable before the guide was split, stays so."""
+    text = page.read_text("utf-8")
+    front = text.split("\n---\n", 1)[0] if text.startswith("---\n") else ""
+    excluded = "\nsearch:\n  exclude: true" in front
+    assert excluded == (page.name != "glossary.md")
+
+
 def test_one_file_holds_the_generated_stand_in_table() -> None:
     tracked = subprocess.run(
         ["git", "ls-files", "*.md"], cwd=ROOT, capture_output=True, text=True, check=True
