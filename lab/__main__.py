@@ -1,5 +1,5 @@
 """``python -m lab up|down|status|docs``: what ``make lab`` and ``make lab-down`` run; ``docs``
-rewrites the stand-in tables of README.md and lab/IMAGES.md from the recipes' facts files."""
+rewrites the stand-in table of lab/IMAGES.md from the recipes' facts files."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""What each stand-in image is, read from ``recipes/<slug>/facts.toml``: the one source of the
-README's and ``lab/IMAGES.md``'s tables and of the site's disclosure boxes.
+"""What each stand-in image is, read from ``recipes/<slug>/facts.toml``: the one source of
+``lab/IMAGES.md``'s table and of the site's disclosure boxes.
 
 A facts file says what is inside the image and how it differs from upstream; each difference has
 an ``id`` (pages name it), English text (the tables), Korean text (the site) and ``shows``: whether

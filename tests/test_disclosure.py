@@ -26,7 +26,7 @@ stand_ins = importlib.import_module("stand_ins")
 PAGE = Path("docs/page.md")
 
 
-def test_readme_and_images_md_tables_are_generated_from_the_facts() -> None:
+def test_the_images_md_table_is_generated_from_the_facts() -> None:
     stale = [str(path.relative_to(ROOT)) for path in tables.stale()]
     assert stale == [], f"run `python -m lab docs`: {', '.join(stale)} differ from the facts"
 

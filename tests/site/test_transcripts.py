@@ -47,8 +47,9 @@ def expected_buttons(path: str) -> list[bool]:
     Transcripts (a host prompt) and code in a programming language do; synopses, notation and
     output do not.
     """
-    source = sitekit.ROOT / "docs" / (path.rstrip("/") or "index")
-    source = source.with_suffix(".md")
+    # MkDocs serves docs/x.md and docs/x/index.md both at x/ (the root's index.md at /).
+    named = sitekit.ROOT / "docs" / path.rstrip("/")
+    source = named / "index.md" if (named / "index.md").is_file() else named.with_suffix(".md")
     expected = []
     for fence in find_fences(source, source.read_text(encoding="utf-8")):
         language = language_of(fence.info)
