@@ -3,7 +3,9 @@ SHELL := /bin/bash
 PY := .venv/bin/python
 PIP := .venv/bin/pip
 # The lab's packages only when the lab is used: a GitHub runner (DOCS_DOCKER=own) has its own Docker.
-APT_SITE := curl ca-certificates chromium librsvg2-bin fonts-noto-cjk nodejs
+# npm comes with NodeSource's nodejs; Debian's nodejs needs its own npm package.
+APT_SITE := python3-venv curl ca-certificates chromium librsvg2-bin fonts-noto-cjk nodejs \
+	$(if $(shell command -v npm),,npm)
 APT_LAB := docker.io docker-registry mmdebstrap iptables iproute2 util-linux tini
 PYTEST_WORKERS ?= 2
 DOCS_DOCKER ?= lab
@@ -11,15 +13,15 @@ export DOCS_DOCKER
 export NO_MKDOCS_2_WARNING := 1
 APT_PACKAGES := $(APT_SITE) $(if $(filter lab,$(DOCS_DOCKER)),$(APT_LAB))
 
-.PHONY: serve site site-assets test docstrings test-engines test-lab-lifecycle test-repeat lab lab-down lab-clean lab-status deps apt venv \
+.PHONY: serve site site-assets test docstrings test-engines test-lab-lifecycle test-repeat lab lab-down lab-clean lab-status deps apt apt-site venv \
 	bench bench-lab bench-output bench-site update-docs images lint screenshot clean
 
 ## Site
 # Served at the root of 127.0.0.1:8000, not under the GitHub Pages path of site_url.
-serve: venv site-assets
+serve: apt-site venv site-assets
 	DOCS_SITE_URL=http://127.0.0.1:8000/ .venv/bin/mkdocs serve --dev-addr 127.0.0.1:8000 --livereload
 
-site: venv site-assets
+site: apt-site venv site-assets
 	.venv/bin/mkdocs build --strict
 
 # Mermaid and the terminal player are served from the site itself (no CDN): npm puts them in
@@ -112,13 +114,22 @@ lab-status: venv
 ## Set-up: Debian packages, then the virtualenv (each only when missing)
 deps: apt venv
 
-apt:
-	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+# Installs the Debian packages of $(1) that are missing (root only when some are).
+define apt_install
+	@missing=$$(for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 		if [ "$$(id -u)" != 0 ]; then echo "deps: need root to apt-get install $$missing"; exit 1; fi; \
 		echo "deps: apt-get install $$missing"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
 	fi
+endef
+
+apt:
+	$(call apt_install,$(APT_PACKAGES))
+
+# What `make serve` and `make site` need on a fresh machine: the site's packages only.
+apt-site:
+	$(call apt_install,$(APT_SITE))
 
 venv: .venv/.installed
 
