@@ -94,10 +94,11 @@ def update_blocks(
                 lines[first:last] = [_replace_values(line, real) for line in lines[first:last]]
     edits: list[tuple[int, int, list[str]]] = []  # 0-based [start, end) -> new lines
     refused: list[Refused] = []
+    shown = _shown_hex(blocks, unproven)
     for block in blocks:
         indent = prefix(lines[block.line - 1])  # a list's indentation, a blockquote's `> `
         try:
-            ours, intended = _block_edits(block, outputs, bindings, unproven)
+            ours, intended = _block_edits(block, outputs, bindings, unproven, shown)
         except MixedRuns as mixed:
             line = mixed.step.line if mixed.step is not None else block.line
             refused.append(Refused(line, _mixed_refusal(mixed, blocks)))
@@ -117,6 +118,7 @@ def _block_edits(
     outputs: Mapping[int, Sequence[str]],
     bindings: Bindings,
     unproven: frozenset[str],
+    shown: Sequence[str],
 ) -> tuple[list[tuple[int, int, list[str]]], dict[int, list[str]]]:
     """Each run step's edit (0-based [start, end) -> new lines) and its new output by step
     line. MixedRuns (naming the step) when a step's output cannot be written with one run's
@@ -135,6 +137,7 @@ def _block_edits(
                 unproven,
                 block.directives.unordered,
                 size,
+                shown,
             )
         except MixedRuns as mixed:
             raise MixedRuns(mixed.printed, mixed.page, step) from None
@@ -231,6 +234,7 @@ def rewrite(
     unproven: frozenset[str] = frozenset(),
     any_order: bool = False,
     size: Size = DEFAULT_SIZE,
+    shown: Sequence[str] = (),
 ) -> list[str]:
     """New expected output for one step: the page's own lines where they still match (in any
     order for an `unordered` block), with the real value in place of each ``unproven`` one.
@@ -238,7 +242,8 @@ def rewrite(
     A terminal's screen (``ScreenLines``, drawn on a terminal of ``size``) is compared as the
     run compared it (``screen.canonical``), and aligned like other output: its `...` stays.
     A rewritten line shows the page's value for each object the page already shows
-    (``bindings``); MixedRuns when it cannot (see ``page_values``).
+    (``bindings``; ``shown``: the IDs and digests the page shows); MixedRuns when it cannot
+    (see ``page_values``).
     """
     real = [line.rstrip() for line in actual if line.strip()]
     screen = isinstance(actual, ScreenLines)
@@ -247,7 +252,7 @@ def rewrite(
     tainted = any(t.text in unproven for line in expected for t in tokenize(line.text))
     if not tainted and match(page, compared, Bindings(bindings.values), any_order) is None:
         return [line.text for line in expected]
-    return _align(expected, real, bindings, unproven, size if screen else None)
+    return _align(expected, real, bindings, unproven, size if screen else None, shown)
 
 
 class MixedRuns(Exception):
@@ -259,16 +264,18 @@ class MixedRuns(Exception):
         self.printed, self.page, self.step = printed, page, step
 
 
-def page_values(line: str, bindings: Bindings) -> str:
+def page_values(line: str, bindings: Bindings, shown: Sequence[str] = ()) -> str:
     """A real line as the page writes it: each real value in the page's own value.
 
     A hex value (an ID, a digest, or one a terminal's width cut) that begins like a bound real
     value is written as the same-length start of that value's page counterpart, so a cut
     digest on a build screen and a `Deleted:` line below show the same image. When the page's
     value is too short for that (it shows only a short ID and this line the long one), MixedRuns:
-    taking the real digits after the page's would write an ID no run printed.
+    taking the real digits after the page's would write an ID no run printed. A longer value
+    the page ``shown`` elsewhere that begins like a bound page value is the same object (the
+    run checks that, ``normalise._fits``): it can stand for the printed one.
     """
-    pairs = _hex_pairs(bindings)
+    pairs = _hex_pairs(bindings, shown)
 
     def page_form(found: re.Match[str]) -> str:
         printed = found.group()
@@ -288,14 +295,20 @@ _HEX_RUN = re.compile(r"(?<![0-9A-Za-z])[0-9a-f]{12,64}(?![0-9A-Za-z])")
 _SHORT = 12  # a short ID's digits: fewer in common say nothing of two values being one
 
 
-def _hex_pairs(bindings: Bindings) -> list[tuple[str, str, str]]:
+def _hex_pairs(bindings: Bindings, shown: Sequence[str] = ()) -> list[tuple[str, str, str]]:
     """The bound (page value, its hex digits, the real value's hex digits), for IDs and
-    digests: ``sha256:`` and a shortened digest's ``...`` left off."""
+    digests: ``sha256:`` and a shortened digest's ``...`` left off; and a ``shown`` value not
+    bound with the real digits of the bound value it begins like."""
     pairs = []
     for page, real in bindings.values.items():
         ph, rh = _hex_digits(page), _hex_digits(real)
         if ph is not None and rh is not None:
             pairs.append((page, ph, rh))
+    for page in shown:
+        digits = _hex_digits(page)
+        if digits is None or page in bindings.values:
+            continue
+        pairs += [(page, digits, rh) for _, ph, rh in pairs[:] if _same_start(digits, ph)]
     return pairs
 
 
@@ -308,6 +321,20 @@ def _same_start(one: str, other: str) -> bool:
     """Whether two hex values agree on the digits both have (at least a short ID's)."""
     size = min(len(one), len(other))
     return size >= _SHORT and one[:size] == other[:size]
+
+
+def _shown_hex(blocks: Sequence[CodeBlock], unproven: frozenset[str]) -> list[str]:
+    """The hex values (IDs, digests, digests a screen cut) the page's transcripts show, in
+    output and container prompts; not the ``unproven`` ones, which the run's values replace."""
+    found: dict[str, None] = {}
+    for block in blocks:
+        for step in block.steps:
+            texts = [step.prompt] if step.in_container else []
+            for text in texts + [line.text for line in step.expected]:
+                for value in _HEX_RUN.findall(text):
+                    if value not in unproven and f"sha256:{value}" not in unproven:
+                        found[value] = None
+    return list(found)
 
 
 def _mixed_refusal(mixed: MixedRuns, blocks: Sequence[CodeBlock]) -> str:
@@ -353,6 +380,7 @@ def _align(
     bindings: Bindings,
     unproven: frozenset[str] = frozenset(),
     screen: Size | None = None,
+    shown: Sequence[str] = (),
 ) -> list[str]:
     """Edit-distance alignment where `...` absorbs any lines for free.
 
@@ -363,8 +391,8 @@ def _align(
     """
     n, m = len(expected), len(real)
     seen = [canonical(r, screen) for r in real] if screen else real
-    shown = [canonical(e.text, screen) if screen else e.text for e in expected]
-    same = [[match_line(e, r, bindings.values) is not None for r in seen] for e in shown]
+    page = [canonical(e.text, screen) if screen else e.text for e in expected]
+    same = [[match_line(e, r, bindings.values) is not None for r in seen] for e in page]
     far = _DROP * n + _ADD * m + 1
     cost = [[far] * (m + 1) for _ in range(n + 1)]
     cost[0][0] = 0
@@ -394,12 +422,12 @@ def _align(
             elif kept and not any(t.text in unproven for t in tokenize(expected[i - 1].text)):
                 out.append(expected[i - 1].text)
             else:  # changed; or a screen row showing an unproven value: the row as drawn
-                out.append(page_values(real[j - 1], bindings))
+                out.append(page_values(real[j - 1], bindings, shown))
             i, j = i - 1, j - 1
         elif i and cost[i][j] == cost[i - 1][j] + _DROP:
             i -= 1
         else:
-            out.append(page_values(real[j - 1], bindings))
+            out.append(page_values(real[j - 1], bindings, shown))
             j -= 1
     return out[::-1]
 

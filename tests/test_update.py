@@ -338,3 +338,22 @@ def test_replaced_rows_before_an_ellipsis_are_replaced_not_dropped_into_it() -> 
         real[2],
         "...",
     ]
+
+
+def test_the_long_form_the_page_shows_elsewhere_stands_for_the_printed_one() -> None:
+    """The line that shows the long ID changed (nothing bound from it), but the page shows that
+    long ID and its short form is bound: the page's long ID is written back, not refused."""
+    page_long, real = "1186f936b8a9" + "5" * 52, "9f3c1e2d4b5a" + "7" * 52
+    text = (
+        "```console\n"
+        "$ docker inspect -f '{{.Id}} {{.State.Status}}' web\n"
+        f"{page_long} running\n"
+        "$ docker ps -aq\n"
+        "1186f936b8a9\n"
+        "```\n"
+    )
+    blocks = parse_page(PAGE, text)
+    bindings = Bindings({"1186f936b8a9": real[:12]})
+    new, refused = update_blocks(text, blocks, {2: [f"{real} created"], 4: [real[:12]]}, bindings)
+    assert refused == []
+    assert new == text.replace(" running\n", " created\n")
