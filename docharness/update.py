@@ -73,12 +73,15 @@ def update_blocks(
     outputs: Mapping[int, Sequence[str]],
     bindings: Bindings,
     unproven: frozenset[str] = frozenset(),
+    own: Mapping[int, Mapping[str, str]] | None = None,
 ) -> Updated:
     """The page text with each step's output replaced by its real output.
 
     ``outputs`` maps a step's line (its prompt's line) to the lines it printed; steps without
     an entry (not run) keep their output. An ``unproven`` value the run bound is replaced by
     its real value wherever the page shows it: output, prompts and commands.
+    ``bindings`` are the page's, ``own`` each block's (block line -> page value -> real): a
+    block's own value wins where two blocks show one page value for two objects.
 
     A block whose new output the page would read back as something else (a command, a
     fence, a comment) is left as it was and named in ``refused``: written, a printed `$ `
@@ -98,7 +101,9 @@ def update_blocks(
     for block in blocks:
         indent = prefix(lines[block.line - 1])  # a list's indentation, a blockquote's `> `
         try:
-            ours, intended = _block_edits(block, outputs, bindings, unproven, shown)
+            mine = {k: v for k, v in (own or {}).get(block.line, {}).items() if k not in unproven}
+            known = Bindings({**bindings.values, **mine})
+            ours, intended = _block_edits(block, outputs, known, unproven, shown)
         except MixedRuns as mixed:
             line = mixed.step.line if mixed.step is not None else block.line
             refused.append(Refused(line, _mixed_refusal(mixed, blocks)))

@@ -357,3 +357,32 @@ def test_the_long_form_the_page_shows_elsewhere_stands_for_the_printed_one() -> 
     new, refused = update_blocks(text, blocks, {2: [f"{real} created"], 4: [real[:12]]}, bindings)
     assert refused == []
     assert new == text.replace(" running\n", " created\n")
+
+
+REUSED = """\
+```console
+$ docker ps -aq --filter name=a
+328d830cc003
+$ docker inspect -f '{{.Id}} {{.Name}}' a
+328d830cc003ffffffffffffffffffffffffffffffffffffffffffffffffffff /old
+```
+
+```console
+$ docker ps -aq --filter name=b
+328d830cc003
+```
+"""
+
+
+def test_a_page_value_two_blocks_reuse_is_written_as_each_blocks_own() -> None:
+    """The notes show `328d830cc003` for two containers in two blocks. The page's bindings
+    hold the second's real ID; the first block's changed line was written with its real long
+    ID beside the short form it kept: one block, two runs."""
+    a, b = "a" * 12 + "1" * 52, "b" * 12 + "2" * 52
+    blocks = parse_page(PAGE, REUSED)
+    outputs = {2: [a[:12]], 4: [f"{a} /a"], 9: [b[:12]]}
+    page_wide = Bindings({"328d830cc003": b[:12]})  # the last block's value won
+    own = {1: {"328d830cc003": a[:12]}, 8: {"328d830cc003": b[:12]}}
+    new, refused = update_blocks(REUSED, blocks, outputs, page_wide, frozenset(), own)
+    assert refused == []
+    assert new == REUSED.replace(" /old", " /a")
