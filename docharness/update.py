@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
@@ -280,6 +280,11 @@ def page_values(line: str, bindings: Bindings, shown: Sequence[str] = ()) -> str
     the page ``shown`` elsewhere that begins like a bound page value is the same object (the
     run checks that, ``normalise._fits``): it can stand for the printed one.
     """
+    return _writer(bindings, shown)(line)
+
+
+def _writer(bindings: Bindings, shown: Sequence[str]) -> Callable[[str], str]:
+    """``page_values`` for many lines: the bound pairs are gathered once."""
     pairs = _hex_pairs(bindings, shown)
 
     def page_form(found: re.Match[str]) -> str:
@@ -293,7 +298,10 @@ def page_values(line: str, bindings: Bindings, shown: Sequence[str] = ()) -> str
             raise MixedRuns(printed, page)
         return page_hex[: len(printed)]
 
-    return bindings.to_page(_HEX_RUN.sub(page_form, line) if pairs else line)
+    def write(line: str) -> str:
+        return bindings.to_page(_HEX_RUN.sub(page_form, line) if pairs else line)
+
+    return write
 
 
 _HEX_RUN = re.compile(r"(?<![0-9A-Za-z])[0-9a-f]{12,64}(?![0-9A-Za-z])")
@@ -349,8 +357,10 @@ def _mixed_refusal(mixed: MixedRuns, blocks: Sequence[CodeBlock]) -> str:
     return (
         f"`{mixed.step.command.splitlines()[0]}` printed {mixed.printed}, and the page shows "
         f"the same object as {mixed.page}{where}, another run's value too short to write here; "
-        "this block was not updated, as it would show two runs' values for one object (show "
-        f"one run's value in both places: this run's is {mixed.printed})"
+        "this block was not updated, as it would show two runs' values for one object (write "
+        f"one run's value in both places, this run's is {mixed.printed}; or remove the record "
+        f"of {mixed.page} from the page's ledger: update mode then writes this run's value "
+        "wherever the page shows it)"
     )
 
 
@@ -398,6 +408,7 @@ def _align(
     seen = [canonical(r, screen) for r in real] if screen else real
     page = [canonical(e.text, screen) if screen else e.text for e in expected]
     same = [[match_line(e, r, bindings.values) is not None for r in seen] for e in page]
+    write = _writer(bindings, shown)
     far = _DROP * n + _ADD * m + 1
     cost = [[far] * (m + 1) for _ in range(n + 1)]
     cost[0][0] = 0
@@ -427,12 +438,12 @@ def _align(
             elif kept and not any(t.text in unproven for t in tokenize(expected[i - 1].text)):
                 out.append(expected[i - 1].text)
             else:  # changed; or a screen row showing an unproven value: the row as drawn
-                out.append(page_values(real[j - 1], bindings, shown))
+                out.append(write(real[j - 1]))
             i, j = i - 1, j - 1
         elif i and cost[i][j] == cost[i - 1][j] + _DROP:
             i -= 1
         else:
-            out.append(page_values(real[j - 1], bindings, shown))
+            out.append(write(real[j - 1]))
             j -= 1
     return out[::-1]
 
