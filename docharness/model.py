@@ -90,8 +90,8 @@ class Directives:
 
 
 class ScreenLines(list[str]):
-    """A terminal's final screen as a step's output lines: update mode writes it whole (a
-    screen is what the reader copies), not aligned with the page's `...` as other output."""
+    """A terminal's final screen as a step's output lines: update mode compares its rows as
+    the run did (``screen.canonical``) and keeps the page's `...` as for other output."""
 
 
 @dataclass

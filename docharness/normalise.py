@@ -142,7 +142,6 @@ def _tokens(text: str) -> Iterator[Token]:
 
 
 _HEX = re.compile(r"[0-9a-f]{12,64}")
-_LONG_ID = re.compile(r"(?<![0-9A-Za-z])[0-9a-f]{64}(?![0-9A-Za-z])")
 
 
 class Bindings:
@@ -170,18 +169,9 @@ class Bindings:
                 continue
             if reverse.get(real) != real:
                 reverse[real] = page
-        text = _replace(reverse, text)
-        # A new long ID whose short form is bound is written with the page's short form.
-        shorts = {real: page for page, real in self.values.items() if _is_short_id(page, real)}
-        if not shorts:
-            return text
-        return _LONG_ID.sub(
-            lambda found: shorts.get(found[0][:12], found[0][:12]) + found[0][12:], text
-        )
-
-
-def _is_short_id(page: str, real: str) -> bool:
-    return len(page) == len(real) == 12 and bool(_HEX.fullmatch(page))
+        # A long ID whose short form alone is bound is left as printed: the page's short form
+        # and this run's other 52 digits would be no run's ID (docharness.update refuses it).
+        return _replace(reverse, text)
 
 
 def _with_short_ids(values: Mapping[str, str]) -> dict[str, str]:

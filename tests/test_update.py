@@ -85,47 +85,46 @@ def test_ellipsis_stays_and_changed_lines_are_replaced() -> None:
     ]
 
 
-def test_a_terminal_screen_that_changed_is_written_whole() -> None:
-    """A screen is what a reader copies: a `...` the page kept before it would hide rows."""
+def test_a_terminal_screen_that_changed_keeps_its_ellipsis() -> None:
+    """A screen is aligned like other output: its `...` absorbs the rows the page leaves out
+    (the 2026-12-07 update wrote screens whole, losing the author's `...`)."""
     page = [ExpectedLine("[+] Building 0.4s (2/2) FINISHED", 7), ExpectedLine("...", 8)]
     screen = ["[+] Building 1.6s (7/7) FINISHED", " => [1/3] FROM docker.io/library/x  0.0s"]
-    assert rewrite(page, ScreenLines(screen), Bindings()) == screen
-    assert rewrite(page, screen, Bindings()) == [
-        "...",
-    ]  # other output: `...` absorbs it
+    assert rewrite(page, ScreenLines(screen), Bindings()) == [screen[0], "..."]
     matching = [ExpectedLine("[+] Building 0.4s (7/7) FINISHED", 7), ExpectedLine("...", 8)]
     assert rewrite(matching, ScreenLines(screen), Bindings()) == [e.text for e in matching]
 
 
 def test_new_output_goes_after_the_command_and_bound_values_are_written_as_the_page_shows() -> None:
+    page_id = "328d830cc003" + "1" * 52
     text = (
         "```shell\n"
         "$ docker run -d --name web \\\n"
         "    nginx\n"
-        "$ docker ps -q\n"
-        "328d830cc003\n"
+        "$ docker ps -q --no-trunc\n"
+        f"{page_id}\n"
         "$ docker rm -f web\n"
         "328d830cc003\n"
         "```\n"
     )
     blocks = parse_page(PAGE, text)
-    real_id = "9f3c1e2d4b5a"
+    real_id = "9f3c1e2d4b5a" + "0" * 52
     bindings = Bindings()
     assert match(blocks[0].steps[1].expected, [real_id], bindings) is None
-    outputs = {2: [real_id + "0" * 52], 6: ["web", ""]}
+    outputs = {2: [real_id], 6: ["web", ""]}
     new = update_text(text, blocks, outputs, bindings)
     assert new == (
         "```shell\n"
         "$ docker run -d --name web \\\n"
         "    nginx\n"
-        f"328d830cc003{'0' * 52}\n"
-        "$ docker ps -q\n"
-        "328d830cc003\n"
+        f"{page_id}\n"
+        "$ docker ps -q --no-trunc\n"
+        f"{page_id}\n"
         "$ docker rm -f web\n"
         "web\n"
         "```\n"
     )
-    assert steps_by_line(new)[5] == "docker ps -q"
+    assert steps_by_line(new)[5] == "docker ps -q --no-trunc"
 
 
 def test_output_that_disappeared_is_removed_and_indentation_kept() -> None:
@@ -244,3 +243,146 @@ def test_an_unordered_block_keeps_its_lines_when_they_came_in_another_order() ->
     real = ["A /run/nginx.pid", "C /run"]
     assert rewrite(page, real, Bindings(), any_order=True) == ["C /run", "A /run/nginx.pid"]
     assert rewrite(page, real, Bindings()) == real
+
+
+# The 2026-12-07 update of docs/dockerfile.md: three defects, each reproduced here first.
+
+OLD_IMAGE = "ec853f9311b78b470822c70d6d8a6ce46d74683929bcc28467dfcc2d28481b6f"
+NEW_IMAGE = "bd63587b17f3e257679282e969ae5b0a3e0759e155e58c1fe55f6a44b7266c90"
+BUILD_PAGE = [
+    "[+] Building 0.0s (9/9) FINISHED                                 docker:default",
+    " => [internal] load build definition from Dockerfile                       0.0s",
+    "...",
+    " => [4/4] COPY app.py .                                                    0.0s",
+    f" => => writing image sha256:{OLD_IMAGE[:45]}  0.0s",
+    " => => naming to docker.io/library/hello-py:1.1                            0.0s",
+]
+BUILD_SCREEN = [
+    "[+] Building 0.2s (9/9) FINISHED                                 docker:default",
+    " => [internal] load build definition from Dockerfile                       0.0s",
+    " => => transferring dockerfile: 188B                                       0.0s",
+    " => [internal] load metadata for docker.io/library/python:3.14             0.0s",
+    " => CACHED [2/4] RUN useradd --create-home app                             0.0s",
+    " => [4/4] COPY app.py .                                                    0.1s",
+    f" => => writing image sha256:{NEW_IMAGE[:45]}  0.0s",
+    " => => naming to docker.io/library/hello-py:1.2                            0.0s",
+]
+
+
+def lines_of(texts: list[str], first: int = 10) -> list[ExpectedLine]:
+    return [ExpectedLine(text, first + n) for n, text in enumerate(texts)]
+
+
+def test_a_screen_keeps_its_ellipsis_and_only_the_rows_that_differ_are_rewritten() -> None:
+    """Defect 1: a changed screen was written whole, losing the author's `...`. The digest row
+    matches as the harness compares screens (the cut digest is a shortened one): kept."""
+    new = rewrite(lines_of(BUILD_PAGE), ScreenLines(BUILD_SCREEN), Bindings())
+    assert new == [*BUILD_PAGE[:5], BUILD_SCREEN[-1]]
+
+
+def test_a_rewritten_row_shows_the_value_the_page_shows_for_the_same_object() -> None:
+    """Defect 2: a rewritten row showed this run's digest (cut by the screen) while a kept line
+    elsewhere showed the page's (another run's) digest for the same image."""
+    page = [*BUILD_PAGE[:4], f" => => writing image sha256:{OLD_IMAGE[:45]}  0.0s"]
+    screen = [*BUILD_SCREEN[:6], f" => => writing image sha256:{NEW_IMAGE[:37]} done  0.0s"]
+    deleted = Bindings({f"sha256:{OLD_IMAGE}": f"sha256:{NEW_IMAGE}"})  # `Deleted:` later on
+    new = rewrite(lines_of(page), ScreenLines(screen), deleted)
+    assert new[-1] == f" => => writing image sha256:{OLD_IMAGE[:37]} done  0.0s"
+
+
+MIXED = """\
+```console
+$ docker images -q hello
+1186f936b8a9
+$ docker image inspect -f '{{.Id}} {{.Os}}' hello
+windows
+```
+"""
+
+
+def test_a_value_the_page_cannot_show_as_its_own_refuses_the_block() -> None:
+    """Defect 2: the page shows only the short form of the image's (older) ID; this run printed
+    the long one. Written, the line was `sha256:1186f936b8a9` + this run's other 52 digits: no
+    run's ID at all. The block is refused, naming the step and the page's line."""
+    real = "9f3c1e2d4b5a" + "7" * 52
+    blocks = parse_page(PAGE, MIXED)
+    bindings = Bindings({"1186f936b8a9": real[:12]})
+    outputs = {2: [real[:12]], 4: [f"sha256:{real} linux"]}
+    new, refused = update_blocks(MIXED, blocks, outputs, bindings)
+    assert new == MIXED
+    assert [r.line for r in refused] == [4]
+    assert "1186f936b8a9 (line 3)" in refused[0].reason
+    assert f"printed {real}" in refused[0].reason
+    assert "this block was not updated" in refused[0].reason
+
+
+def test_replaced_rows_before_an_ellipsis_are_replaced_not_dropped_into_it() -> None:
+    """Defect 3: `docker image history` rows that changed went into the `...` after them."""
+    page = [
+        "IMAGE          CREATED          CREATED BY                  SIZE",
+        '1186f936b8a9   20 seconds ago   CMD ["python" "app.py"]     0B',
+        "<missing>      20 seconds ago   COPY app.py . # buildkit    583B",
+        "...",
+    ]
+    real = [
+        page[0],
+        'bd63587b17f3   2 seconds ago    CMD ["python" "main.py"]    0B',
+        "<missing>      2 seconds ago    COPY main.py . # buildkit   601B",
+        "<missing>      2 seconds ago    WORKDIR /app                0B",
+        "<missing>      3 weeks ago      RUN /bin/sh -c set -eux     52.1MB",
+    ]
+    bindings = Bindings({"1186f936b8a9": "bd63587b17f3"})
+    assert rewrite(lines_of(page), real, bindings) == [
+        page[0],
+        '1186f936b8a9   2 seconds ago    CMD ["python" "main.py"]    0B',
+        real[2],
+        "...",
+    ]
+
+
+def test_the_long_form_the_page_shows_elsewhere_stands_for_the_printed_one() -> None:
+    """The line that shows the long ID changed (nothing bound from it), but the page shows that
+    long ID and its short form is bound: the page's long ID is written back, not refused."""
+    page_long, real = "1186f936b8a9" + "5" * 52, "9f3c1e2d4b5a" + "7" * 52
+    text = (
+        "```console\n"
+        "$ docker inspect -f '{{.Id}} {{.State.Status}}' web\n"
+        f"{page_long} running\n"
+        "$ docker ps -aq\n"
+        "1186f936b8a9\n"
+        "```\n"
+    )
+    blocks = parse_page(PAGE, text)
+    bindings = Bindings({"1186f936b8a9": real[:12]})
+    new, refused = update_blocks(text, blocks, {2: [f"{real} created"], 4: [real[:12]]}, bindings)
+    assert refused == []
+    assert new == text.replace(" running\n", " created\n")
+
+
+REUSED = """\
+```console
+$ docker ps -aq --filter name=a
+328d830cc003
+$ docker inspect -f '{{.Id}} {{.Name}}' a
+328d830cc003ffffffffffffffffffffffffffffffffffffffffffffffffffff /old
+```
+
+```console
+$ docker ps -aq --filter name=b
+328d830cc003
+```
+"""
+
+
+def test_a_page_value_two_blocks_reuse_is_written_as_each_blocks_own() -> None:
+    """The notes show `328d830cc003` for two containers in two blocks. The page's bindings
+    hold the second's real ID; the first block's changed line was written with its real long
+    ID beside the short form it kept: one block, two runs."""
+    a, b = "a" * 12 + "1" * 52, "b" * 12 + "2" * 52
+    blocks = parse_page(PAGE, REUSED)
+    outputs = {2: [a[:12]], 4: [f"{a} /a"], 9: [b[:12]]}
+    page_wide = Bindings({"328d830cc003": b[:12]})  # the last block's value won
+    own = {1: {"328d830cc003": a[:12]}, 8: {"328d830cc003": b[:12]}}
+    new, refused = update_blocks(REUSED, blocks, outputs, page_wide, frozenset(), own)
+    assert refused == []
+    assert new == REUSED.replace(" /old", " /a")

@@ -126,3 +126,81 @@ def test_a_hand_typed_id_passes_the_run_but_not_the_ledger_until_update_writes_a
     assert ledger.unproven(parse_page(page, new), recorded) == []
 
     run(page).assert_outcomes(passed=1)
+
+
+OLD_SHORT = "5d0c9f1e2a3b"  # a container ID an older run printed, recorded in the ledger
+DEFECTS_PAGE = """\
+# 갱신: 줄임표와 한 실행의 값
+
+<!-- test: terminal 80x24 -->
+```shell
+$ seq 1 8
+1
+...
+9
+```
+
+```shell
+$ printf 'CMD a\\nCOPY b\\nRUN c\\nFROM d\\n'
+CMD x
+COPY y
+...
+```
+
+```shell
+$ docker create --name upd-mix {image} true
+$ docker ps -aq --filter name=upd-mix
+{short}
+$ docker rm upd-mix
+upd-mix
+```
+"""
+
+
+def test_update_keeps_a_screens_ellipsis_replaces_rows_and_never_mixes_two_runs_ids(
+    pytester: pytest.Pytester, run: Any, debian_image: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The 2026-12-07 update of docs/dockerfile.md: a terminal screen was written whole (its
+    `...` lost), changed rows before a `...` vanished into it, and a new long ID was written
+    as the page's older short ID + this run's other digits."""
+    from docharness import ledger
+
+    monkeypatch.setenv("DOCHARNESS_LEDGER_DIR", str(pytester.path / "ledger"))
+    page = pytester.path / "page.md"
+    text = DEFECTS_PAGE.format(image=debian_image, short=OLD_SHORT)
+    page.write_text(text, encoding="utf-8")
+    origin = {"source": "run", "date": "2026-12-01", "docker": "28.5.2", "mode": "lab"}
+    ledger.save(ledger.path_for(page, pytester.path), {OLD_SHORT: origin})
+
+    updated = run(page, "--update-docs")
+    assert updated.ret == pytest.ExitCode.TESTS_FAILED, updated.outlines  # one block refused
+    lines = page.read_text(encoding="utf-8").split("\n")
+    assert lines[4:8] == ["$ seq 1 8", "1", "...", "8"]  # the screen's `...` stays
+    assert lines[11:15] == [
+        "$ printf 'CMD a\\nCOPY b\\nRUN c\\nFROM d\\n'",
+        "CMD a",
+        "COPY b",
+        "...",
+    ]
+    # The third block is left as it was: writing `docker create`'s ID would mix two runs.
+    assert lines[17:] == text.split("\n")[17:]
+    out = updated.stdout.str()
+    refusal = next(line for line in out.splitlines() if "upd-mix" in line and "printed" in line)
+    assert refusal.startswith("page.md:19: `docker create --name upd-mix"), refusal
+    assert f"the page shows the same object as {OLD_SHORT} (line 21)" in refusal
+    assert "this block was not updated" in refusal
+
+    # The rewritten blocks pass; the refused one still fails until the author writes it.
+    run(page).assert_outcomes(passed=2, failed=1)
+
+    # The remedy the message names: without the ledger's record, the run's values replace the
+    # page's wherever it shows that container, so the block shows one run's ID, long and short.
+    ledger.save(ledger.path_for(page, pytester.path), {})
+    again = run(page, "--update-docs")
+    assert again.ret == pytest.ExitCode.OK, again.outlines
+    lines = page.read_text(encoding="utf-8").split("\n")
+    created, listed = lines[19], lines[21]
+    assert lines[18].startswith("$ docker create --name upd-mix") and len(created) == 64
+    assert lines[20] == "$ docker ps -aq --filter name=upd-mix" and listed == created[:12]
+    assert OLD_SHORT not in page.read_text(encoding="utf-8")
+    run(page).assert_outcomes(passed=3)

@@ -117,6 +117,7 @@ class _Transcript:
     def keep_bindings(self) -> None:
         """Hand this block's bound values to the page, for later blocks' commands."""
         self.page.bindings.values.update(self.bindings.values)
+        self.page.block_bindings[self.block.line] = dict(self.bindings.values)  # update mode's
 
     def run(self, steps: list[Step], label: str = "") -> None:
         for index, step in enumerate(steps):

@@ -74,7 +74,9 @@ def _update(config: pytest.Config, page: PageRun, origin: Mapping[str, str]) -> 
     where = ledger.path_for(page.path, ROOT)
     recorded = ledger.load(where)
     unproven = frozenset(item.value for item in ledger.unproven(blocks, recorded))
-    new, refused = update_blocks(old, blocks, page.outputs, page.bindings, unproven)
+    new, refused = update_blocks(
+        old, blocks, page.outputs, page.bindings, unproven, page.block_bindings
+    )
     name = page_name(page.path, ROOT)
     problems = [f"{display_path(page.path)}:{r.line}: {r.reason}" for r in refused]
     printed = ledger.values_in(line for lines in page.outputs.values() for line in lines)
