@@ -87,7 +87,6 @@ class PageRun:
         self.shell = PageShell(
             self.workdir, self.daemon.host, _hidden(self.daemon), self.daemon.client
         )
-        _unfinished.add(self)
 
     def __hash__(self) -> int:
         return id(self)
@@ -147,6 +146,12 @@ def _no_answer(daemon: Daemon, error: BaseException, consequence: str) -> str:
         f"the Docker daemon at {daemon.host} does not answer ({type(error).__name__}): "
         f"{consequence}; `make lab` restarts it and removes what was left"
     )
+
+
+def finish_at_exit(page: PageRun) -> None:
+    """Clean ``page`` at the interpreter's exit if nothing else did: the plugin's page fixture
+    asks it; a PageRun made elsewhere (a test's) leaves no global state behind."""
+    _unfinished.add(page)
 
 
 @atexit.register

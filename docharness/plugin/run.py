@@ -17,7 +17,7 @@ import pytest
 from docharness import daemon as daemons
 from docharness import runs
 from docharness.fences import find_fences, read_page
-from docharness.page import DAEMON_GONE, ROOT, PageRun
+from docharness.page import DAEMON_GONE, ROOT, PageRun, finish_at_exit
 from docharness.plugin import update_mode
 from docharness.plugin.collection import runs_pages
 from docharness.plugin.reporting import recording_stage
@@ -139,6 +139,7 @@ def _docharness_page(
     workdir = tmp_path_factory.mktemp(path.stem)
     stage = recording_stage(request.config)
     page = PageRun(path, workdir, _docharness_daemon, update, source, recording_stage=stage)
+    finish_at_exit(page)
     with host_ports_turn(path):
         try:
             yield page
