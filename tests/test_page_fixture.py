@@ -11,9 +11,7 @@ from typing import Any
 
 import pytest
 
-from docharness import cleanup, runs
-from docharness import daemon as daemons
-from docharness.daemon import Daemon
+from docharness import cleanup
 from docharness.kinds import synopsis
 from docharness.kinds.transcript.runner import TranscriptRunner
 
@@ -33,26 +31,17 @@ two
 ```
 """
 
-PLUGINS = ("-p", "docharness.plugin", "-p", "no:xdist", "-p", "no:cacheprovider")
-
 
 @pytest.fixture
-def page(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A page of a synopsis then two transcripts, run on a daemon that answers nothing."""
-    nowhere = Daemon("unix:///nowhere", "lab")
-    monkeypatch.setattr(runs, "claim", lambda root, say=None: SimpleNamespace(daemon=nowhere))
-    monkeypatch.setattr(daemons, "ping", lambda daemon, timeout=5.0: None)
-    monkeypatch.setenv("DOCS_DOCKER", "own")
-    monkeypatch.setenv("DOCS_DOCKER_HOST", nowhere.host)
-    monkeypatch.setenv("DOCHARNESS_REPORT", str(pytester.path / "report.json"))
-    monkeypatch.delenv("PYTEST_XDIST_WORKER", raising=False)
+def page(pytester: pytest.Pytester) -> Path:
+    """A page of a synopsis then two transcripts."""
     path = pytester.path / "page.md"
     path.write_text(PAGE, encoding="utf-8")
     return path
 
 
 def test_the_snapshot_is_taken_by_the_page_fixture_before_the_first_block(
-    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, page: Path
+    run_without_daemon: Any, monkeypatch: pytest.MonkeyPatch, page: Path
 ) -> None:
     turns: list[str] = []
     api = SimpleNamespace(close=lambda: turns.append("closed"))
@@ -78,14 +67,14 @@ def test_the_snapshot_is_taken_by_the_page_fixture_before_the_first_block(
     monkeypatch.setattr(synopsis, "check_synopsis", check_synopsis)
     monkeypatch.setattr(TranscriptRunner, "run_block", run_block)
 
-    pytester.runpytest_inprocess(*PLUGINS, str(page)).assert_outcomes(passed=3)
+    run_without_daemon(str(page)).assert_outcomes(passed=3)
     assert turns == ["snapshot", "synopsis 1", "block 5", "block 10", "restore", "closed"]
 
 
 def test_a_daemon_that_does_not_answer_fails_each_block_that_runs_with_one_sentence(
-    pytester: pytest.Pytester, page: Path
+    pytester: pytest.Pytester, run_without_daemon: Any, page: Path
 ) -> None:
-    done = pytester.runpytest_inprocess(*PLUGINS, str(page))
+    done = run_without_daemon(str(page))
     done.assert_outcomes(passed=1, failed=2)  # the synopsis needs no daemon
     report = json.loads((pytester.path / "report.json").read_text(encoding="utf-8"))
     failed = [b for b in report["blocks"] if b["status"] == "failed"]

@@ -3,6 +3,7 @@
 import importlib.util
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -99,30 +100,17 @@ never
 
 
 def test_skips_are_marks_at_collection_and_the_report_keeps_their_reasons(
-    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, sample: Path
+    pytester: pytest.Pytester, run_without_daemon: Any, sample: Path
 ) -> None:
     """Every block here is skipped by its mark before the page fixture is set up: the page
-    never needs its daemon, which here answers nothing (``unix:///nowhere``)."""
-    from types import SimpleNamespace
-
-    from docharness import daemon as daemons
-    from docharness import runs
-
-    nowhere = Daemon("unix:///nowhere", "lab")
-    monkeypatch.setattr(runs, "claim", lambda root, say=None: SimpleNamespace(daemon=nowhere))
-    monkeypatch.setattr(daemons, "ping", lambda daemon, timeout=5.0: None)
-    monkeypatch.setenv("DOCS_DOCKER", "own")
-    monkeypatch.setenv("DOCS_DOCKER_HOST", nowhere.host)
-    report = pytester.path / "report.json"
-    monkeypatch.setenv("DOCHARNESS_REPORT", str(report))
-    monkeypatch.delenv("PYTEST_XDIST_WORKER", raising=False)
+    never needs its daemon, which here answers nothing."""
     page = pytester.path / "skipped.md"
     page.write_text(SKIPPED_ONLY, encoding="utf-8")
 
-    plugins = ("-p", "docharness.plugin", "-p", "no:xdist", "-p", "no:cacheprovider")
-    done = pytester.runpytest_inprocess(*plugins, "-rs", str(page))
+    done = run_without_daemon("-rs", str(page))
 
     done.assert_outcomes(skipped=4)
+    report = pytester.path / "report.json"
     blocks = json.loads(report.read_text(encoding="utf-8"))["blocks"]
     assert [(b["line"], b["status"], b["reason"]) for b in blocks] == [
         (2, "not-for-engine", "not for this engine: engine <26 (this engine: 28.5.2+dfsg4)"),
