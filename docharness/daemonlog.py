@@ -24,6 +24,16 @@ class LogMark:
     path: Path
     offset: int
 
+    def excerpt(self) -> list[str]:
+        """Lines to put under a failure: a heading and what the daemon logged since this mark,
+        or nothing."""
+        shown, more = lines_since(self)
+        if not shown:
+            return []
+        which = f"its last {len(shown)} lines" if more else "all of it"
+        heading = f"the daemon logged while the block ran ({which}, {self.path}):"
+        return [heading, *(f"  {line}" for line in shown)]
+
 
 def mark(path: Path | None) -> LogMark | None:
     """The end of the log at ``path`` now; None when there is no log to read."""
@@ -70,13 +80,8 @@ def lines_since(start: LogMark | None) -> tuple[list[str], bool]:
 
 
 def excerpt(start: LogMark | None) -> list[str]:
-    """Lines to put under a failure: a heading and the daemon's lines, or nothing."""
-    shown, more = lines_since(start)
-    if not shown or start is None:
-        return []
-    which = f"its last {len(shown)} lines" if more else "all of it"
-    heading = f"the daemon logged while the block ran ({which}, {start.path}):"
-    return [heading, *(f"  {line}" for line in shown)]
+    """``start.excerpt()``; nothing when there was no log to mark."""
+    return start.excerpt() if start is not None else []
 
 
 def _cut(line: str) -> str:

@@ -82,6 +82,8 @@ class PageRun:
     recording_stage: Path | None = None
     shell: PageShell = field(init=False)
     python: PageWorker | None = None  # the page's Python blocks' process, once one runs
+    # Why the page cannot run (its daemon did not answer when the fixture began it), or None.
+    not_begun: str | None = None
     _api: Any = None
     _before: cleanup.Snapshot | None = None
     _finished: bool = False
@@ -90,7 +92,6 @@ class PageRun:
         self.shell = PageShell(
             self.workdir, self.daemon.host, _hidden(self.daemon), self.daemon.client
         )
-        _unfinished.add(self)
 
     def __hash__(self) -> int:
         return id(self)
@@ -152,6 +153,12 @@ def _no_answer(daemon: Daemon, error: BaseException, consequence: str) -> str:
     )
 
 
+def finish_at_exit(page: PageRun) -> None:
+    """Clean ``page`` at the interpreter's exit if nothing else did: the plugin's page fixture
+    asks it; a PageRun made elsewhere (a test's) leaves no global state behind."""
+    _unfinished.add(page)
+
+
 @atexit.register
 def _finish_all() -> None:
     """Last resort (an interrupted run that skipped fixture teardown): clean every page."""
@@ -169,19 +176,21 @@ def page_of(example: Example) -> PageRun:
 
 @contextlib.contextmanager
 def running(example: Example) -> Iterator[tuple[CodeBlock, PageRun]]:
-    """A block's turn on its page, as every kind that runs one takes it: skipped as its
-    directives ask, else the daemon's snapshot taken and the run marked as running it; a
-    failure gets what the daemon logged meanwhile."""
+    """A block's turn on its page, as every kind that runs one takes it: the run marked as
+    running it; a failure gets what the daemon logged meanwhile. Whether it runs at all was
+    decided at collection (``skip_reason``, a skip mark); the daemon's snapshot was taken by
+    the page fixture (``PageRun.begin``), and a page whose daemon did not answer then fails
+    each block it runs with that sentence."""
     block: CodeBlock = example.parsed
     page = page_of(example)
-    skip_if_asked(block, page.daemon)
-    page.begin()
+    if page.not_begun is not None:
+        raise ExampleFailed(page.not_begun)
     start = daemonlog.mark(page.daemon.log)
     with runs.running(where(block)):
         try:
             yield block, page
         except ExampleFailed as failed:
-            logged = daemonlog.excerpt(start)
+            logged = start.excerpt() if start is not None else []
             if not logged:
                 raise
             raise ExampleFailed("\n".join([str(failed), *logged])) from None
@@ -192,11 +201,11 @@ def where(block: CodeBlock) -> str:
     return f"{display_path(block.path)}:{block.line}"
 
 
-def skip_if_asked(block: CodeBlock, daemon: Daemon) -> None:
-    """pytest.skip the block when ``skip_reason`` gives a reason."""
+def skip_mark(block: CodeBlock, daemon: Daemon) -> pytest.MarkDecorator | None:
+    """The skip mark the plugin puts on the block's item at collection, with the reason
+    ``skip_reason`` gives; None when the block runs."""
     reason = skip_reason(block, daemon)
-    if reason is not None:
-        pytest.skip(reason)
+    return None if reason is None else pytest.mark.skip(reason=reason)
 
 
 def skip_reason(block: CodeBlock, daemon: Daemon) -> str | None:

@@ -23,8 +23,9 @@ import time
 from dataclasses import dataclass
 
 from docharness.model import Size
+from docharness.protocols import Shell
 from docharness.screen import Emulator
-from docharness.shell import CommandTimeout, PageShell
+from docharness.shell import CommandTimeout
 
 # How long the bytes still in the pty are read after the command ended (a program that left a
 # child holding the terminal must not stall the page).
@@ -85,7 +86,7 @@ def wrapped(command: str, tty: str, size: Size) -> str:
     )
 
 
-def run_on_terminal(shell: PageShell, command: str, timeout: float, size: Size) -> Drawn:
+def run_on_terminal(shell: Shell, command: str, timeout: float, size: Size) -> Drawn:
     """Run ``command`` in the page's shell on a new pty of ``size``; raise TerminalTimeout
     (with what it drew) after ``timeout`` seconds."""
     master, slave = os.openpty()

@@ -1,9 +1,9 @@
 """A failed block's story from the report, told to a reader in Korean (hooks/test_badges.py).
 
-The harness writes a failure for a developer (docharness/kinds/transcript.py, `fail`): a first
-line `docs/page.md:12: output differs from the page`, then the command, its exit status and a
-unified diff with `--- expected (page)` / `+++ actual` headers. On the site that becomes Korean
-labels around the same diff: what went wrong, the command, the exit status, and a legend
+The harness writes a failure for a developer (docharness/kinds/transcript/runner.py, `fail`):
+a first line `docs/page.md:12: output differs from the page`, then the command, its exit status
+and a unified diff with `--- expected (page)` / `+++ actual` headers. On the site that becomes
+Korean labels around the same diff: what went wrong, the command, the exit status, and a legend
 saying which lines are the page's (기대한 출력) and which the engine's (실제 출력). Lines it
 does not know are shown as they are, never dropped.
 """
@@ -13,7 +13,7 @@ from __future__ import annotations
 import html
 import re
 
-# The harness's `what` (docharness/kinds/transcript.py) by its English words.
+# The harness's `what` (docharness/kinds/transcript/runner.py) by its English words.
 WHAT = {
     "output differs from the page": "출력이 페이지와 다릅니다",
     "exits with an error the page does not show": "페이지에 없는 오류로 끝났습니다",

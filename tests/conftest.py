@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import signal
 import subprocess
 import sys
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Literal
+from types import SimpleNamespace
+from typing import Any, Literal
 
 import docker
 import pytest
@@ -75,3 +77,31 @@ def debian_image(docker_host: str) -> Iterator[str]:
     if not present:
         client.images.remove("debian:latest", force=True)
     client.close()
+
+
+@pytest.fixture
+def run_without_daemon(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """Run pages through the plugin in this process, on a daemon that answers nothing
+    (``unix:///nowhere``, claimed without a lock): for what the plugin decides before, or
+    instead of, asking a daemon. The run's report is ``report.json`` in pytester's folder.
+
+    The plugin's SIGTERM handler is this process's too: the inner run's unconfigure would
+    remove it, so it is put back (a CI job's SIGTERM must still reach this worker's pages).
+    """
+    nowhere = daemon.Daemon("unix:///nowhere", "lab")
+    monkeypatch.setattr(runs, "claim", lambda root, say=None: SimpleNamespace(daemon=nowhere))
+    monkeypatch.setattr(daemon, "ping", lambda found, timeout=5.0: None)
+    monkeypatch.setenv("DOCS_DOCKER", "own")
+    monkeypatch.setenv("DOCS_DOCKER_HOST", nowhere.host)
+    monkeypatch.setenv("DOCHARNESS_REPORT", str(pytester.path / "report.json"))
+    monkeypatch.delenv("PYTEST_XDIST_WORKER", raising=False)
+
+    def run(*args: str) -> pytest.RunResult:
+        handler = signal.getsignal(signal.SIGTERM)
+        plugins = ("-p", "docharness.plugin", "-p", "no:xdist", "-p", "no:cacheprovider")
+        try:
+            return pytester.runpytest_inprocess(*plugins, *args)
+        finally:
+            signal.signal(signal.SIGTERM, handler)
+
+    return run

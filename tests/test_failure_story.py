@@ -8,7 +8,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "hooks"))
 from failure_story import story  # noqa: E402
 
-# docharness/kinds/transcript.py `fail`, everything it may write after the first line.
+# docharness/kinds/transcript/runner.py `fail`, everything it may write after the first line.
 DETAILS = "\n".join(
     [
         "  likely cause: the image is not in the lab",

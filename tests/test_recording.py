@@ -329,7 +329,7 @@ def test_a_password_typed_into_a_session_is_not_echoed_into_its_recording(
 def run_block(tmp_path: Path, source: str, stage: Path | None) -> Any:
     from docharness.daemon import Daemon
     from docharness.kinds import BlockKind
-    from docharness.kinds.transcript import _run_transcript
+    from docharness.kinds.transcript.runner import TranscriptRunner
     from docharness.model import CodeBlock
     from docharness.page import ROOT, PageRun
     from docharness.transcript import parse_transcript
@@ -343,7 +343,7 @@ def run_block(tmp_path: Path, source: str, stage: Path | None) -> Any:
     daemon = Daemon("unix:///nonexistent.sock", "lab", "me", "pw-Secret-42")
     page = PageRun(block.path, workdir, daemon, recording_stage=stage)
     try:
-        _run_transcript(page, block)
+        TranscriptRunner(page, block, page.shell).run_block()
     finally:
         page.shell.close()
     return page

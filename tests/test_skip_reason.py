@@ -1,7 +1,9 @@
 """Which blocks run: one rule (`page.skip_reason`) for the harness and the bench's raw side."""
 
 import importlib.util
+import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -68,3 +70,54 @@ def test_the_bench_runs_the_blocks_the_harness_runs(sample: Path) -> None:
     spec.loader.exec_module(bench)
     blocks = bench.runnable(sample, Daemon("unix:///nowhere", "lab"))
     assert [block.line for block in blocks] == [1]
+
+
+SKIPPED_ONLY = """\
+<!-- test: engine <26 -->
+```shell
+$ echo old engines
+old engines
+```
+
+<!-- test: store containerd -->
+```shell
+$ echo containerd
+containerd
+```
+
+<!-- test: requires network -->
+```shell
+$ echo online
+online
+```
+
+<!-- test: skip 예시로만 보여 줍니다 -->
+```shell
+$ echo never
+never
+```
+"""
+
+
+def test_skips_are_marks_at_collection_and_the_report_keeps_their_reasons(
+    pytester: pytest.Pytester, run_without_daemon: Any, sample: Path
+) -> None:
+    """Every block here is skipped by its mark before the page fixture is set up: the page
+    never needs its daemon, which here answers nothing."""
+    page = pytester.path / "skipped.md"
+    page.write_text(SKIPPED_ONLY, encoding="utf-8")
+
+    done = run_without_daemon("-rs", str(page))
+
+    done.assert_outcomes(skipped=4)
+    report = pytester.path / "report.json"
+    blocks = json.loads(report.read_text(encoding="utf-8"))["blocks"]
+    assert [(b["line"], b["status"], b["reason"]) for b in blocks] == [
+        (2, "not-for-engine", "not for this engine: engine <26 (this engine: 28.5.2+dfsg4)"),
+        (8, "not-for-engine", "not for this store: store containerd (this daemon: classic)"),
+        (14, "skipped", "needs network: the lab has no internet"),
+        (20, "skipped", "예시로만 보여 줍니다"),
+    ]
+    out = done.stdout.str()
+    assert f"not-for-engine {page}:2: not for this engine: engine <26" in out
+    assert f"skipped {page}:20: 예시로만 보여 줍니다" in out

@@ -7,14 +7,13 @@ from collections.abc import Callable
 from sybil import Example
 
 from docharness.model import CodeBlock
-from docharness.page import ExampleFailed, page_of, skip_if_asked
+from docharness.page import ExampleFailed
 from docharness.synopsis import OptionClaim, check_option_claims, check_synopsis
 
 
 def evaluate(example: Example) -> None:
     """The Sybil evaluator of synopsis blocks: every name must exist in `docker ... --help`."""
     block: CodeBlock = example.parsed
-    skip_if_asked(block, page_of(example).daemon)
     problems = check_synopsis(block)
     if problems:
         raise ExampleFailed("\n".join(problems))

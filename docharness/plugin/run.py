@@ -1,4 +1,5 @@
-"""Running pages: the daemon check, the daemon and page fixtures, the host-port turn."""
+"""Running pages: the daemon check, each block's skip decided at collection, the daemon and
+page fixtures (the page's daemon snapshot), the host-port turn."""
 
 from __future__ import annotations
 
@@ -17,9 +18,9 @@ import pytest
 from docharness import daemon as daemons
 from docharness import runs
 from docharness.fences import find_fences, read_page
-from docharness.page import DAEMON_GONE, ROOT, PageRun
+from docharness.page import DAEMON_GONE, ROOT, ExampleFailed, PageRun, finish_at_exit, skip_mark
 from docharness.plugin import update_mode
-from docharness.plugin.collection import runs_pages
+from docharness.plugin.collection import PageItem, runs_pages
 from docharness.plugin.reporting import recording_stage
 
 HOST_PORTS_LOCK = Path(tempfile.gettempdir()) / "docharness-host-ports.lock"
@@ -115,6 +116,28 @@ def announcer(config: pytest.Config) -> Callable[[str], None] | None:
     return say
 
 
+@pytest.hookimpl(trylast=True)  # after -k, -m and --lf chose the items: claim only if one runs
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Each block's skip, decided once before any block runs: a skip mark with the reason
+    ``page.skip_reason`` gives (a `skip` directive, an engine or store this daemon is not,
+    no network). The daemon is the session's (claimed here, first, as its fixture would);
+    its engine and store are asked once."""
+    blocks = [item for item in items if isinstance(item, PageItem)]
+    if config.option.collectonly or not blocks:
+        return  # `--collect-only` runs nothing: it needs no daemon
+    try:
+        daemon = runs.claim(ROOT, announcer(config)).daemon
+    except (daemons.DaemonError, *DAEMON_GONE):
+        return  # the daemon fixture says why, on each block, as it always has
+    try:
+        for item in blocks:
+            mark = skip_mark(item.block, daemon)
+            if mark is not None:
+                item.add_marker(mark)
+    except DAEMON_GONE as error:
+        raise pytest.UsageError(f"docharness: the Docker daemon does not answer: {error}") from None
+
+
 @pytest.fixture(scope="session")
 def _docharness_daemon(request: pytest.FixtureRequest) -> daemons.Daemon:
     """This process's daemon, held for the whole session (see docharness.runs)."""
@@ -132,15 +155,21 @@ def _docharness_page(
     tmp_path_factory: pytest.TempPathFactory,
     _docharness_daemon: daemons.Daemon,
 ) -> Iterator[PageRun]:
-    """The page's shared state; afterwards (pass, fail or Ctrl-C) its traces are removed."""
+    """The page's shared state, the daemon's snapshot taken before its first block; afterwards
+    (pass, fail or Ctrl-C) its traces are removed."""
     path = Path(request.node.path)
     update = update_mode.enabled(request.config)
     source = getattr(request.node, "source", None)  # the PageFile: the page as collected
     workdir = tmp_path_factory.mktemp(path.stem)
     stage = recording_stage(request.config)
     page = PageRun(path, workdir, _docharness_daemon, update, source, recording_stage=stage)
+    finish_at_exit(page)
     with host_ports_turn(path):
         try:
+            try:
+                page.begin()
+            except ExampleFailed as failed:  # each block that runs fails with the sentence
+                page.not_begun = str(failed)
             yield page
         finally:
             for problem in page.finish():

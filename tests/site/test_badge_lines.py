@@ -27,8 +27,8 @@ from docharness.report import build_report, record  # noqa: E402
 pytestmark = [pytest.mark.browser, pytest.mark.parametrize("view", sitekit.VIEWS, ids=str)]
 
 SCREENSHOTS = "badges"
-# A failure as the harness reports it (docharness/kinds/transcript.py, `fail`), its diff made by
-# the harness's own capped_diff; the last line is wider than a desktop's content column.
+# A failure as the harness reports it (docharness/kinds/transcript/runner.py, `fail`), its diff
+# made by the harness's own capped_diff; the last line is wider than a desktop's content column.
 WIDE = "nginx   latest   " + "a" * 64 + "   2 weeks ago   " + "192MB " * 12
 EXPECTED = ["REPOSITORY   TAG       IMAGE ID       CREATED        SIZE", "nginx latest ..."]
 ACTUAL = ["REPOSITORY          TAG       IMAGE ID       CREATED        SIZE", WIDE]

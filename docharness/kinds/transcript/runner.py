@@ -1,4 +1,4 @@
-"""Transcript blocks: run each step and compare its output with the page's.
+"""The step runner of transcript blocks: ``TranscriptRunner`` runs one block's steps.
 
 A transcript's steps run in order: host commands in the page's shell, interactive ones in
 a pty session, container-prompt lines typed into the open session. A host command whose
@@ -6,6 +6,9 @@ output the page shows as a terminal view (`[+] Building … FINISHED`) runs in t
 with a pty as its terminal and is compared on the final screen (``docharness.screen``).
 Page values bound by earlier output (the PID `1842`, a container ID) are replaced by the real
 ones in later commands. A failure names the failing command's own line of the page.
+
+The runner reaches the shell and the pty sessions only through ``docharness.protocols``:
+the page's ``PageShell`` and ``interactive.Session`` in a run, fakes in ``tests/test_runner.py``.
 
 Each block's own steps (not its setup or teardown) are recorded as the reader's terminal would
 have shown them (``docharness.recording``); the file is written when the block ends, and one
@@ -19,55 +22,20 @@ from pathlib import Path
 from typing import NoReturn
 
 import pexpect
-from sybil import Example
 
 from docharness import artifacts
 from docharness.diagnose import causes
 from docharness.interactive import Login, Session, SessionError, is_interactive
 from docharness.model import CodeBlock, ExpectedLine, ScreenLines, Size, Step
 from docharness.normalise import DIFF_LINES, Bindings, Mismatch, is_ellipsis, match, shorten
-from docharness.page import ROOT, ExampleFailed, PageRun, block_timeout, display_path, running
+from docharness.page import ROOT, ExampleFailed, PageRun, block_timeout, display_path
+from docharness.protocols import PtySession, Shell, Terminals
 from docharness.recording import Recorder, pieces
 from docharness.report import page_name
 from docharness.schema import recording_file, recording_path
 from docharness.screen import DEFAULT_SIZE, HEADER, canonical, claims_view
 from docharness.shell import CommandTimeout
 from docharness.terminal import TerminalTimeout, run_on_terminal
-
-
-def evaluate(example: Example) -> None:
-    """The Sybil evaluator of transcript blocks."""
-    with running(example) as (block, page):
-        _run_transcript(page, block)
-
-
-def _run_transcript(page: PageRun, block: CodeBlock) -> None:
-    runner = _Transcript(page, block, block_timeout(block))
-    error: BaseException | None = None
-    try:
-        setup = block.directives.setup
-        if setup is not None:
-            runner.run(list(setup.steps), "setup: ")
-        runner.run(block.steps)
-    except BaseException as raised:
-        error = raised
-        raise
-    finally:
-        runner.recorder.stop()  # the harness closing sessions, the teardown: not the reader's
-        try:
-            runner.close_sessions()
-            runner.keep_bindings()
-            teardown = block.directives.teardown
-            if teardown is not None:
-                try:
-                    runner.run(list(teardown.steps), "teardown: ")
-                except ExampleFailed:
-                    if error is None:
-                        raise
-                finally:
-                    runner.close_sessions()
-        finally:
-            runner.save_recording()
 
 
 def _timed_out(seconds: float, command: str) -> str:
@@ -79,16 +47,26 @@ def _timed_out(seconds: float, command: str) -> str:
     )
 
 
-class _Transcript:
-    """Runs steps for one block; keeps the pty sessions the block opened."""
+class TranscriptRunner:
+    """Runs one block's steps on the page's ``shell``; keeps the pty sessions the block opened
+    (``terminals`` opens them). ``page`` holds what the page's blocks share: the bindings,
+    update mode's outputs, the recordings."""
 
-    def __init__(self, page: PageRun, block: CodeBlock, timeout: float) -> None:
+    def __init__(
+        self,
+        page: PageRun,
+        block: CodeBlock,
+        shell: Shell,
+        terminals: Terminals = Session,
+    ) -> None:
         self.page = page
         self.block = block
-        self.timeout = timeout
+        self.shell = shell
+        self.terminals = terminals
+        self.timeout = block_timeout(block)
         self.unordered = block.directives.unordered  # output lines may come in any order
         self.terminal = block.directives.terminal  # every host command on a terminal
-        self.sessions: list[Session] = []
+        self.sessions: list[PtySession] = []
         self.bindings = Bindings()
         # What the block last typed into: the host shell, or an open session. A recording is one
         # terminal: switching shows on a line of its own, and the session's prompt again.
@@ -100,6 +78,35 @@ class _Transcript:
             self.terminal or DEFAULT_SIZE,
             secrets=(password,) if password else (),
         )
+
+    def run_block(self) -> None:
+        """The block's setup, its steps, then its teardown. The first failure is the one
+        reported: a teardown's failure only when the block and its setup passed."""
+        error: BaseException | None = None
+        try:
+            setup = self.block.directives.setup
+            if setup is not None:
+                self.run(list(setup.steps), "setup: ")
+            self.run(self.block.steps)
+        except BaseException as raised:
+            error = raised
+            raise
+        finally:
+            self.recorder.stop()  # the harness closing sessions, the teardown: not the reader's
+            try:
+                self.close_sessions()
+                self.keep_bindings()
+                teardown = self.block.directives.teardown
+                if teardown is not None:
+                    try:
+                        self.run(list(teardown.steps), "teardown: ")
+                    except ExampleFailed:
+                        if error is None:
+                            raise
+                    finally:
+                        self.close_sessions()
+            finally:
+                self.save_recording()
 
     def save_recording(self) -> None:
         """Write the block's recording into the run's stage; the page keeps its name (in the
@@ -152,7 +159,7 @@ class _Transcript:
             self.on_terminal(step, command, self.terminal or DEFAULT_SIZE, label, recorder)
         else:
             try:
-                result = self.page.shell.run(command, self.timeout)
+                result = self.shell.run(command, self.timeout)
             except CommandTimeout as timeout:
                 if recorder is not None:
                     recorder.text(timeout.output, pipe=True)
@@ -167,7 +174,7 @@ class _Transcript:
     ) -> None:
         """Run a host command on a terminal of ``size``; compare the final screen."""
         try:
-            drawn = run_on_terminal(self.page.shell, command, self.timeout, size)
+            drawn = run_on_terminal(self.shell, command, self.timeout, size)
         except TerminalTimeout as timeout:
             if recorder is not None:
                 recorder.chunks(pieces(timeout.data, timeout.arrivals), drawn=True)
@@ -199,11 +206,11 @@ class _Transcript:
         label: str,
         recorder: Recorder | None,
     ) -> None:
-        shell = self.page.shell
+        shell = self.shell
         page_prompt = following.prompt if following and following.in_container else ""
         daemon = self.page.daemon
         terminal = shell.another_terminal()
-        session = Session(
+        session = self.terminals(
             command,
             terminal.cwd,
             shell.environment(),
@@ -217,7 +224,7 @@ class _Transcript:
         output = self.guarded(step, command, session.start, label)
         self.check(step, command, output.split("\n"), session.status, label)
 
-    def open_session(self) -> Session | None:
+    def open_session(self) -> PtySession | None:
         """The session a container prompt types into: the last one still open."""
         return next((s for s in reversed(self.sessions) if s.alive), None)
 
