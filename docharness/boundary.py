@@ -142,7 +142,7 @@ def mount_script(view: View) -> str:
         if path.is_dir() and not path.is_symlink():
             lines += _hide_folder(quoted, [shlex.quote(str(k)) for k in kept])
         else:
-            lines.append(f"mount --bind /dev/null {quoted}")
+            lines.append(_unless_gone(f"mount --bind /dev/null {quoted}", quoted))
     # Every mount but the page's folder read-only (mountinfo escapes spaces as \040).
     lines.append(
         "while read -r _ _ _ _ point _; do printf -v point '%b' \"$point\"; "
@@ -156,6 +156,13 @@ def mount_script(view: View) -> str:
     return " &&\n".join(lines) + f" || {{ {failed}; exit 1; }}"
 
 
+def _unless_gone(mount: str, path: str) -> str:
+    """``mount``, or nothing when ``path`` is gone by then: another checkout's lab can go down
+    between the view and the page's start, and what no longer exists needs no hiding. Any
+    other failure still stops the page."""
+    return f"{{ {mount} || ! {{ [ -e {path} ] || [ -L {path} ]; }}; }}"
+
+
 def _hide_folder(folder: str, kept: list[str]) -> list[str]:
     """An empty tmpfs over ``folder``; the ``kept`` folders inside it bound back in.
 
@@ -164,7 +171,9 @@ def _hide_folder(folder: str, kept: list[str]) -> list[str]:
     the covered path it is named by). The tmpfs is made read-only with every other mount.
     """
     if not kept:
-        return [f"mount -t tmpfs -o ro,size=4k,mode=0555 doclab-hidden {folder}"]
+        return [
+            _unless_gone(f"mount -t tmpfs -o ro,size=4k,mode=0555 doclab-hidden {folder}", folder)
+        ]
     fds = range(10, 10 + len(kept))
     lines = [f"exec {fd}<{path}" for fd, path in zip(fds, kept, strict=True)]
     lines.append(f"mount -t tmpfs -o size=4k,mode=0755 doclab-hidden {folder}")

@@ -141,3 +141,26 @@ def test_a_path_inside_a_hidden_folder_is_hidden_with_it(tmp_path: Path) -> None
     script = mount_script(View(tmp_path / "page", (worktree, secrets), ()))
     assert f"doclab-hidden {worktree}" in script
     assert str(secrets) not in script  # the tmpfs over the worktree holds no such folder
+
+
+@pytest.mark.skipif(
+    not shell_module._may_unshare(),
+    reason="a mount namespace needs root, and a host that allows it",
+)
+def test_a_hidden_path_gone_before_the_page_starts_does_not_stop_it(tmp_path: Path) -> None:
+    """Another checkout's lab went down between the view and the page shell (CI saw
+    `mount: …/lab.json: mount point does not exist` fail every block of a page)."""
+    gone_file, gone_folder, there = tmp_path / "lab.json", tmp_path / "secrets", tmp_path / "kept"
+    gone_file.write_text("{}")
+    gone_folder.mkdir()
+    there.write_text("hunter2")
+    workdir = tmp_path / "page"
+    workdir.mkdir()
+    page = PageShell(workdir, "unix:///nonexistent.sock", [gone_file, gone_folder, there])
+    gone_file.unlink()
+    gone_folder.rmdir()
+    try:
+        shown = page.run(f"cat {there}; echo end")
+        assert "hunter2" not in shown.output and shown.lines[-1] == "end", shown.output
+    finally:
+        page.close()
