@@ -12,11 +12,11 @@ from typing import Any, cast
 
 import pytest
 
+from contracts import lab_state
+from contracts.lab_state import Client
 from docharness import daemon as daemons
-from docharness import labstate
 from docharness.engines import NOT_FOR_ENGINE, NOT_FOR_ENGINE_STATUS, NOT_FOR_STORE
 from docharness.kinds import kind
-from docharness.labstate import Client
 from docharness.page import PAGE_FIXTURE, ROOT, PageRun
 from docharness.plugin.collection import BrokenPage, PageItem
 from docharness.recording import publish, staging_folder
@@ -99,12 +99,12 @@ def _sources() -> str | None:
     if os.environ.get("DOCS_DOCKER", "lab") != "lab":
         return None  # your own Docker's results are never reused
     try:
-        state = labstate.read(labstate.state_file(ROOT, os.environ))
+        state = lab_state.read(lab_state.state_file(ROOT, os.environ))
         if state is None or state.engine is None:
             return None
         engine = state.engine
         return fingerprint(ROOT, engine.name, engine.release, engine.packages)
-    except (labstate.LabStateError, SourcesUnknown):
+    except (lab_state.LabStateError, SourcesUnknown):
         return None
 
 

@@ -17,7 +17,8 @@ from pathlib import Path
 import docker
 import pytest
 
-from docharness import labstate, pushes, runs
+from contracts import lab_state
+from docharness import pushes, runs
 from lab.paths import MIRROR
 from tests.integration.test_runs import PAGES, ROOT, _env
 
@@ -137,6 +138,6 @@ def test_a_push_the_stream_has_not_delivered_is_read_back_when_the_watch_stops(
 
 def _login() -> dict[str, str]:
     """The lab registry's account, as docker-py's auth_config takes it."""
-    state = labstate.read(labstate.state_file(ROOT, os.environ))
+    state = lab_state.read(lab_state.state_file(ROOT, os.environ))
     assert state is not None and state.login is not None, "no lab: run `make lab`"
     return {"username": state.login.username, "password": state.login.password}
