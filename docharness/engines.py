@@ -17,9 +17,11 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from contracts.report import Status
+
 # The skip reason of a block outside its range starts so; the report gives it its own status.
 NOT_FOR_ENGINE = "not for this engine"
-NOT_FOR_ENGINE_STATUS = "not-for-engine"
+NOT_FOR_ENGINE_STATUS = Status.NOT_FOR_ENGINE
 # A block for the other image store is skipped so, and reported with the same status: a store
 # is part of what an engine row runs (lab.engines: "sid-containerd").
 NOT_FOR_STORE = "not for this store"

@@ -22,13 +22,14 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 from code_blocks import rendered
 from engine_names import STORE_LABEL, engine_name, engine_numbers, range_words
 from failure_story import story
 from recordings import Recording, control, published
 
+from contracts.report import REPORT_NAME, read_report, report_folder
 from docharness.engines import (
     MATRIX_NAME,
     NOT_FOR_ENGINE,
@@ -38,7 +39,6 @@ from docharness.engines import (
     engine_version,
 )
 from docharness.kinds import TESTED_LANGUAGES, passed_badge
-from docharness.schema import REPORT_NAME, read_report, report_folder
 
 ROOT = Path(__file__).resolve().parents[1]  # the repository: report paths are relative to it
 # The harness's own skip reasons (docharness/page.py) by prefix, in the reader's words: a
@@ -164,8 +164,7 @@ def load_report(path: Path) -> Results:
     client = data["docker"]["client"] or "?"
     results: Results = {}
     for block in data["blocks"]:
-        report, entry = cast(Mapping[str, Any], data), cast(Mapping[str, Any], block)
-        passed_on, failed_on = engines(report, entry, matrix)
+        passed_on, failed_on = engines(data, block, matrix)
         results[(block["page"], block["line"])] = Result(
             block["status"],
             block.get("reason"),
@@ -174,7 +173,7 @@ def load_report(path: Path) -> Results:
             passed_on,
             client,
             failed_on,
-            published(path.parent, report, entry),
+            published(path.parent, data, block),
         )
     return results
 

@@ -25,8 +25,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from contracts.report import REPORT_NAME, Report, read_report
 from docharness.engines import MATRIX_NAME
-from docharness.schema import REPORT_NAME, Report, read_report
 from docharness.sources import SourcesUnknown, fingerprint
 from lab import engines
 from lab.engines import DEFAULT, ENGINES

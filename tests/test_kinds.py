@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from contracts.report import STATUSES
 from docharness import kinds
 from docharness.kinds import KINDS, BlockKind, classify
-from docharness.schema import STATUSES
 
 
 @pytest.mark.parametrize(

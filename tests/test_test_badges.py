@@ -86,6 +86,7 @@ def render(source: str) -> str:
 def write_report(path: Path, blocks: list[dict[str, object]]) -> Path:
     report = {
         "created": "2025-11-27T22:40:00+00:00",
+        "complete": True,
         "docker": {"client": "28.2.2", "server": "20.10.24+dfsg1"},
         "mode": "lab",
         "blocks": blocks,

@@ -21,6 +21,7 @@ from typing import NoReturn
 import pexpect
 from sybil import Example
 
+from contracts.report import recording_file, recording_path
 from docharness import artifacts
 from docharness.diagnose import causes
 from docharness.interactive import Login, Session, SessionError, is_interactive
@@ -29,7 +30,6 @@ from docharness.normalise import DIFF_LINES, Bindings, Mismatch, is_ellipsis, ma
 from docharness.page import ROOT, ExampleFailed, PageRun, block_timeout, display_path, running
 from docharness.recording import Recorder, pieces
 from docharness.report import page_name
-from docharness.schema import recording_file, recording_path
 from docharness.screen import DEFAULT_SIZE, HEADER, canonical, claims_view
 from docharness.shell import CommandTimeout
 from docharness.terminal import TerminalTimeout, run_on_terminal
