@@ -28,8 +28,6 @@ NOT_FOR_STORE = "not for this store"
 STORES = ("classic", "containerd")
 # `docker info`'s DriverStatus names it when the containerd image store runs.
 CONTAINERD_DRIVER_TYPE = "io.containerd.snapshotter.v1"
-# `make test-engines` writes it beside the report: each block's status on every engine.
-MATRIX_NAME = "test-engines.json"
 
 _BOUND = re.compile(r"(<=|>=|<|>|==)?(\d+(?:\.\d+){0,2})")
 # Engine versions' numbers are small; a longer one is a typo, and int() of thousands of
