@@ -18,6 +18,8 @@ import docker
 import pytest
 
 from contracts import lab_state
+from contracts.layout import RUNS_DIR
+from contracts.runs import Record, Snapshot
 from docharness import pushes, runs
 from lab.paths import MIRROR
 from tests.integration.test_runs import PAGES, ROOT, _env
@@ -99,10 +101,10 @@ def test_the_sweep_removes_what_a_dead_run_pushed_but_not_what_a_live_run_pushed
         client.images.push(name, "1", auth_config=login)
         client.images.remove(f"{name}:1")
     assert {dead, live} <= set(catalog())
-    monkeypatch.setenv(runs.RUNS_DIR, str(tmp_path))
-    empty = {"containers": [], "images": {}, "volumes": [], "networks": []}
-    gone = runs.Record(12345678, "0", docker_host, empty, None, [dead, live])  # above pid_max
-    alive = runs.Record(os.getpid(), runs._start_time(os.getpid()) or "", "unix:///x", empty)
+    monkeypatch.setenv(RUNS_DIR, str(tmp_path))
+    empty = Snapshot(frozenset(), {}, frozenset(), frozenset())
+    gone = Record(12345678, "0", docker_host, empty, None, [dead, live])  # above pid_max
+    alive = Record(os.getpid(), runs._start_time(os.getpid()) or "", "unix:///x", empty)
     alive.pushed = [live]
     (tmp_path / "dead.json").write_text(json.dumps(gone.__dict__))
     (tmp_path / "alive.json").write_text(json.dumps(alive.__dict__))
