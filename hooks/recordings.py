@@ -21,6 +21,7 @@ from typing import Any
 from engine_names import engine_name
 from mkdocs.structure.files import File, Files
 
+from contracts.layout import ROOT  # the repository: report paths are relative to it
 from contracts.report import (
     REPORT_NAME,
     BlockRecord,
@@ -32,7 +33,6 @@ from contracts.report import (
 
 log = logging.getLogger("mkdocs.hooks.recordings")
 
-ROOT = Path(__file__).resolve().parents[1]
 NPM_PATH = Path(".cache/npm/node_modules/asciinema-player/dist/bundle")
 # The player's monolithic bundle (its terminal emulator's wasm inlined) and its styles.
 SHIPPED = {

@@ -16,11 +16,11 @@ from typing import Any
 from engine_names import engine_name
 from mkdocs.utils import get_relative_url
 
+from contracts.layout import ROOT  # the repository: report paths are relative to it
 from contracts.report import REPORT_NAME, Report, read_report, report_folder
 from lab.disclosure import Used, check
 from lab.facts import Facts, load_all
 
-ROOT = Path(__file__).resolve().parents[1]
 GUIDE = "test-environment.md"
 _CODE = re.compile(r"`([^`]+)`")
 _H1_END = re.compile(r"</h1>")

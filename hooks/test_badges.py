@@ -27,6 +27,7 @@ from engine_names import engine_name, engine_numbers, range_words
 from failure_story import story
 from recordings import Recording, control, published
 
+from contracts.layout import ROOT  # the repository: report paths are relative to it
 from contracts.matrix import MATRIX_NAME, EngineMatrix, read_matrix, trusted
 from contracts.report import (
     REPORT_NAME,
@@ -44,7 +45,6 @@ from docharness.engines import (
 )
 from docharness.kinds import TESTED_LANGUAGES, passed_badge
 
-ROOT = Path(__file__).resolve().parents[1]  # the repository: report paths are relative to it
 # The harness's own skip reasons (docharness/page.py) by prefix, in the reader's words: a
 # sentence for the line, and a second one behind "자세히". A page's `skip` directive gives its
 # own reason in Korean; an English one no entry here translates fails the build.
