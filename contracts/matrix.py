@@ -72,7 +72,8 @@ def read_matrix(path: Path) -> EngineMatrix | None:
         first = error.errors()[0]
         where = ".".join(map(str, first["loc"]))
         raise MatrixError(
-            f"{path}: not an engine matrix (make test-engines writes it): {where}: {first['msg']}"
+            f"{path}: not an engine matrix ({where}: {first['msg']}): an older "
+            "`make test-engines` may have written it; run it again, or delete the file"
         ) from None
 
 

@@ -7,8 +7,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from contracts import schemas
 from contracts.layout import ROOT
+from contracts.matrix import MATRIX_NAME, MatrixError, read_matrix
 from contracts.runs import Record, Snapshot, read_record, write_record
 
 
@@ -56,3 +59,20 @@ def test_every_contract_has_a_json_schema(tmp_path: Path) -> None:
     }
     matrix = json.loads((tmp_path / "test-engines.schema.json").read_text(encoding="utf-8"))
     assert {"passed_on", "failed_on"} <= set(matrix["$defs"]["MatrixBlock"]["required"])
+
+
+def test_a_matrix_of_an_older_harness_says_what_to_do(tmp_path: Path) -> None:
+    """Before the writer computed passed_on and failed_on, the hook did: such a file is
+    refused by name, with the command that writes it again."""
+    path = tmp_path / MATRIX_NAME
+    block = {
+        "page": "docs/a.md",
+        "line": 3,
+        "engines": {"sid": {"status": "passed", "reason": None}},
+    }
+    path.write_text(json.dumps({"engines": {}, "blocks": [block]}), encoding="utf-8")
+    with pytest.raises(
+        MatrixError, match=r"blocks\.0\.passed_on: Field required.*make test-engines"
+    ):
+        read_matrix(path)
+    assert read_matrix(tmp_path / "none.json") is None
