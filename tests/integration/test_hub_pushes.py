@@ -19,7 +19,7 @@ import pytest
 
 from contracts import lab_state
 from contracts.layout import RUNS_DIR
-from contracts.runs import Record, Snapshot
+from contracts.runs import Record, Snapshot, write_record
 from docharness import pushes, runs
 from lab.paths import MIRROR
 from tests.integration.test_runs import PAGES, ROOT, _env
@@ -106,8 +106,8 @@ def test_the_sweep_removes_what_a_dead_run_pushed_but_not_what_a_live_run_pushed
     gone = Record(12345678, "0", docker_host, empty, None, [dead, live])  # above pid_max
     alive = Record(os.getpid(), runs._start_time(os.getpid()) or "", "unix:///x", empty)
     alive.pushed = [live]
-    (tmp_path / "dead.json").write_text(json.dumps(gone.__dict__))
-    (tmp_path / "alive.json").write_text(json.dumps(alive.__dict__))
+    write_record(tmp_path / "dead.json", gone)
+    write_record(tmp_path / "alive.json", alive)
     try:
         # Nothing is new on the daemon since `empty` but what other runs own: only check pushes.
         monkeypatch.setattr(runs.cleanup, "restore", lambda api, before, removed: [])
