@@ -31,6 +31,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from contracts.report import BlockRecord, read_report  # noqa: E402
 from docharness import cleanup, daemon  # noqa: E402
 from docharness.fences import parse_page, read_page  # noqa: E402
 from docharness.interactive import Session, is_interactive  # noqa: E402
@@ -38,7 +39,6 @@ from docharness.kinds import BlockKind  # noqa: E402
 from docharness.model import CodeBlock, Step  # noqa: E402
 from docharness.page import skip_reason  # noqa: E402
 from docharness.plugin.run import host_ports_turn  # noqa: E402
-from docharness.schema import BlockRecord, read_report  # noqa: E402
 from docharness.shell import PageShell, configure_plugins, page_environment  # noqa: E402
 
 

@@ -9,12 +9,12 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from contracts.layout import ROOT, Layout
 
 
 def directory() -> Path:
     """Where artifacts go."""
-    return Path(os.environ.get("DOCHARNESS_ARTIFACTS") or ROOT / "artifacts")
+    return Layout.from_env(os.environ).artifacts
 
 
 def save_output(page: Path, line: int, lines: list[str]) -> Path:

@@ -26,7 +26,7 @@ from pathlib import Path
 MACHINE_RUN = Path("/run/doclab")
 # One file per lab instance on the machine, naming that lab's folder: lab.claims.CLAIMS.
 CLAIMS = MACHINE_RUN / "claims"
-STATE_FILE = "lab.json"  # docharness.labstate.LAB_FILE
+STATE_FILE = "lab.json"  # contracts.layout.LAB_FILE
 LAST_PID = "/proc/sys/kernel/ns_last_pid"
 
 

@@ -10,24 +10,15 @@ image that still exists are put back, so the next page finds the daemon as this 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 import docker
 from docker.errors import APIError, NotFound
 
+# The run records (contracts.runs) keep it on disk: one type for the page's and the run's.
+from contracts.runs import Snapshot as Snapshot
+
 DEFAULT_NETWORKS = {"bridge", "host", "none"}
-
-
-@dataclass(frozen=True)
-class Snapshot:
-    """IDs (names for volumes) of what exists on the daemon at one moment."""
-
-    containers: frozenset[str]
-    images: dict[str, frozenset[str]]  # image ID -> its repo:tag names
-    volumes: frozenset[str]
-    networks: frozenset[str]
-    build_cache: frozenset[str] = frozenset()
 
 
 def client_for(host: str) -> docker.APIClient:

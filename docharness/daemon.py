@@ -24,8 +24,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from docharness import labstate
-from docharness.labstate import Client
+from contracts import lab_state
+from contracts.lab_state import Client
 
 DEFAULT_SOCKET = "unix:///var/run/docker.sock"
 START_HINT = "start the lab with `make lab` (or set DOCS_DOCKER=own to use your own Docker)"
@@ -58,9 +58,9 @@ def select(root: Path, env: Mapping[str, str] | None = None) -> Daemon:
     """The daemon this process must use (see the module docstring)."""
     env = os.environ if env is None else env
     explicit = env.get("DOCS_DOCKER_HOST")
-    state = labstate.state_file(root, env)
+    state = lab_state.state_file(root, env)
     if explicit:
-        return _lab_daemon(explicit, _read_lab(state) or labstate.LabState(daemons=()))
+        return _lab_daemon(explicit, _read_lab(state) or lab_state.LabState(daemons=()))
     if env.get("DOCS_DOCKER") == "own":
         return Daemon(
             env.get("DOCKER_HOST") or DEFAULT_SOCKET,
@@ -77,22 +77,22 @@ def select(root: Path, env: Mapping[str, str] | None = None) -> Daemon:
     return _lab_daemon(found.daemons[worker_index(env) % len(found.daemons)], found)
 
 
-def _lab_daemon(host: str, lab: labstate.LabState) -> Daemon:
+def _lab_daemon(host: str, lab: lab_state.LabState) -> Daemon:
     """A daemon of the lab (offline), with its login and its engine's CLI."""
     login = lab.login
     try:
         username, password = (login.username, login.password) if login else (None, None)
-    except labstate.LabStateError as error:
+    except lab_state.LabStateError as error:
         raise DaemonError(f"{error}; {START_HINT}") from error
     return Daemon(
         host, "lab", username, password, online=False, client=lab.cli, log=lab.logs.get(host)
     )
 
 
-def _read_lab(path: Path) -> labstate.LabState | None:
+def _read_lab(path: Path) -> lab_state.LabState | None:
     try:
-        return labstate.read(path)
-    except labstate.LabStateError as error:
+        return lab_state.read(path)
+    except lab_state.LabStateError as error:
         raise DaemonError(f"{error}; {START_HINT}") from error
 
 

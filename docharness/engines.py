@@ -17,17 +17,17 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from contracts.report import Status
+
 # The skip reason of a block outside its range starts so; the report gives it its own status.
 NOT_FOR_ENGINE = "not for this engine"
-NOT_FOR_ENGINE_STATUS = "not-for-engine"
+NOT_FOR_ENGINE_STATUS = Status.NOT_FOR_ENGINE
 # A block for the other image store is skipped so, and reported with the same status: a store
 # is part of what an engine row runs (lab.engines: "sid-containerd").
 NOT_FOR_STORE = "not for this store"
 STORES = ("classic", "containerd")
 # `docker info`'s DriverStatus names it when the containerd image store runs.
 CONTAINERD_DRIVER_TYPE = "io.containerd.snapshotter.v1"
-# `make test-engines` writes it beside the report: each block's status on every engine.
-MATRIX_NAME = "test-engines.json"
 
 _BOUND = re.compile(r"(<=|>=|<|>|==)?(\d+(?:\.\d+){0,2})")
 # Engine versions' numbers are small; a longer one is a typo, and int() of thousands of

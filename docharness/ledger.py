@@ -28,6 +28,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from contracts.layout import Layout
 from docharness.kinds import BlockKind
 from docharness.model import CodeBlock, HarnessError
 from docharness.normalise import DIGEST, ID, LONG_ID, is_ellipsis, tokenize
@@ -59,7 +60,7 @@ def path_for(page: Path, root: Path) -> Path:
     DOCHARNESS_LEDGER_DIR moves the folder (the harness's own tests use it); a page outside the
     repository is filed under its name.
     """
-    folder = Path(os.environ.get("DOCHARNESS_LEDGER_DIR") or root / "ledger")
+    folder = Layout.from_env(os.environ, root).ledger
     try:
         relative = page.resolve().relative_to(root.resolve())
     except ValueError:

@@ -22,12 +22,12 @@ from docker.errors import DockerException
 from requests.exceptions import RequestException
 from sybil import Example
 
+from contracts.layout import lab_dir
 from docharness import cleanup, daemonlog, runs
 from docharness.boundary import lab_hidden
 from docharness.daemon import Daemon, driver_status, server_version
 from docharness.engines import image_store, not_for, not_for_store
 from docharness.interrupts import deferred
-from docharness.labstate import lab_dir
 from docharness.model import CodeBlock
 from docharness.normalise import Bindings
 from docharness.pagefile import PageSource

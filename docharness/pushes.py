@@ -21,11 +21,9 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
+from contracts.layout import Layout
 from docharness import cleanup
-from docharness.labstate import lab_dir
 
-# Where the registry keeps repositories inside its storage folder (as lab.pushed has it).
-REPOSITORIES = Path("registry") / "docker" / "registry" / "v2" / "repositories"
 HUB_NAMES = ("docker.io", "index.docker.io", "registry-1.docker.io")
 
 
@@ -54,8 +52,8 @@ def repository(reference: str) -> str | None:
 
 
 def storage(root: Path) -> Path:
-    """The lab registry's repositories folder (``LAB_DIR`` as the lab has it)."""
-    return lab_dir(root, os.environ) / REPOSITORIES
+    """The lab registry's repositories folder (``contracts.layout``, as the lab has it)."""
+    return Layout.from_env(os.environ, root).repositories
 
 
 def remove(root: Path, names: Iterable[str], keep: set[str]) -> list[str]:

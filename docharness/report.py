@@ -1,21 +1,19 @@
 """The JSON report of a run: one record per block, counts per page, Docker versions and date.
 
-Its schema is ``docharness.schema``. With pytest-xdist the records travel from the workers to
-the controller in their test reports (``docharness.plugin``), which writes the one file.
+Its contract is ``contracts.report``, which also reads and writes the file. With pytest-xdist
+the records travel from the workers to the controller in their test reports
+(``docharness.plugin``), which writes the one file.
 """
 
 from __future__ import annotations
 
-import json
-import os
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from contracts.report import STATUSES, BlockRecord, Report, Status
 from docharness.model import CodeBlock
-from docharness.schema import STATUSES, BlockRecord, Report, read_report
 
 
 def record(
@@ -39,7 +37,7 @@ def record(
         "line": block.line,
         "language": block.language,
         "kind": block.kind.value,
-        "status": status,
+        "status": Status(status),
         "reason": reason,
         "details": details,
         "duration": round(duration, 3),
@@ -53,7 +51,7 @@ def page_record(path: Path, line: int, reason: str, *, root: Path | None = None)
         "line": line,
         "language": "markdown",
         "kind": "page",
-        "status": "failed",
+        "status": Status.FAILED,
         "reason": reason,
         "duration": 0.0,
     }
@@ -104,37 +102,5 @@ def summarise(records: Iterable[BlockRecord]) -> dict[str, dict[str, int]]:
         counts = pages.setdefault(block["page"], Counter())
         counts["examples"] += 1
         counts[block["status"]] += 1
-    keys = ("examples", *STATUSES)
+    keys = ("examples", *(status.value for status in STATUSES))
     return {page: {key: counts[key] for key in keys} for page, counts in sorted(pages.items())}
-
-
-def write_report(report: Report, path: Path) -> None:
-    """Write the report as UTF-8 JSON (Korean reasons stay readable)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    _write_json(path, report)
-
-
-def _write_json(path: Path, data: object) -> None:
-    # Write then rename: a reader (the site build, the controller) never sees half a file.
-    partial = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    partial.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    partial.replace(path)
-
-
-@dataclass(frozen=True)
-class Run:
-    """What a report says about the run as a whole: the Docker it ran against and when."""
-
-    client: str
-    server: str
-    mode: str  # "lab" (the lab's daemons and stand-in images) or "own" (the reader's Docker)
-    created: str
-
-
-def read_run(path: Path) -> Run | None:
-    """The run described by the report at ``path``; None when there is no report yet."""
-    report = read_report(path)
-    if report is None:
-        return None
-    docker = report["docker"]
-    return Run(docker["client"], docker["server"], report["mode"], report["created"])

@@ -20,7 +20,6 @@ from __future__ import annotations
 import atexit
 import contextlib
 import fcntl
-import json
 import os
 import re
 import sys
@@ -28,33 +27,22 @@ import threading
 import time
 import warnings
 from collections.abc import Callable, Iterator
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
+from contracts.layout import Layout
+from contracts.runs import Record, read_record, write_record
 from docharness import cleanup, pushes
 from docharness.daemon import Daemon, DaemonError, ping, select
 
 CLAIMED = "DOCHARNESS_CLAIMED"  # the daemon host a parent process holds for us
-# Where records and locks live; the harness's own tests move it.
-RUNS_DIR = "DOCHARNESS_RUNS"
 _WAIT_POLL = 0.2  # seconds between tries while every lab daemon is held by another run
 
 
-@dataclass
-class Record:
-    """What a claiming process keeps on disk."""
-
-    pid: int
-    started: str  # the process's start time (/proc/<pid>/stat), so a reused PID is not it
-    daemon: str
-    before: dict[str, Any]  # cleanup.Snapshot as JSON: the daemon as the run found it
-    block: str | None = None  # "docs/page.md:12" while a block runs
-    pushed: list[str] = field(default_factory=list)  # hub repositories its pages pushed
-
-
 def runs_dir(root: Path) -> Path:
-    return Path(os.environ.get(RUNS_DIR) or root / ".cache" / "docharness" / "runs")
+    """Where records and locks live (``contracts.layout``; DOCHARNESS_RUNS moves it)."""
+    return Layout.from_env(os.environ, root).runs
 
 
 def _key(host: str) -> str:
@@ -72,24 +60,6 @@ def _start_time(pid: int) -> str | None:
 
 def _alive(record: Record) -> bool:
     return _start_time(record.pid) == record.started
-
-
-def to_json(snapshot: cleanup.Snapshot) -> dict[str, Any]:
-    return {
-        "containers": sorted(snapshot.containers),
-        "images": {image: sorted(tags) for image, tags in snapshot.images.items()},
-        "volumes": sorted(snapshot.volumes),
-        "networks": sorted(snapshot.networks),
-    }
-
-
-def from_json(data: dict[str, Any]) -> cleanup.Snapshot:
-    return cleanup.Snapshot(
-        containers=frozenset(data["containers"]),
-        images={image: frozenset(tags) for image, tags in data["images"].items()},
-        volumes=frozenset(data["volumes"]),
-        networks=frozenset(data["networks"]),
-    )
 
 
 class Swept(UserWarning):
@@ -116,7 +86,7 @@ class Claim:
         self.swept = sweep(root, self.daemon.host, remove=self.daemon.mode == "lab")
         api = cleanup.client_for(self.daemon.host)
         try:
-            before = to_json(cleanup.snapshot(api))
+            before = cleanup.snapshot(api)
         finally:
             api.close()
         started = _start_time(os.getpid()) or ""
@@ -157,10 +127,7 @@ class Claim:
 
     def _save(self) -> None:
         assert self._record is not None
-        self._path.parent.mkdir(parents=True, exist_ok=True)
-        partial = self._path.with_suffix(".tmp")
-        partial.write_text(json.dumps(asdict(self._record)), encoding="utf-8")
-        partial.replace(self._path)
+        write_record(self._path, self._record)
 
 
 def _remove_pushed(root: Path, record: Record, path: Path) -> list[str]:
@@ -175,10 +142,9 @@ def _remove_pushed(root: Path, record: Record, path: Path) -> list[str]:
 
 def _records(root: Path) -> Iterator[tuple[Path, Record]]:
     for path in sorted(runs_dir(root).glob("*.json")):
-        try:
-            yield path, Record(**json.loads(path.read_text(encoding="utf-8")))
-        except (OSError, ValueError, TypeError):
-            continue  # half written by a process that died mid-write: the .tmp, never this
+        record = read_record(path)
+        if record is not None:
+            yield path, record
 
 
 def sweep(root: Path, host: str, remove: bool = True) -> list[str]:
@@ -199,7 +165,7 @@ def sweep(root: Path, host: str, remove: bool = True) -> list[str]:
         removed: list[str] = []
         api = cleanup.client_for(host)
         try:
-            problems = cleanup.restore(api, from_json(record.before), removed)
+            problems = cleanup.restore(api, record.before, removed)
         finally:
             api.close()
         said += [f"removed {what} left by run {record.pid}" for what in removed]

@@ -42,8 +42,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from contracts.lab_state import Client
 from docharness.boundary import View, mount_script
-from docharness.labstate import Client
 
 DEFAULT_TIMEOUT = 60.0
 

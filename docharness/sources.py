@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 # Everything under these paths can change what a page prints or how it is judged.
-PATHS = ("docs", "docharness", "lab", "ledger", "conftest.py", "pyproject.toml")
+PATHS = ("docs", "contracts", "docharness", "lab", "ledger", "conftest.py", "pyproject.toml")
 
 
 class SourcesUnknown(Exception):

@@ -9,16 +9,12 @@ and not others made one engine look like two; the report keeps it. An engine ran
 
 from __future__ import annotations
 
+from contracts.matrix import STORE_LABEL
 from docharness.engines import Bound, EngineRange
 
 # A lower bound says where the output starts, an upper bound where it ends.
 _FROM = {">=": "{v}부터", ">": "{v} 다음 버전부터"}
 _UNTIL = {"<": "{v} 이전", "<=": "{v}"}
-
-
-# How an engine row on the containerd image store is named: sid's 28.5 runs on both stores,
-# and "28.5 · 28.5" would not tell the reader which is which.
-STORE_LABEL = " (containerd 저장소)"
 
 
 def engine_number(version: str) -> str:

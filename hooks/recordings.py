@@ -1,7 +1,7 @@
 """MkDocs hook: a tested block's terminal recording, played back on the site when asked.
 
 A run records what a reader's terminal showed for each block (asciicast v2 under the report
-folder, where `docharness.schema.recording_path` puts it) and names the file in the block's
+folder, where `contracts.report.recording_path` puts it) and names the file in the block's
 record. For a record whose recording exists, the badge line (hooks/test_badges.py) gets one
 quiet control, `control()`; this hook ships those recordings at the same path in the site
 (``recordings/<page>/<line>.cast``) and the pinned asciinema-player (`make site-assets` puts it
@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import html
 import logging
-from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,11 +21,18 @@ from typing import Any
 from engine_names import engine_name
 from mkdocs.structure.files import File, Files
 
-from docharness.schema import REPORT_NAME, read_report, recording_path, report_folder
+from contracts.layout import ROOT  # the repository: report paths are relative to it
+from contracts.report import (
+    REPORT_NAME,
+    BlockRecord,
+    Report,
+    read_report,
+    recording_path,
+    report_folder,
+)
 
 log = logging.getLogger("mkdocs.hooks.recordings")
 
-ROOT = Path(__file__).resolve().parents[1]
 NPM_PATH = Path(".cache/npm/node_modules/asciinema-player/dist/bundle")
 # The player's monolithic bundle (its terminal emulator's wasm inlined) and its styles.
 SHIPPED = {
@@ -48,26 +54,23 @@ class Recording:
     date: str  # YYYY-MM-DD of the run
 
 
-def published(
-    folder: Path, report: Mapping[str, Any], block: Mapping[str, Any]
-) -> Recording | None:
+def published(folder: Path, report: Report, block: BlockRecord) -> Recording | None:
     """The recording of ``block`` (a record of ``report``, read from ``folder``) when its
     record names one and the file is there; None otherwise. Raises RecordingError for a name
     that is not where `recording_path` puts this block's recording."""
     name = block.get("recording")
     if name is None:
         return None
-    page, line = str(block.get("page")), int(block.get("line", 0))
+    page, line = block["page"], block["line"]
     expected = recording_path(page, line)
     if name != expected:
         raise RecordingError(
             f"{page}:{line}: the report names the recording {name!r}; "
-            f"docharness.schema.recording_path puts it at {expected!r}"
+            f"contracts.report.recording_path puts it at {expected!r}"
         )
     if not (folder / name).is_file():
         return None  # the run could not write it: the block simply has no control
-    docker = report.get("docker") or {}
-    return Recording(name, engine_name(str(docker.get("server") or "?")), report["created"][:10])
+    return Recording(name, engine_name(report["docker"]["server"] or "?"), report["created"][:10])
 
 
 def control(recording: Recording) -> str:

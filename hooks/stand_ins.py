@@ -16,46 +16,44 @@ from typing import Any
 from engine_names import engine_name
 from mkdocs.utils import get_relative_url
 
-from docharness.report import Run, read_run
-from docharness.schema import REPORT_NAME, report_folder
+from contracts.layout import ROOT  # the repository: report paths are relative to it
+from contracts.report import REPORT_NAME, Report, read_report, report_folder
 from lab.disclosure import Used, check
 from lab.facts import Facts, load_all
 
-ROOT = Path(__file__).resolve().parents[1]
 GUIDE = "test-environment.md"
 _CODE = re.compile(r"`([^`]+)`")
 _H1_END = re.compile(r"</h1>")
 # Where the guide page lists every stand-in (Markdown keeps the comment in the HTML).
 TABLE_MARK = "<!-- stand-ins: table -->"
 
-_run: Run | None = None
+_run: Report | None = None
 _facts: list[Facts] = []
 
 
-def box(run: Run | None, used: list[Used], guide_url: str) -> str:
+def box(run: Report | None, used: list[Used], guide_url: str) -> str:
     """The box's HTML: one line under the title, the details folded behind it (on a phone the
     first screen is the lesson, not the lab); kept out of the search index like the badges."""
+    server = run["docker"]["server"] if run is not None else "?"
     if run is None:
         summary = "이 페이지의 출력: 아직 테스트 보고서가 없습니다"
         engine = "아직 테스트 보고서가 없어서 어느 엔진인지 적을 수 없습니다."
-    elif run.mode == "own":
-        summary = f"이 페이지의 출력: {engine_name(run.server)} · 진짜 이미지 {len(used)}개"
+    elif run["mode"] == "own":
+        summary = f"이 페이지의 출력: {engine_name(server)} · 진짜 이미지 {len(used)}개"
         engine = (
-            f"이 페이지의 출력은 {engine_name(run.server)}에서 나왔습니다. "
+            f"이 페이지의 출력은 {engine_name(server)}에서 나왔습니다. "
             "이미지는 진짜 레지스트리에서 내려받았습니다."
         )
     else:
-        summary = (
-            f"이 페이지의 출력: 실험실의 {engine_name(run.server)} · 대역 이미지 {len(used)}개"
-        )
+        summary = f"이 페이지의 출력: 실험실의 {engine_name(server)} · 대역 이미지 {len(used)}개"
         engine = (
-            f"이 페이지의 출력은 실험실의 {engine_name(run.server)}에서 나왔습니다. "
+            f"이 페이지의 출력은 실험실의 {engine_name(server)}에서 나왔습니다. "
             "Docker Hub 대신 실험실의 레지스트리가 아래 대역 이미지를 내어 줍니다."
         )
     items = []
     for use in used:
         name = f"<code>{html.escape(use.reference)}</code>"
-        if run is not None and run.mode == "own":
+        if run is not None and run["mode"] == "own":
             items.append(f"<li>{name}</li>")  # the real image: the stand-in's facts do not apply
             continue
         differences = "".join(f"<li>{_inline(d.ko)}</li>" for d in use.differences)
@@ -105,7 +103,7 @@ def _inline(text: str) -> str:
 def on_config(config: Any, **_: Any) -> None:
     """Read the report and the facts once per build."""
     global _run, _facts
-    _run = read_run(report_folder(ROOT) / REPORT_NAME)
+    _run = read_report(report_folder(ROOT) / REPORT_NAME)
     _facts = load_all()
 
 

@@ -17,30 +17,34 @@ plays its terminal recording beside its line (hooks/recordings.py).
 from __future__ import annotations
 
 import html
-import json
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 from code_blocks import rendered
-from engine_names import STORE_LABEL, engine_name, engine_numbers, range_words
+from engine_names import engine_name, engine_numbers, range_words
 from failure_story import story
 from recordings import Recording, control, published
 
+from contracts.layout import ROOT  # the repository: report paths are relative to it
+from contracts.matrix import MATRIX_NAME, EngineMatrix, read_matrix, trusted
+from contracts.report import (
+    REPORT_NAME,
+    BlockRecord,
+    Report,
+    Status,
+    read_report,
+    report_folder,
+)
 from docharness.engines import (
-    MATRIX_NAME,
     NOT_FOR_ENGINE,
     NOT_FOR_ENGINE_STATUS,
     NOT_FOR_STORE,
     EngineRange,
-    engine_version,
 )
 from docharness.kinds import TESTED_LANGUAGES, passed_badge
-from docharness.schema import REPORT_NAME, read_report, report_folder
 
-ROOT = Path(__file__).resolve().parents[1]  # the repository: report paths are relative to it
 # The harness's own skip reasons (docharness/page.py) by prefix, in the reader's words: a
 # sentence for the line, and a second one behind "자세히". A page's `skip` directive gives its
 # own reason in Korean; an English one no entry here translates fails the build.
@@ -81,69 +85,23 @@ Results = dict[tuple[str, int], Result]
 
 
 def engines(
-    report: Mapping[str, Any], block: Mapping[str, Any], matrix: Mapping[str, Any] | None = None
+    report: Report, block: BlockRecord, matrix: EngineMatrix | None = None
 ) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The Docker Engine versions a block passed on, and those it failed on.
 
-    With the matrix (``test-engines.json``): every engine where the block passed (or, for a
-    block limited to other engines, where it ran and passed), oldest first. The matrix is
-    trusted only where it agrees with the report: the report's engine is in it and gave the
-    block the same status there (a matrix older than the page's last edit would not).
+    With the matrix (``test-engines.json``) where it agrees with the report
+    (``contracts.matrix.trusted``): the rows lab.matrix found it passed and failed on.
     Otherwise, the report's one engine.
     """
-    server = str((report.get("docker") or {}).get("server") or "?")
-    fallback = ((server,), ()) if block.get("status") in ("passed", "failed") else ((), ())
-    if not matrix:
+    server = (report.get("docker") or {}).get("server") or "?"
+    status = block.get("status")
+    fallback = ((server,), ()) if status in (Status.PASSED, Status.FAILED) else ((), ())
+    if not matrix or status is None:
         return fallback
-    versions = engine_versions(matrix)
-    results = matrix_results(matrix).get(_key(block))
-    by_engine = {name: str(r["status"]) for name, r in results.items()} if results else None
-    default = next((name for name, version in versions.items() if version == server), None)
-    if by_engine is None or default is None or by_engine.get(default) != block.get("status"):
+    found = trusted(matrix, server, block["page"], block["line"], status)
+    if found is None:
         return fallback
-
-    def oldest_first(status: str) -> tuple[str, ...]:
-        found = [versions[name] for name, got in by_engine.items() if got == status]
-        return tuple(sorted(found, key=_sortable))
-
-    return oldest_first("passed"), oldest_first("failed")
-
-
-def engine_versions(matrix: Mapping[str, Any]) -> dict[str, str]:
-    """Engine name -> the server version it reported, from ``test-engines.json``, with
-    STORE_LABEL for a row on the containerd image store (the classic store is the default's,
-    whose version is the report's own)."""
-    return {
-        name: str(found.get("server") or "?")
-        + (STORE_LABEL if found.get("store") == "containerd" else "")
-        for name, found in (matrix.get("engines") or {}).items()
-    }
-
-
-def matrix_results(
-    matrix: Mapping[str, Any],
-) -> dict[tuple[str, int], dict[str, Mapping[str, Any]]]:
-    """(page, fence line) -> {engine name: its result (status, reason)} from
-    ``test-engines.json``."""
-    return {
-        (str(entry["page"]), int(entry["line"])): dict(entry["engines"])
-        for entry in matrix.get("blocks", [])
-    }
-
-
-def _key(block: Mapping[str, Any]) -> tuple[str, int]:
-    return (str(block.get("page")), int(block.get("line", 0)))
-
-
-def _sortable(version: str) -> tuple[int, ...]:
-    """Oldest first; of one version, the classic store before the containerd one."""
-    try:
-        return (
-            *engine_version(version.removesuffix(STORE_LABEL)),
-            int(version.endswith(STORE_LABEL)),
-        )
-    except ValueError:
-        return (0,)
+    return tuple(found["passed_on"]), tuple(found["failed_on"])
 
 
 def report_path() -> Path:
@@ -158,14 +116,12 @@ def load_report(path: Path) -> Results:
     data = read_report(path)
     if data is None:
         return {}
-    matrix_path = path.with_name(MATRIX_NAME)
-    matrix = json.loads(matrix_path.read_text(encoding="utf-8")) if matrix_path.exists() else None
+    matrix = read_matrix(path.with_name(MATRIX_NAME))
     date = data["created"][:10]
     client = data["docker"]["client"] or "?"
     results: Results = {}
     for block in data["blocks"]:
-        report, entry = cast(Mapping[str, Any], data), cast(Mapping[str, Any], block)
-        passed_on, failed_on = engines(report, entry, matrix)
+        passed_on, failed_on = engines(data, block, matrix)
         results[(block["page"], block["line"])] = Result(
             block["status"],
             block.get("reason"),
@@ -174,7 +130,7 @@ def load_report(path: Path) -> Results:
             passed_on,
             client,
             failed_on,
-            published(path.parent, report, entry),
+            published(path.parent, data, block),
         )
     return results
 

@@ -18,7 +18,7 @@ try:
 except ValueError as error:
     raise SystemExit(f"lab: {error}") from None
 
-from docharness import labstate  # noqa: E402
+from contracts import lab_state  # noqa: E402
 from lab import (  # noqa: E402
     build,
     ca,
@@ -141,7 +141,7 @@ def _remove_if_empty(folder: Path) -> None:
 
 def status() -> None:
     print(f"instance {INSTANCE}, {LAB_DIR}")
-    state = labstate.read(STATE_FILE)
+    state = lab_state.read(STATE_FILE)
     if state is not None and state.engine is not None:
         engine = state.engine
         print(f"engine {engine.name}: docker.io {engine.packages.get('docker.io', '?')}")
@@ -168,17 +168,17 @@ def clean() -> None:
 
 def _write_state(specs: list[DaemonSpec], engine: engines.Engine, versions: dict[str, str]) -> None:
     login = registries.login()
-    state = labstate.LabState(
+    state = lab_state.LabState(
         daemons=tuple(f"unix://{d.socket}" for d in specs),
         # The name, and the file that holds the password: lab.json itself holds no secret.
-        login=labstate.Login(login["username"], registries.LOGIN_FILE),
-        engine=labstate.Engine(engine.name, engine.release, versions),
+        login=lab_state.Login(login["username"], registries.LOGIN_FILE),
+        engine=lab_state.Engine(engine.name, engine.release, versions),
         # The engine's own CLI and plugins: the page shell puts them before the host's.
-        cli=labstate.Client(engine.cli_bin, engine.plugins),
+        cli=lab_state.Client(engine.cli_bin, engine.plugins),
         # Shown under a failing block: what the daemon logged while the block ran.
         logs={f"unix://{d.socket}": procs.log_file(d.name) for d in specs},
     )
-    labstate.write(STATE_FILE, state)
+    lab_state.write(STATE_FILE, state)
 
 
 def _require_root() -> None:

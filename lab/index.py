@@ -13,9 +13,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlparse
 
 from lab import ca, registry_token
-from lab.paths import CATALOGUE, INDEX, REGISTRY_STORAGE, SECRETS
+from lab.paths import CATALOGUE, INDEX, LAYOUT, SECRETS
 
-REPOSITORIES = REGISTRY_STORAGE / "docker" / "registry" / "v2" / "repositories"
+REPOSITORIES = LAYOUT.repositories
 
 
 def catalogue() -> list[dict[str, object]]:

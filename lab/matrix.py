@@ -17,16 +17,24 @@ a flaky page, and a flaky page is a bug to find (as the three-name `docker image
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
 import time
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
 
-from docharness.engines import MATRIX_NAME
-from docharness.schema import REPORT_NAME, Report, read_report
+from contracts.matrix import (
+    MATRIX_NAME,
+    STORE_LABEL,
+    EngineMatrix,
+    EngineResult,
+    EngineRow,
+    MatrixBlock,
+    write_matrix,
+)
+from contracts.report import REPORT_NAME, Docker, Report, Status, read_report
+from docharness.engines import engine_version
 from docharness.sources import SourcesUnknown, fingerprint
 from lab import engines
 from lab.engines import DEFAULT, ENGINES
@@ -46,7 +54,7 @@ WORKERS = os.environ.get("PYTEST_WORKERS", "2")
 PAGES = "docs"
 
 
-def run_engine(name: str) -> tuple[str, dict[str, Any] | None]:
+def run_engine(name: str) -> tuple[str, Report | None]:
     """Bring the lab up on ``name`` and run the pages once, unless the last run's report can
     stand for them (``reusable``); (outcome, the run's report or None)."""
     env = {**os.environ, "LAB_ENGINE": name}
@@ -68,7 +76,7 @@ def run_engine(name: str) -> tuple[str, dict[str, Any] | None]:
             f"{LAST_RUN.relative_to(REPO)}): same pages, harness, lab and engine",
             flush=True,
         )
-        return "passed", dict(last)
+        return "passed", last
     print(f"test-engines: {name}: running the pages ({why_not})", flush=True)
     # No second try: a block that fails once on an engine is a finding (a flaky page is a bug).
     passed, report = _run_pages(env, [PAGES], REPORTS / f"{name}.json")
@@ -92,7 +100,7 @@ def reusable(last: Report | None, sources: str) -> str | None:
 
 def _run_pages(
     env: dict[str, str], selection: list[str], report: Path
-) -> tuple[bool, dict[str, Any] | None]:
+) -> tuple[bool, Report | None]:
     """Run the pages named; (whether they passed, their report or None)."""
     report.unlink(missing_ok=True)
     pages = subprocess.run(
@@ -100,28 +108,64 @@ def _run_pages(
         env={**env, "DOCHARNESS_REPORT": str(report)},
         cwd=REPO,
     )
-    found = json.loads(report.read_text()) if report.exists() else None
-    return pages.returncode == 0, found
+    return pages.returncode == 0, read_report(report)
 
 
-def merge(runs: dict[str, dict[str, Any]]) -> dict[str, Any]:
-    """One record per block with ``engines: {name: {status, reason}}``."""
-    blocks: dict[tuple[str, int], dict[str, Any]] = {}
+Results = Mapping[tuple[str, int], Mapping[str, EngineResult]]  # (page, line) -> row -> result
+
+
+def merge(runs: Mapping[str, Report]) -> EngineMatrix:
+    """One record per block with its result on every engine row that ran it."""
+    results: dict[tuple[str, int], dict[str, EngineResult]] = {}
     for name, report in runs.items():
         for block in report["blocks"]:
-            key = (block["page"], block["line"])
-            entry = blocks.setdefault(
-                key, {"page": block["page"], "line": block["line"], "engines": {}}
-            )
-            entry["engines"][name] = {"status": block["status"], "reason": block["reason"]}
-    return {
-        # The store tells two rows of one engine version apart (sid and sid-containerd).
-        "engines": {
-            name: {**report["docker"], "store": ENGINES[name].store if name in ENGINES else "?"}
-            for name, report in runs.items()
-        },
-        "blocks": [blocks[key] for key in sorted(blocks)],
+            by_row = results.setdefault((block["page"], block["line"]), {})
+            by_row[name] = {"status": block["status"], "reason": block["reason"]}
+    # The store tells two rows of one engine version apart (sid and sid-containerd).
+    rows = {
+        name: row(report["docker"], ENGINES[name].store if name in ENGINES else "?")
+        for name, report in runs.items()
     }
+    return assemble(rows, results)
+
+
+def row(docker: Docker, store: str) -> EngineRow:
+    """An engine row as the site names it: its server version, marked on containerd."""
+    label = docker["server"] + (STORE_LABEL if store == "containerd" else "")
+    return {"client": docker["client"], "server": docker["server"], "store": store, "label": label}
+
+
+def assemble(rows: Mapping[str, EngineRow], results: Results) -> EngineMatrix:
+    """The matrix: per block, beside its results, the rows it passed and failed on."""
+    blocks: list[MatrixBlock] = []
+    for (page, line), by_row in sorted(results.items()):
+        blocks.append(
+            {
+                "page": page,
+                "line": line,
+                "engines": dict(by_row),
+                "passed_on": _labels(rows, by_row, Status.PASSED),
+                "failed_on": _labels(rows, by_row, Status.FAILED),
+            }
+        )
+    return {"engines": dict(rows), "blocks": blocks}
+
+
+def _labels(
+    rows: Mapping[str, EngineRow], by_row: Mapping[str, EngineResult], status: Status
+) -> list[str]:
+    """The labels of the rows where the block had ``status``, oldest first; of one version,
+    the classic store before the containerd one."""
+    found = [rows[name]["label"] for name, got in by_row.items() if got["status"] == status]
+    return sorted(found, key=_oldest_first)
+
+
+def _oldest_first(label: str) -> tuple[int, ...]:
+    try:
+        version = engine_version(label.removesuffix(STORE_LABEL))
+    except ValueError:
+        return (0,)  # "?" or "unknown": first, as the site always had it
+    return (*version, int(label.endswith(STORE_LABEL)))
 
 
 def stage(name: str, seconds: float, outcome: str) -> None:
@@ -134,7 +178,7 @@ def stage(name: str, seconds: float, outcome: str) -> None:
 def main() -> int:
     REPORTS.mkdir(parents=True, exist_ok=True)
     outcomes: dict[str, str] = {}
-    runs: dict[str, dict[str, Any]] = {}
+    runs: dict[str, Report] = {}
     for name in ORDER:
         started = time.monotonic()
         print(f"test-engines: {name} ({ENGINES[name].release})", flush=True)
@@ -146,10 +190,10 @@ def main() -> int:
         stage(f"engine {name}", seconds, outcomes[name])
     merged = merge(runs)
     merged["outcomes"] = outcomes
-    MATRIX.write_text(json.dumps(merged, ensure_ascii=False, indent=2) + "\n")
+    write_matrix(MATRIX, merged)
     width = max(map(len, outcomes), default=0)
     for name, outcome in outcomes.items():
-        server = runs.get(name, {}).get("docker", {}).get("server", "-")
+        server = runs[name]["docker"]["server"] if name in runs else "-"
         print(f"test-engines: {name:<{width}} {server:<22} {outcome}")
     print(f"report: {MATRIX.relative_to(REPO)}")
     return 0 if all(outcome == "passed" for outcome in outcomes.values()) else 1

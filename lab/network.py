@@ -17,11 +17,20 @@ import ipaddress
 import json
 import subprocess
 
-from lab.paths import BUILDER, INSTANCE, LAB_NETS, MACHINE_RUN, PYPI, DaemonSpec, page_daemons
+from lab.paths import (
+    BUILDER,
+    INSTANCE,
+    LAB_NETS,
+    MACHINE_RUN,
+    NAMES,
+    PYPI,
+    DaemonSpec,
+    page_daemons,
+)
 
-CHAIN = "DOCLAB-FWD" if INSTANCE == 0 else f"DOCLAB{INSTANCE}-FWD"
+CHAIN = f"{NAMES.chain_prefix}-FWD"
 # What containers may send to the host itself: the lab's PyPI, and answers; nothing else.
-INPUT_CHAIN = "DOCLAB-IN" if INSTANCE == 0 else f"DOCLAB{INSTANCE}-IN"
+INPUT_CHAIN = f"{NAMES.chain_prefix}-IN"
 # An older lab's masquerade rules (instance 0 only existed then): removed on down too.
 OLD_NAT_CHAIN = "DOCLAB-NAT"
 OUR_CHAINS = (CHAIN, INPUT_CHAIN) + ((OLD_NAT_CHAIN,) if INSTANCE == 0 else ())

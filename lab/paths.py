@@ -7,7 +7,8 @@ engines' trees, the Debian bases, the built images, the lab CA) lives in a machi
 ``make lab-down`` keeps it, ``make lab-clean`` removes it.
 
 Machine-wide names (bridges, subnets, loopback addresses, the run folder, the firewall chain) are
-derived from the lab's instance number ``LAB_INSTANCE`` (0-7, default 0), so two checkouts on one
+derived from the lab's instance number ``LAB_INSTANCE`` (0-7, default 0;
+``contracts.layout.for_instance``), so two checkouts on one
 machine can each run a lab of their own; ``lab.claims`` refuses a number another checkout holds.
 """
 
@@ -17,16 +18,10 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from docharness.labstate import LAB_FILE
-
-MAX_INSTANCE = 7
-
-
-def _instance(value: str) -> int:
-    """``LAB_INSTANCE`` as a number; a bad value names itself and the range."""
-    if not value.isdigit() or int(value) > MAX_INSTANCE:
-        raise ValueError(f"LAB_INSTANCE={value!r}: expected a number from 0 to {MAX_INSTANCE}")
-    return int(value)
+# Re-exported: the lab reads every name of the lab here.
+from contracts.layout import MACHINE_RUN as MACHINE_RUN
+from contracts.layout import MAX_INSTANCE as MAX_INSTANCE
+from contracts.layout import Layout, for_instance, instance_number
 
 
 def _default_cache() -> Path:
@@ -36,30 +31,27 @@ def _default_cache() -> Path:
 
 
 CACHE = Path(os.environ.get("LAB_CACHE") or _default_cache())
-INSTANCE = _instance(os.environ.get("LAB_INSTANCE", "0"))
-REPO = Path(__file__).resolve().parent.parent
-LAB_DIR = Path(os.environ.get("LAB_DIR", REPO / ".cache" / "lab")).resolve()
+INSTANCE = instance_number(os.environ.get("LAB_INSTANCE", "0"))
+NAMES = for_instance(INSTANCE)
+LAYOUT = Layout.from_env(os.environ)
+REPO = LAYOUT.root
+LAB_DIR = LAYOUT.lab_dir
 RECIPES = REPO / "lab" / "recipes"
 RUN = LAB_DIR / "run"
 LOGS = LAB_DIR / "logs"
-STATE_FILE = LAB_DIR / LAB_FILE
+STATE_FILE = LAYOUT.lab_file
 SECRETS = LAB_DIR / "secrets"
-REGISTRY_STORAGE = LAB_DIR / "registry"
+REGISTRY_STORAGE = LAYOUT.registry_storage
 CATALOGUE = LAB_DIR / "catalogue.json"
 
-# Shared by every instance on the machine: the claims of instance numbers, the forwarding note.
-MACHINE_RUN = Path("/run/doclab")
-# Docker's unix sockets must stay under 108 bytes: exec-roots live in a short folder of their own.
-EXEC_ROOT = MACHINE_RUN / f"i{INSTANCE}"
+EXEC_ROOT = NAMES.exec_root
 
-# Instance N answers on 127.0.N.1-4: loopback, so the daemons treat the mirror as insecure.
-MIRROR = (f"127.0.{INSTANCE}.1", 15000)  # anonymous http: the daemons' pull mirror, and seeding
-HUB = (f"127.0.{INSTANCE}.2", 443)  # registry-1.docker.io: TLS + htpasswd (login / push)
-GCR = (f"127.0.{INSTANCE}.3", 443)  # gcr.io: TLS, anonymous, read-only
-INDEX = (f"127.0.{INSTANCE}.4", 443)  # index.docker.io / auth.docker.io: the v1 search endpoint
-# Instance N's bridges are 10.213.16N.0/20; user-defined networks come from 10.(220+N).0.0/16.
-BRIDGE_BLOCK = 16 * INSTANCE
-POOL_OCTET = 220 + INSTANCE
+MIRROR = (NAMES.address(1), 15000)  # anonymous http: the daemons' pull mirror, and seeding
+HUB = (NAMES.address(2), 443)  # registry-1.docker.io: TLS + htpasswd (login / push)
+GCR = (NAMES.address(3), 443)  # gcr.io: TLS, anonymous, read-only
+INDEX = (NAMES.address(4), 443)  # index.docker.io / auth.docker.io: the v1 search endpoint
+BRIDGE_BLOCK = NAMES.bridge_block
+POOL_OCTET = NAMES.pool_octet
 # pypi.org for pip inside containers: on the first lab bridge's address, which the containers
 # of every lab daemon reach (it is the host's); the python recipe's /etc/pip.conf names it.
 PYPI = (f"10.213.{BRIDGE_BLOCK}.1", 3141)
@@ -119,9 +111,8 @@ class DaemonSpec:
         return EXEC_ROOT / self.name
 
 
-# Bridge names stay within Linux's 15 characters: doclab0, doclab1, doclabb for instance 0,
-# doclab3-0, doclab3-1, doclab3-b for instance 3.
-BRIDGE_PREFIX = "doclab" if INSTANCE == 0 else f"doclab{INSTANCE}-"
+# Bridges: doclab0, doclab1, doclabb for instance 0; doclab3-0, doclab3-1, doclab3-b for 3.
+BRIDGE_PREFIX = NAMES.bridge_prefix
 
 
 def page_daemons() -> list[DaemonSpec]:

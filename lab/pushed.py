@@ -14,9 +14,9 @@ import shutil
 from pathlib import Path
 
 from lab import build
-from lab.paths import REGISTRY_STORAGE
+from lab.paths import LAYOUT
 
-REPOSITORIES = REGISTRY_STORAGE / "docker" / "registry" / "v2" / "repositories"
+REPOSITORIES = LAYOUT.repositories
 
 
 def seeded() -> set[str]:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from contracts.layout import RUNS_DIR
 from docharness import runs
 from docharness.daemon import Client, Daemon
 
@@ -16,7 +17,7 @@ def test_a_free_daemon_keeps_the_lab_engines_cli_and_login(
 ) -> None:
     """Taking the next free lab daemon changes the address only: the page shell still runs
     the lab engine's `docker` and its plugins (buildx, compose), and answers `docker login`."""
-    monkeypatch.setenv(runs.RUNS_DIR, str(tmp_path / "runs"))
+    monkeypatch.setenv(RUNS_DIR, str(tmp_path / "runs"))
     monkeypatch.delenv("DOCS_DOCKER_HOST", raising=False)
     monkeypatch.setattr(runs, "_lab_hosts", lambda root: ["unix:///lab0", "unix:///lab1"])
     monkeypatch.setattr(runs, "answers", lambda daemon: True)
@@ -38,7 +39,7 @@ def test_a_run_waiting_for_a_lab_daemon_takes_the_first_one_freed(
 ) -> None:
     """Its own daemon (lab1) stays held, as by a sibling xdist worker for its whole session;
     another run frees lab0: the waiting run takes lab0 instead of waiting for ever."""
-    monkeypatch.setenv(runs.RUNS_DIR, str(tmp_path / "runs"))
+    monkeypatch.setenv(RUNS_DIR, str(tmp_path / "runs"))
     monkeypatch.delenv("DOCS_DOCKER_HOST", raising=False)
     monkeypatch.setattr(runs, "_lab_hosts", lambda root: ["unix:///lab0", "unix:///lab1"])
     monkeypatch.setattr(runs, "answers", lambda daemon: True)
@@ -73,7 +74,7 @@ def test_a_dead_lab_daemon_is_passed_over_and_named(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """lab0 died (kill -9): a run whose own daemon it is takes lab1, and says why."""
-    monkeypatch.setenv(runs.RUNS_DIR, str(tmp_path / "runs"))
+    monkeypatch.setenv(RUNS_DIR, str(tmp_path / "runs"))
     monkeypatch.delenv("DOCS_DOCKER_HOST", raising=False)
     monkeypatch.setattr(runs, "_lab_hosts", lambda root: ["unix:///lab0", "unix:///lab1"])
     monkeypatch.setattr(runs, "answers", lambda daemon: daemon.host != "unix:///lab0")

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from docharness import daemon, labstate
+from contracts import lab_state
+from docharness import daemon
 from tests.conftest import run_pytest
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -16,13 +17,13 @@ ROOT = Path(__file__).resolve().parents[1]
 def _lab(root: Path) -> None:
     lab = root / ".cache" / "lab"
     lab.mkdir(parents=True)
-    state = labstate.LabState(
+    state = lab_state.LabState(
         daemons=("unix:///lab0.sock", "unix:///lab1.sock"),
-        login=labstate.Login("yhkim951107", lab / "secrets" / "login.json"),
+        login=lab_state.Login("yhkim951107", lab / "secrets" / "login.json"),
     )
     (lab / "secrets").mkdir()
     (lab / "secrets" / "login.json").write_text('{"username": "yhkim951107", "password": "secret"}')
-    labstate.write(lab / "lab.json", state)
+    lab_state.write(lab / "lab.json", state)
 
 
 def test_lab_daemon_per_worker(tmp_path: Path) -> None:

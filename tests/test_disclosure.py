@@ -7,13 +7,15 @@ from __future__ import annotations
 
 import importlib
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
+from contracts.report import write_report
 from docharness.images import normalise, page_images
 from docharness.model import HarnessError
-from docharness.report import Run, build_report, write_report
+from docharness.report import build_report
 from lab import tables
 from lab.disclosure import check, resolve
 from lab.facts import FactsError, by_reference, load, load_all, version_mismatch
@@ -143,7 +145,8 @@ def test_a_facts_file_naming_one_difference_twice_is_refused(tmp_path: Path) -> 
 def test_box_names_the_engine_the_stand_ins_and_links_the_guide() -> None:
     page = ROOT / "docs" / "run-mysql.md"
     used, _ = check(page, page.read_text(encoding="utf-8"), load_all())
-    run = Run(client="28.2.2", server="20.10.24+dfsg1", mode="lab", created="2026-12-02")
+    docker = {"client": "28.2.2", "server": "20.10.24+dfsg1"}
+    run = build_report([], docker=docker, mode="lab", created=datetime(2026, 12, 2, tzinfo=UTC))
     html = stand_ins.box(run, used, "../test-environment/")
     assert html.startswith('<details class="info stand-ins"')  # folded: one line until opened
     summary = "<summary>이 페이지의 출력: 실험실의 도커 엔진 20.10 · 대역 이미지 1개 — 자세히"
@@ -153,7 +156,7 @@ def test_box_names_the_engine_the_stand_ins_and_links_the_guide() -> None:
     assert "<code>mysql:9.7</code>" in html and "<code>bash-5.3#</code>" in html
     assert 'href="../test-environment/"' in html
     assert "어느 엔진인지 적을 수 없습니다" in stand_ins.box(None, used, "x")
-    own = stand_ins.box(Run("28.5.2", "28.5.2", "own", ""), used, "x")
+    own = stand_ins.box(build_report([], docker={"server": "28.5.2"}, mode="own"), used, "x")
     assert "진짜 레지스트리" in own and "bash-5.3#" not in own  # real images: no stand-in facts
 
 
@@ -166,7 +169,7 @@ def test_the_box_reads_the_report_where_the_harness_wrote_it(
     write_report(build_report([], docker=docker, mode="lab"), tmp_path / "test-report.json")
     monkeypatch.setenv("DOCHARNESS_REPORT_DIR", str(tmp_path))
     stand_ins.on_config(None)
-    assert stand_ins._run is not None and stand_ins._run.server == "28.5.2+dfsg4"
+    assert stand_ins._run is not None and stand_ins._run["docker"]["server"] == "28.5.2+dfsg4"
 
 
 def test_every_stand_in_names_the_upstream_version_and_when_it_was_checked() -> None:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
+from contracts.report import STATUSES
 from docharness import kinds
 from docharness.kinds import KINDS, BlockKind, classify
-from docharness.schema import STATUSES
 
 
 @pytest.mark.parametrize(
@@ -36,3 +38,13 @@ def test_every_kind_is_complete() -> None:
         assert kinds.passed_badge(kind.passed) is not None
     python = classify("py", "import docker\n")
     assert python is not None and python.languages["py"] == "python"  # the recorded name
+
+
+def test_a_kind_whose_status_the_report_does_not_list_is_refused(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The report's contract lists every status; a kind cannot add one behind its back."""
+    flaky = replace(KINDS[0], passed="flaky")  # type: ignore[arg-type]
+    monkeypatch.setattr(kinds, "KINDS", (*KINDS, flaky))
+    with pytest.raises(TypeError, match="status 'flaky' is not in contracts.report.Status"):
+        kinds._check_statuses()

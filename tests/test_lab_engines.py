@@ -69,9 +69,15 @@ def test_matrix_keeps_each_blocks_result_per_engine() -> None:
         return {"docker": {"client": server, "server": server}, "blocks": [block]}
 
     merged = matrix.merge({"bookworm": run("failed", "20.10.24"), "sid": run("passed", "28.5.2")})
-    assert merged["engines"]["sid"] == {"client": "28.5.2", "server": "28.5.2", "store": "classic"}
+    assert merged["engines"]["sid"] == {
+        "client": "28.5.2",
+        "server": "28.5.2",
+        "store": "classic",
+        "label": "28.5.2",
+    }
     on_containerd = matrix.merge({"sid-containerd": run("passed", "28.5.2")})
     assert on_containerd["engines"]["sid-containerd"]["store"] == "containerd"
+    assert on_containerd["engines"]["sid-containerd"]["label"] == "28.5.2 (containerd 저장소)"
     assert merged["blocks"] == [
         {
             "page": "docs/a.md",
@@ -80,6 +86,9 @@ def test_matrix_keeps_each_blocks_result_per_engine() -> None:
                 "bookworm": {"status": "failed", "reason": None},
                 "sid": {"status": "passed", "reason": None},
             },
+            # Computed by the writer: the site's badges only read them.
+            "passed_on": ["28.5.2"],
+            "failed_on": ["20.10.24"],
         }
     ]
 

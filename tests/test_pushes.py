@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from contracts.layout import Layout
 from docharness import pushes
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -24,7 +25,7 @@ def test_remove_deletes_only_repositories_and_keeps_what_it_is_told(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("LAB_DIR", str(tmp_path))
-    folder = tmp_path / pushes.REPOSITORIES
+    folder = Layout.from_env({"LAB_DIR": str(tmp_path)}).repositories
     for name in ("me/a", "me/b", "library/debian"):
         (folder / name / "_manifests").mkdir(parents=True)
     (folder / "me" / "not-a-repository").mkdir()

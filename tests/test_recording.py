@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from contracts.report import recording_path, recordings_folder_name
 from docharness.interactive import Login, Session
 from docharness.model import Size
 from docharness.recording import (
@@ -25,7 +26,6 @@ from docharness.recording import (
     publish,
     staging_folder,
 )
-from docharness.schema import recording_path, recordings_folder_name
 from docharness.shell import PageShell
 from docharness.terminal import run_on_terminal
 

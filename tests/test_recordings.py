@@ -18,7 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "hooks"))
 import recordings  # noqa: E402
 import test_badges  # noqa: E402
 
-from docharness.schema import recording_path  # noqa: E402
+from contracts.report import recording_path  # noqa: E402
 
 PAGE = "docs/sample.md"
 SOURCE = """\
@@ -54,6 +54,7 @@ def report_with(folder: Path, blocks: list[dict[str, object]], *, write: bool = 
             (folder / name).write_text(CAST, "utf-8")
     report = {
         "created": "2026-12-02T09:30:00+00:00",
+        "complete": True,
         "docker": {"client": "28.2.2", "server": "28.5.2+dfsg4"},
         "mode": "lab",
         "blocks": blocks,
@@ -119,7 +120,7 @@ def test_a_recording_elsewhere_than_the_schema_puts_it_is_an_error(tmp_path: Pat
         test_badges.load_report(report)
     assert str(error.value) == (
         "docs/sample.md:3: the report names the recording '../../etc/passwd'; "
-        "docharness.schema.recording_path puts it at 'recordings/sample/3.cast'"
+        "contracts.report.recording_path puts it at 'recordings/sample/3.cast'"
     )
 
 

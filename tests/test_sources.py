@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from docharness.schema import Report
+from contracts.report import Report
 from docharness.sources import SourcesUnknown, fingerprint
 from lab import matrix
 

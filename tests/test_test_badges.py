@@ -13,9 +13,13 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "hooks"))
 import test_badges  # noqa: E402
 
+from contracts.matrix import MATRIX_NAME  # noqa: E402
+from contracts.matrix import write_matrix as write_matrix_file  # noqa: E402
+from contracts.report import Status  # noqa: E402
 from docharness import page  # noqa: E402
 from docharness.daemon import Daemon  # noqa: E402
 from docharness.fences import parse_page  # noqa: E402
+from lab import matrix  # noqa: E402
 
 PAGE = "docs/sample.md"
 SOURCE = """\
@@ -86,6 +90,7 @@ def render(source: str) -> str:
 def write_report(path: Path, blocks: list[dict[str, object]]) -> Path:
     report = {
         "created": "2025-11-27T22:40:00+00:00",
+        "complete": True,
         "docker": {"client": "28.2.2", "server": "20.10.24+dfsg1"},
         "mode": "lab",
         "blocks": blocks,
@@ -224,23 +229,18 @@ ENGINES = {
 }
 
 
-def write_matrix(folder: Path, blocks: dict[int, dict[str, str]]) -> None:
+def write_matrix(
+    folder: Path,
+    blocks: dict[int, dict[str, str]],
+    engines: dict[str, dict[str, str]] = ENGINES,
+) -> None:
     """``test-engines.json`` as lab.matrix writes it: per block, a status per engine."""
-    matrix = {
-        "engines": ENGINES,
-        "blocks": [
-            {
-                "page": PAGE,
-                "line": line,
-                "engines": {
-                    name: {"status": status, "reason": None} for name, status in by.items()
-                },
-            }
-            for line, by in blocks.items()
-        ],  # fmt: skip
-        "outcomes": {name: "passed" for name in ENGINES},
+    rows = {name: matrix.row(docker, docker.get("store", "?")) for name, docker in engines.items()}
+    results = {
+        (PAGE, line): {name: {"status": Status(got), "reason": None} for name, got in by.items()}
+        for line, by in blocks.items()
     }
-    (folder / test_badges.MATRIX_NAME).write_text(json.dumps(matrix), encoding="utf-8")
+    write_matrix_file(folder / MATRIX_NAME, matrix.assemble(rows, results))
 
 
 def sid_report(folder: Path, blocks: list[dict[str, object]]) -> Path:
@@ -301,40 +301,30 @@ def test_the_containerd_row_is_named_by_its_store_and_the_default_stays_classic(
         "sid": {**ENGINES["sid"], "store": "classic"},
     }
     store_reason = "not for this store: store containerd (this daemon: classic)"
-    matrix = {
-        "engines": engines,
-        "blocks": [
-            {
-                "page": PAGE,
-                "line": line,
-                "engines": {
-                    name: {"status": status, "reason": None} for name, status in by.items()
-                },
-            }
-            for line, by in {
-                3: {
-                    "bookworm": "passed",
-                    "trixie": "passed",
-                    "sid-containerd": "passed",
-                    "sid": "passed",
-                },
-                10: {
-                    "bookworm": "passed",
-                    "trixie": "passed",
-                    "sid-containerd": "not-for-engine",
-                    "sid": "passed",
-                },
-                18: {
-                    "bookworm": "not-for-engine",
-                    "trixie": "not-for-engine",
-                    "sid-containerd": "passed",
-                    "sid": "not-for-engine",
-                },
-            }.items()
-        ],  # fmt: skip
-        "outcomes": {name: "passed" for name in engines},
-    }
-    (tmp_path / test_badges.MATRIX_NAME).write_text(json.dumps(matrix), encoding="utf-8")
+    write_matrix(
+        tmp_path,
+        {
+            3: {
+                "bookworm": "passed",
+                "trixie": "passed",
+                "sid-containerd": "passed",
+                "sid": "passed",
+            },
+            10: {
+                "bookworm": "passed",
+                "trixie": "passed",
+                "sid-containerd": "not-for-engine",
+                "sid": "passed",
+            },
+            18: {
+                "bookworm": "not-for-engine",
+                "trixie": "not-for-engine",
+                "sid-containerd": "passed",
+                "sid": "not-for-engine",
+            },
+        },
+        engines,
+    )
     report = sid_report(
         tmp_path,
         [block(3, "passed"), block(10, "passed"), block(18, "not-for-engine", store_reason)],

@@ -17,6 +17,7 @@ from typing import cast
 
 from sybil.typing import Evaluator
 
+from contracts.report import Status
 from docharness.model import Code, CodeBlock, HarnessError
 from docharness.normalise import is_ellipsis
 from docharness.transcript import has_prompt, parse_steps, parse_transcript
@@ -57,7 +58,7 @@ class Kind:
     languages: Mapping[str, str]
     accepts: Callable[[str], bool]
     evaluator: str
-    passed: str
+    passed: Status
     badge: tuple[str, str]
     prepare: Callable[[CodeBlock], None] | None = None
 
@@ -99,7 +100,7 @@ KINDS = (
         {language: language for language in SHELL_LANGUAGES},
         has_prompt,
         "docharness.kinds.transcript:evaluate",
-        "passed",
+        Status.PASSED,
         _RAN,
         prepare=_steps,
     ),
@@ -108,7 +109,7 @@ KINDS = (
         {language: language for language in SHELL_LANGUAGES},
         lambda source: not has_prompt(source),
         "docharness.kinds.synopsis:evaluate",
-        "synopsis",
+        Status.SYNOPSIS,
         (
             "✓ 명령 형식 확인 · 도커 클라이언트 {client} · {date}",
             "명령과 옵션이 docker --help에 있는지 확인했습니다",
@@ -119,12 +120,25 @@ KINDS = (
         PYTHON_LANGUAGES,
         lambda source: True,
         "docharness.kinds.python:evaluate",
-        "passed",
+        Status.PASSED,
         _RAN,
     ),
 )
 TESTED_LANGUAGES = frozenset(language for kind in KINDS for language in kind.languages)
 PASSED_STATUSES = tuple(dict.fromkeys(kind.passed for kind in KINDS))
+
+
+def _check_statuses() -> None:
+    """The report's contract lists every status statically: a kind's must be one of them."""
+    for entry in KINDS:
+        if not isinstance(entry.passed, Status):
+            raise TypeError(
+                f"kind {entry.name.value}: status {entry.passed!r} is not in "
+                "contracts.report.Status: add it there (the report and site read it)"
+            )
+
+
+_check_statuses()
 
 
 def classify(language: str, source: str) -> Kind | None:

@@ -1,5 +1,5 @@
 """Reporting: each block's facts on its test report (they travel from xdist workers too), the
-run's JSON report (``docharness.schema``) and the terminal summary of the examples.
+run's JSON report (``contracts.report``) and the terminal summary of the examples.
 """
 
 from __future__ import annotations
@@ -8,20 +8,14 @@ import os
 import subprocess
 from collections.abc import Generator
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 import pytest
 
-from docharness import daemon as daemons
-from docharness import labstate
-from docharness.engines import NOT_FOR_ENGINE, NOT_FOR_ENGINE_STATUS, NOT_FOR_STORE
-from docharness.kinds import kind
-from docharness.labstate import Client
-from docharness.page import PAGE_FIXTURE, ROOT, PageRun
-from docharness.plugin.collection import BrokenPage, PageItem
-from docharness.recording import publish, staging_folder
-from docharness.report import build_report, page_name, page_record, record, summarise, write_report
-from docharness.schema import (
+from contracts import lab_state
+from contracts.lab_state import Client
+from contracts.report import (
+    BLOCK,
     PARTIAL_NAME,
     RAN,
     REPORT_NAME,
@@ -29,7 +23,15 @@ from docharness.schema import (
     recording_path,
     recordings_folder_name,
     report_folder,
+    write_report,
 )
+from docharness import daemon as daemons
+from docharness.engines import NOT_FOR_ENGINE, NOT_FOR_ENGINE_STATUS, NOT_FOR_STORE
+from docharness.kinds import kind
+from docharness.page import PAGE_FIXTURE, ROOT, PageRun
+from docharness.plugin.collection import BrokenPage, PageItem
+from docharness.recording import publish, staging_folder
+from docharness.report import build_report, page_name, page_record, record, summarise
 from docharness.sources import SourcesUnknown, fingerprint
 
 _RECORDS = pytest.StashKey[list[BlockRecord]]()
@@ -53,8 +55,8 @@ class _Recorder:
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         for name, value in report.user_properties:
-            if name == _PROPERTY:
-                self.records.append(cast(BlockRecord, value))
+            if name == _PROPERTY:  # plain JSON (execnet carries no enum): typed again here
+                self.records.append(BLOCK.validate_python(value))
             elif name == _UNRECORDED_PROPERTY:
                 self.unrecorded.append(str(value))
 
@@ -99,12 +101,12 @@ def _sources() -> str | None:
     if os.environ.get("DOCS_DOCKER", "lab") != "lab":
         return None  # your own Docker's results are never reused
     try:
-        state = labstate.read(labstate.state_file(ROOT, os.environ))
+        state = lab_state.read(lab_state.state_file(ROOT, os.environ))
         if state is None or state.engine is None:
             return None
         engine = state.engine
         return fingerprint(ROOT, engine.name, engine.release, engine.packages)
-    except (labstate.LabStateError, SourcesUnknown):
+    except (lab_state.LabStateError, SourcesUnknown):
         return None
 
 
@@ -117,7 +119,7 @@ def pytest_runtest_makereport(
     if isinstance(item, BrokenPage) and report.when == "call":
         error = item.error
         facts = page_record(Path(error.path), error.line, str(error), root=ROOT)
-        report.user_properties.append((_PROPERTY, facts))
+        report.user_properties.append((_PROPERTY, BLOCK.dump_python(facts, mode="json")))
     if isinstance(item, PageItem) and (report.when == "call" or report.outcome == "skipped"):
         block = item.block
         status: str = report.outcome
@@ -135,7 +137,7 @@ def pytest_runtest_makereport(
             block, status, reason=reason, details=details, duration=report.duration, root=ROOT
         )
         _add_recording(item, facts, report)
-        report.user_properties.append((_PROPERTY, facts))
+        report.user_properties.append((_PROPERTY, BLOCK.dump_python(facts, mode="json")))
     return report
 
 

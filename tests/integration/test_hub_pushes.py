@@ -17,7 +17,10 @@ from pathlib import Path
 import docker
 import pytest
 
-from docharness import labstate, pushes, runs
+from contracts import lab_state
+from contracts.layout import RUNS_DIR
+from contracts.runs import Record, Snapshot, write_record
+from docharness import pushes, runs
 from lab.paths import MIRROR
 from tests.integration.test_runs import PAGES, ROOT, _env
 
@@ -98,13 +101,13 @@ def test_the_sweep_removes_what_a_dead_run_pushed_but_not_what_a_live_run_pushed
         client.images.push(name, "1", auth_config=login)
         client.images.remove(f"{name}:1")
     assert {dead, live} <= set(catalog())
-    monkeypatch.setenv(runs.RUNS_DIR, str(tmp_path))
-    empty = {"containers": [], "images": {}, "volumes": [], "networks": []}
-    gone = runs.Record(12345678, "0", docker_host, empty, None, [dead, live])  # above pid_max
-    alive = runs.Record(os.getpid(), runs._start_time(os.getpid()) or "", "unix:///x", empty)
+    monkeypatch.setenv(RUNS_DIR, str(tmp_path))
+    empty = Snapshot(frozenset(), {}, frozenset(), frozenset())
+    gone = Record(12345678, "0", docker_host, empty, None, [dead, live])  # above pid_max
+    alive = Record(os.getpid(), runs._start_time(os.getpid()) or "", "unix:///x", empty)
     alive.pushed = [live]
-    (tmp_path / "dead.json").write_text(json.dumps(gone.__dict__))
-    (tmp_path / "alive.json").write_text(json.dumps(alive.__dict__))
+    write_record(tmp_path / "dead.json", gone)
+    write_record(tmp_path / "alive.json", alive)
     try:
         # Nothing is new on the daemon since `empty` but what other runs own: only check pushes.
         monkeypatch.setattr(runs.cleanup, "restore", lambda api, before, removed: [])
@@ -137,6 +140,6 @@ def test_a_push_the_stream_has_not_delivered_is_read_back_when_the_watch_stops(
 
 def _login() -> dict[str, str]:
     """The lab registry's account, as docker-py's auth_config takes it."""
-    state = labstate.read(labstate.state_file(ROOT, os.environ))
+    state = lab_state.read(lab_state.state_file(ROOT, os.environ))
     assert state is not None and state.login is not None, "no lab: run `make lab`"
     return {"username": state.login.username, "password": state.login.password}

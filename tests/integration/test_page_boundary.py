@@ -11,10 +11,10 @@ from typing import Any
 
 import pytest
 
+from contracts.layout import lab_dir
 from docharness import shell as shell_module
 from docharness.boundary import interpreter, other_labs
 from docharness.daemon import Daemon
-from docharness.labstate import lab_dir
 from docharness.page import ROOT, PageRun
 from docharness.pysandbox import PageWorker
 

@@ -14,12 +14,15 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Literal
 
 import docker
 import pytest
 
+from contracts.layout import RUNS_DIR
+from contracts.runs import Record, write_record
 from docharness import cleanup, runs
 from docharness.daemon import Daemon
 from docharness.page import ExampleFailed, PageRun
@@ -162,16 +165,16 @@ def test_sweep_removes_only_what_came_after_a_dead_runs_claim(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setenv(runs.RUNS_DIR, str(tmp_path))
+    monkeypatch.setenv(RUNS_DIR, str(tmp_path))
     api = cleanup.client_for(docker_host)
-    before = runs.to_json(cleanup.snapshot(api))
+    before = cleanup.snapshot(api)
     api.close()
-    dead = runs.Record(12345678, "0", docker_host, before, "docs/x.md:7")  # above pid_max
-    alive = runs.Record(os.getpid(), runs._start_time(os.getpid()) or "", docker_host, before)
-    (tmp_path / "dead.json").write_text(json.dumps(dead.__dict__))
-    (tmp_path / "alive.json").write_text(json.dumps(alive.__dict__))
+    dead = Record(12345678, "0", docker_host, before, "docs/x.md:7")  # above pid_max
+    alive = Record(os.getpid(), runs._start_time(os.getpid()) or "", docker_host, before)
+    write_record(tmp_path / "dead.json", dead)
+    write_record(tmp_path / "alive.json", alive)
     created = client.containers.create(harness_image, "true", name="faults-swept")
-    (tmp_path / "own.json").write_text(json.dumps({**dead.__dict__, "daemon": "unix:///own"}))
+    write_record(tmp_path / "own.json", replace(dead, daemon="unix:///own"))
     assert runs.sweep(ROOT, "unix:///own", remove=False) == [
         "run 12345678 ended without cleaning up during docs/x.md:7",
         "what it left on unix:///own (your own Docker) is not removed: check it",
@@ -256,10 +259,10 @@ def test_make_lab_sweeps_what_dead_runs_left(
     folder = tmp_path / "runs"
     folder.mkdir()
     api = cleanup.client_for(docker_host)
-    before = runs.to_json(cleanup.snapshot(api))
+    before = cleanup.snapshot(api)
     api.close()
-    dead = runs.Record(12345678, "0", docker_host, before, "docs/y.md:9")
-    (folder / "12345678.json").write_text(json.dumps(dead.__dict__))
+    dead = Record(12345678, "0", docker_host, before, "docs/y.md:9")
+    write_record(folder / "12345678.json", dead)
     created = client.containers.create(harness_image, "true", name="faults-swept")
     done = subprocess.run(
         [sys.executable, "-m", "docharness.runs"],

@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from docharness import cleanup, labstate
-from docharness.labstate import Client, LabState, Login
+from contracts.lab_state import Client, LabState, Login
+from contracts.lab_state import read as read_state
+from docharness import cleanup
 from lab.paths import STATE_FILE
 
 Docker = Callable[..., subprocess.CompletedProcess[str]]
@@ -23,7 +24,7 @@ pytestmark = pytest.mark.lab
 def lab_state() -> LabState:
     if os.environ.get("DOCS_DOCKER", "lab") != "lab":
         pytest.skip("the lab's own tests need the lab (DOCS_DOCKER=own uses your Docker)")
-    state = labstate.read(STATE_FILE)
+    state = read_state(STATE_FILE)
     if state is None:
         pytest.fail(f"no lab: {STATE_FILE} is missing; start it with `make lab`")
     return state

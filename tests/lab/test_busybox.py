@@ -9,7 +9,7 @@ from pathlib import Path
 import pexpect
 import pytest
 
-from docharness.labstate import LabState
+from contracts.lab_state import LabState
 from lab.paths import PYPI
 from tests.lab.conftest import Docker, lab_cli
 

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from contracts.lab_state import LabState
 from docharness import runs
-from docharness.labstate import LabState
 from lab import ca, daemons, namespace, network
 from lab.paths import GCR, HUB, INDEX, LAB_NETS, PYPI, REPO, page_daemons
 from tests.lab.conftest import Docker

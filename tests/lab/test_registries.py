@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from docharness.labstate import LabState
+from contracts.lab_state import LabState
 from lab import engines
 from tests.lab.conftest import Docker, lab_login
 

@@ -18,11 +18,13 @@ import pytest
 import sitekit
 
 sys.path.insert(0, str(sitekit.ROOT))
-from docharness.engines import MATRIX_NAME  # noqa: E402
+from contracts.matrix import MATRIX_NAME, write_matrix  # noqa: E402
+from contracts.report import Status  # noqa: E402
 from docharness.fences import parse_page  # noqa: E402
 from docharness.kinds import BlockKind  # noqa: E402
 from docharness.normalise import capped_diff  # noqa: E402
 from docharness.report import build_report, record  # noqa: E402
+from lab import matrix as lab_matrix  # noqa: E402
 
 pytestmark = [pytest.mark.browser, pytest.mark.parametrize("view", sitekit.VIEWS, ids=str)]
 
@@ -72,23 +74,17 @@ def fake_report(folder: Path) -> Path:
         "sid": "28.5.2+dfsg4",
     }
     store = {"sid-containerd": "containerd"}
-    matrix = {
-        "engines": {
-            name: {"client": v, "server": v, "store": store.get(name, "classic")}
-            for name, v in versions.items()
-        },
-        "blocks": [
-            {
-                "page": r["page"],
-                "line": r["line"],
-                "engines": {
-                    name: {"status": r["status"], "reason": r["reason"]} for name in versions
-                },
-            }
-            for r in records
-        ],
+    engines = {
+        name: lab_matrix.row({"client": v, "server": v}, store.get(name, "classic"))
+        for name, v in versions.items()
     }
-    (folder / MATRIX_NAME).write_text(json.dumps(matrix, ensure_ascii=False), "utf-8")
+    results = {
+        (r["page"], r["line"]): {
+            name: {"status": Status(r["status"]), "reason": r["reason"]} for name in versions
+        }
+        for r in records
+    }
+    write_matrix(folder / MATRIX_NAME, lab_matrix.assemble(engines, results))
     return folder
 
 

@@ -23,10 +23,11 @@ import pytest
 import sitekit
 
 sys.path.insert(0, str(sitekit.ROOT))
+from contracts.matrix import MATRIX_NAME, write_matrix  # noqa: E402
+from contracts.report import Status  # noqa: E402
 from docharness import page as harness  # noqa: E402
 from docharness.daemon import Daemon  # noqa: E402
 from docharness.engines import (  # noqa: E402
-    MATRIX_NAME,
     NOT_FOR_ENGINE,
     NOT_FOR_ENGINE_STATUS,
     NOT_FOR_STORE,
@@ -35,6 +36,7 @@ from docharness.fences import parse_page  # noqa: E402
 from docharness.kinds import BlockKind  # noqa: E402
 from docharness.model import CodeBlock  # noqa: E402
 from docharness.report import build_report, record  # noqa: E402
+from lab import matrix as lab_matrix  # noqa: E402
 from lab.engines import DEFAULT, ENGINES  # noqa: E402
 
 pytestmark = pytest.mark.browser
@@ -72,7 +74,7 @@ def status_on(block: CodeBlock, version: str, store: str = "classic") -> tuple[s
 
 
 def faithful_report(folder: Path) -> Path:
-    records, matrix_blocks = [], []
+    records, results = [], {}
     for path in sorted((sitekit.ROOT / "docs").rglob("*.md")):
         for block in parse_page(path, path.read_text(encoding="utf-8")):
             status, reason = status_on(block, VERSIONS[DEFAULT])
@@ -84,21 +86,18 @@ def faithful_report(folder: Path) -> Path:
             by_engine = {}
             for name, version in VERSIONS.items():
                 got, why = status_on(block, version, ENGINES[name].store)
-                by_engine[name] = {"status": got, "reason": why}
-            matrix_blocks.append(
-                {"page": entry["page"], "line": entry["line"], "engines": by_engine}
-            )
+                by_engine[name] = {"status": Status(got), "reason": why}
+            results[(entry["page"], entry["line"])] = by_engine
     docker = {"client": VERSIONS[DEFAULT], "server": VERSIONS[DEFAULT]}
     report = build_report(
         records, docker=docker, mode="lab", created=datetime(2026, 12, 7, tzinfo=UTC)
     )
     (folder / "test-report.json").write_text(json.dumps(report, ensure_ascii=False), "utf-8")
     engines = {
-        name: {"client": v, "server": v, "store": ENGINES[name].store}
+        name: lab_matrix.row({"client": v, "server": v}, ENGINES[name].store)
         for name, v in VERSIONS.items()
     }
-    matrix = {"engines": engines, "blocks": matrix_blocks}
-    (folder / MATRIX_NAME).write_text(json.dumps(matrix, ensure_ascii=False), "utf-8")
+    write_matrix(folder / MATRIX_NAME, lab_matrix.assemble(engines, results))
     return folder
 
 

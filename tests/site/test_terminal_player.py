@@ -20,9 +20,9 @@ import pytest
 import sitekit
 
 sys.path.insert(0, str(sitekit.ROOT))
+from contracts.report import recording_path  # noqa: E402
 from docharness.fences import parse_page  # noqa: E402
 from docharness.report import build_report, record  # noqa: E402
-from docharness.schema import recording_path  # noqa: E402
 
 pytestmark = [pytest.mark.browser, pytest.mark.parametrize("view", sitekit.VIEWS, ids=str)]
 

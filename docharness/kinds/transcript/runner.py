@@ -23,6 +23,7 @@ from typing import NoReturn
 
 import pexpect
 
+from contracts.report import recording_file, recording_path
 from docharness import artifacts
 from docharness.diagnose import causes
 from docharness.interactive import Login, Session, SessionError, is_interactive
@@ -32,7 +33,6 @@ from docharness.page import ROOT, ExampleFailed, PageRun, block_timeout, display
 from docharness.protocols import PtySession, Shell, Terminals
 from docharness.recording import Recorder, pieces
 from docharness.report import page_name
-from docharness.schema import recording_file, recording_path
 from docharness.screen import DEFAULT_SIZE, HEADER, canonical, claims_view
 from docharness.shell import CommandTimeout
 from docharness.terminal import TerminalTimeout, run_on_terminal

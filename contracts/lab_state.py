@@ -1,5 +1,7 @@
 """The lab's state file, ``lab.json``: written by ``make lab`` (``lab``), read by the harness.
 
+Both read and write it through ``ADAPTER`` (pydantic), so a new field is one edit.
+
 It lives in ``LAB_DIR`` (default ``<checkout>/.cache/lab``) and names the page daemons'
 sockets and log files, the lab registry's account, the engine the daemons run and that
 engine's own CLI. It holds no password: the account names the file that does (in the lab's
@@ -10,11 +12,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-LAB_FILE = "lab.json"
+from pydantic import ConfigDict, TypeAdapter, ValidationError
+
+from contracts.layout import LAB_FILE, lab_dir
 
 
 class LabStateError(Exception):
@@ -25,6 +28,9 @@ class LabStateError(Exception):
 class Login:
     """The lab registry's account (`docker login` on the Docker Hub stand-in): its name, and
     the JSON file (``{"username": …, "password": …}``) that holds its password."""
+
+    # An older `make lab` wrote the password itself: refused by name (``read``).
+    __pydantic_config__ = ConfigDict(extra="forbid")
 
     username: str
     password_file: Path
@@ -70,54 +76,37 @@ class LabState:
     logs: dict[str, Path] = field(default_factory=dict)  # docker host -> the daemon's log file
 
 
-def lab_dir(root: Path, env: Mapping[str, str]) -> Path:
-    """``LAB_DIR`` as ``lab.paths`` has it, else the checkout's ``.cache/lab``."""
-    return Path(env.get("LAB_DIR") or root / ".cache" / "lab")
+ADAPTER = TypeAdapter(LabState)
 
 
 def state_file(root: Path, env: Mapping[str, str]) -> Path:
+    """``lab.json`` in ``LAB_DIR`` (contracts.layout)."""
     return lab_dir(root, env) / LAB_FILE
 
 
 def read(path: Path) -> LabState | None:
     """The state at ``path``; None when there is no file (no lab was started)."""
     try:
-        data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         return None
-    except (OSError, ValueError) as error:
+    except OSError as error:
         raise LabStateError(f"cannot read {path}: {error}") from error
     try:
-        login, engine, cli = data.get("login"), data.get("engine"), data.get("cli")
-        if login and "password" in login:
+        return ADAPTER.validate_json(text)
+    except ValidationError as error:
+        problems = error.errors()
+        if any(p["type"] == "json_invalid" for p in problems):
+            raise LabStateError(f"cannot read {path}: {problems[0]['msg']}") from error
+        if any(p["loc"] == ("login", "password") for p in problems):
             raise LabStateError(
                 f"{path} holds the lab login's password (an older `make lab` wrote it): "
                 "run `make lab` to write it again without it"
-            )
-        return LabState(
-            daemons=tuple(str(host) for host in data.get("daemons") or ()),
-            login=Login(login["username"], Path(login["password_file"])) if login else None,
-            engine=Engine(engine["name"], engine["release"], dict(engine["packages"]))
-            if engine
-            else None,
-            cli=Client(Path(cli["bin"]), Path(cli["plugins"])) if cli else None,
-            logs={str(host): Path(log) for host, log in (data.get("logs") or {}).items()},
-        )
-    except (AttributeError, KeyError, TypeError) as error:
-        raise LabStateError(f"{path} is not a lab's state ({error!r})") from error
+            ) from error
+        raise LabStateError(f"{path} is not a lab's state ({error})") from error
 
 
 def write(path: Path, state: LabState) -> None:
     """Write the state, readable by its owner only (pages do not see it either)."""
-    data = asdict(state)
-    data["daemons"] = list(state.daemons)
-    if state.login is not None:
-        data["login"] = {
-            "username": state.login.username,
-            "password_file": str(state.login.password_file),
-        }
-    if state.cli is not None:
-        data["cli"] = {"bin": str(state.cli.bin), "plugins": str(state.cli.plugins)}
-    data["logs"] = {host: str(log) for host, log in state.logs.items()}
     path.touch(mode=0o600)
-    path.write_text(json.dumps(data, indent=2), encoding="utf-8")
+    path.write_bytes(ADAPTER.dump_json(state, indent=2))

@@ -1,4 +1,4 @@
-"""The report's schema: what a run writes (``docharness.report``) and the site and bench read.
+"""The report's contract: what a run writes (``docharness.report``) and the site and bench read.
 
 `report/test-report.json` holds the last run of every page, `report/partial-report.json` a
 run of some pages. One record per block (or per page that could not be parsed, kind
@@ -10,11 +10,16 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Mapping
+from enum import StrEnum
 from pathlib import Path
-from typing import NotRequired, TypedDict
+from typing import NotRequired
 
-from docharness.engines import NOT_FOR_ENGINE_STATUS
-from docharness.kinds import PASSED_STATUSES
+from pydantic import TypeAdapter, ValidationError
+
+# pydantic reads TypedDicts of typing_extensions only, on Python 3.11.
+from typing_extensions import TypedDict
+
+from contracts.layout import Layout
 
 REPORT_NAME = "test-report.json"  # the last run of every page: what the site's badges read
 PARTIAL_NAME = "partial-report.json"  # a run of some pages: never overwrites the full report
@@ -24,14 +29,22 @@ RECORDINGS_FOLDER = "recordings"  # beside the reports: one asciicast v2 file pe
 def report_folder(root: Path, env: Mapping[str, str] = os.environ) -> Path:
     """Where reports live: ``report/`` in the checkout, or the folder DOCHARNESS_REPORT_DIR
     names (the harness's own tests move it); the site reads the complete report there."""
-    return Path(env.get("DOCHARNESS_REPORT_DIR") or root / "report")
+    return Layout.from_env(env, root).report
 
 
-# In the order the report counts them; a kind's own passed status (synopsis) after the rest.
-STATUSES = tuple(
-    dict.fromkeys(("passed", "failed", "skipped", *PASSED_STATUSES, NOT_FOR_ENGINE_STATUS))
-)
-RAN = (*PASSED_STATUSES, "failed")  # a block with one of these really ran
+class Status(StrEnum):
+    """Every status a block's record can have, in the order the report counts them. The kinds
+    (``docharness.kinds``) check at import that the status each gives a passed block is one."""
+
+    PASSED = "passed"
+    FAILED = "failed"
+    SKIPPED = "skipped"
+    SYNOPSIS = "synopsis"  # a synopsis's names were found in `docker ... --help`
+    NOT_FOR_ENGINE = "not-for-engine"  # its output is another engine's or store's: not compared
+
+
+STATUSES = tuple(Status)
+RAN = (Status.PASSED, Status.SYNOPSIS, Status.FAILED)  # a block with one of these really ran
 
 
 class BlockRecord(TypedDict):
@@ -42,7 +55,7 @@ class BlockRecord(TypedDict):
     line: int  # the opening fence's line (a broken page: the line it breaks at)
     language: str
     kind: str
-    status: str  # one of STATUSES
+    status: Status
     reason: str | None
     details: NotRequired[str | None]  # not in a broken page's record
     duration: float
@@ -89,12 +102,57 @@ class Report(TypedDict):
     pages: dict[str, dict[str, int]]  # page -> "examples" and a count per status
 
 
+REPORT = TypeAdapter(Report)
+BLOCK = TypeAdapter(BlockRecord)  # one record, as it travels from an xdist worker
+
+
+class ReportError(ValueError):
+    """A file that is not a report: an unknown status, a missing or mistyped field."""
+
+
 def read_report(path: Path) -> Report | None:
-    """The report at ``path``; None when there is none. An unknown status is a ValueError."""
+    """The report at ``path``; None when there is none. A file that is not one is a
+    ReportError naming the file and, for an unknown status, the block's page."""
     if not path.exists():
         return None
-    report: Report = json.loads(path.read_text(encoding="utf-8"))
-    for block in report["blocks"]:
-        if block["status"] not in STATUSES:
-            raise ValueError(f"{path}: unknown status {block['status']!r} for {block['page']}")
-    return report
+    text = path.read_text(encoding="utf-8")
+    try:
+        return REPORT.validate_json(text)
+    except ValidationError as error:
+        raise ReportError(f"{path}: {_problem(text, error)}") from None
+
+
+def _problem(text: str, error: ValidationError) -> str:
+    """The first thing wrong, in words: ``unknown status 'ok' for docs/a.md`` for a status."""
+    first = error.errors()[0]
+    where = first["loc"]
+    if len(where) == 3 and where[0] == "blocks" and where[2] == "status":
+        page = _page_of(text, where[1])
+        return f"unknown status {first['input']!r} for {page}"
+    return f"not a report: {'.'.join(map(str, where))}: {first['msg']}"
+
+
+def _page_of(text: str, index: int | str) -> str:
+    """The page of the report's block ``index``, or ``?`` (only to word an error)."""
+    data: object = json.loads(text)
+    blocks = data.get("blocks") if isinstance(data, dict) else None
+    if isinstance(blocks, list) and isinstance(index, int) and index < len(blocks):
+        block = blocks[index]
+        if isinstance(block, dict):
+            return str(block.get("page", "?"))
+    return "?"
+
+
+def write_report(report: Report, path: Path) -> None:
+    """Write the report as UTF-8 JSON (Korean reasons stay readable), whole or not at all."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # A status that is no Status (a str where a member belongs) is an error, not a warning.
+    text = REPORT.dump_json(report, indent=2, warnings="error").decode()
+    write_json(path, text + "\n")
+
+
+def write_json(path: Path, text: str) -> None:
+    """Write then rename: a reader (the site build, the controller) never sees half a file."""
+    partial = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    partial.write_text(text, encoding="utf-8")
+    partial.replace(path)
