@@ -73,7 +73,7 @@ class PageRun:
     # Each transcript block's own bound values (block line -> page value -> real), for update
     # mode: ``bindings`` holds a later block's value where two blocks reuse one page value.
     block_bindings: dict[int, dict[str, str]] = field(default_factory=dict)
-    # A block's recording (block line -> its path, docharness.schema.recording_path), or why
+    # A block's recording (block line -> its path, contracts.report.recording_path), or why
     # it could not be written (block line -> the error).
     recordings: dict[int, str] = field(default_factory=dict)
     unrecorded: dict[int, str] = field(default_factory=dict)
