@@ -205,7 +205,11 @@ def test_the_view_keeps_the_pid_counter_and_the_pages_folder_under_a_hidden_one(
 
 @needs_namespaces
 def test_a_view_that_cannot_be_set_up_stops_the_shell_clearly(tmp_path: Path) -> None:
-    page = PageShell(tmp_path, "unix:///nonexistent.sock", [tmp_path / "no" / "such"])
+    # A link to nowhere is there to hide, yet nothing can be mounted on it. (A path that is
+    # gone needs no hiding: tests/test_boundary.py.)
+    link = tmp_path / "link"
+    link.symlink_to(tmp_path / "no" / "such")
+    page = PageShell(tmp_path, "unix:///nonexistent.sock", [link])
     with pytest.raises(RuntimeError, match="(?s)did not start: .*cannot set up the view"):
         page.run("true")
 
