@@ -54,10 +54,12 @@ FIRST = {
     "내려받기": "image-commands/#도커-이미지-내려받기-docker-pull",
     "다운로드": "image-commands/#도커-이미지-내려받기-docker-pull",
     "이미지 내려받기": "image-commands/#도커-이미지-내려받기-docker-pull",
-    "업로드": "image-commands/#docker-login",  # the section that pushes
-    # The Dockerfile chapter's section that pushes what it built (its title says 올리기) is as
-    # good an answer as the author's login-and-push section, and Material ranks it first.
-    "푸시": "dockerfile/#만든-이미지를-도커-허브에-올리기",
+    # 업로드 and 푸시 are `push` in the synonym table. The registry chapter's push section has
+    # both `docker push` and 올리기 in its title, so it ranks above the sections whose titles
+    # have one of them (the author's login-and-push section, the Dockerfile chapter's push to
+    # Docker Hub); it is a whole push, tag to catalog, so it answers the query as well.
+    "업로드": "registry/#레지스트리-주소를-붙여-올리기-docker-push",
+    "푸시": "registry/#레지스트리-주소를-붙여-올리기-docker-push",
     "로그": "run-nginx/#접속-로그-확인하기-docker-logs",
     # the Nginx page's entry names nginx but not 로그: its logs section answers the whole query
     "nginx 로그": "run-nginx/#접속-로그-확인하기-docker-logs",
