@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from docharness.engines import STORES, image_store
+from contracts.stores import STORES, image_store
 from lab.paths import CACHE
 
 # The mirror's sid Release file outlives its Valid-Until; the packages are what they are.
@@ -39,7 +39,7 @@ class EngineUnavailable(Exception):
     for: the message names the engine and the release."""
 
 
-# The image stores a lab daemon can run (docharness.engines.STORES, as the store directive
+# The image stores a lab daemon can run (contracts.stores.STORES, as the store directive
 # names them): "classic" is the graph driver (overlay2) every engine has; "containerd" is the
 # containerd image store (daemon.json's "containerd-snapshotter" feature), what a fresh
 # install of Engine 29 uses by default.

@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 
 from contracts.report import write_report
+from docharness.disclosure import check, resolve
 from docharness.images import normalise, page_images
 from docharness.model import HarnessError
 from docharness.report import build_report
 from lab import tables
-from lab.disclosure import check, resolve
 from lab.facts import FactsError, by_reference, load, load_all, version_mismatch
 from lab.paths import RECIPES
 

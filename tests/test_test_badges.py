@@ -16,10 +16,9 @@ import test_badges  # noqa: E402
 from contracts.matrix import MATRIX_NAME  # noqa: E402
 from contracts.matrix import write_matrix as write_matrix_file  # noqa: E402
 from contracts.report import Status  # noqa: E402
-from docharness import page  # noqa: E402
+from docharness import matrix, page  # noqa: E402
 from docharness.daemon import Daemon  # noqa: E402
 from docharness.fences import parse_page  # noqa: E402
-from lab import matrix  # noqa: E402
 
 PAGE = "docs/sample.md"
 SOURCE = """\
@@ -234,7 +233,7 @@ def write_matrix(
     blocks: dict[int, dict[str, str]],
     engines: dict[str, dict[str, str]] = ENGINES,
 ) -> None:
-    """``test-engines.json`` as lab.matrix writes it: per block, a status per engine."""
+    """``test-engines.json`` as docharness.matrix writes it: per block, a status per engine."""
     rows = {name: matrix.row(docker, docker.get("store", "?")) for name, docker in engines.items()}
     results = {
         (PAGE, line): {name: {"status": Status(got), "reason": None} for name, got in by.items()}
