@@ -154,6 +154,7 @@ lint: venv
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
 	.venv/bin/mypy
+	.venv/bin/lint-imports
 
 clean:
 	rm -rf site report artifacts .pytest_cache
