@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from contracts.stores import STORES, image_store
+from lab.errors import LabError
 from lab.paths import CACHE
 
 # The mirror's sid Release file outlives its Valid-Until; the packages are what they are.
@@ -34,7 +35,7 @@ LAYOUT = "1"  # bump when the tree's preparation changes: the cache key changes 
 VERSIONED = ("docker.io", "docker-cli", "containerd", "runc", "docker-buildx", "docker-compose")
 
 
-class EngineUnavailable(Exception):
+class EngineUnavailable(LabError):
     """An engine's rootfs could not be made, or its daemon cannot run the image store it is
     for: the message names the engine and the release."""
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from lab.errors import LabError
 from lab.facts import Facts, load_all
 from lab.paths import REPO
 
@@ -18,7 +19,7 @@ END = "<!-- /stand-ins -->"
 FILES = (REPO / "lab" / "IMAGES.md",)
 
 
-class TableError(Exception):
+class TableError(LabError):
     """A file without exactly one pair of markers."""
 
 
