@@ -1,5 +1,6 @@
-"""``python -m lab up|down|status|docs``: what ``make lab`` and ``make lab-down`` run; ``docs``
-rewrites the stand-in table of lab/IMAGES.md from the recipes' facts files."""
+"""``python -m lab up|down|status|clean``: what ``make lab``, ``make lab-down`` and
+``make lab-clean`` run. (The stand-in table of lab/IMAGES.md is written by ``python -m
+tools.tables``: a document, above the lab.)"""
 
 from __future__ import annotations
 
@@ -31,10 +32,8 @@ from lab import (  # noqa: E402
     procs,
     pushed,
     registries,
-    tables,
 )
 from lab.errors import LabError  # noqa: E402
-from lab.facts import FactsError  # noqa: E402
 from lab.paths import (  # noqa: E402
     BUILDER,
     EXEC_ROOT,
@@ -212,18 +211,8 @@ def _require_free_port(name: str, addr: tuple[str, int]) -> None:
             ) from None
 
 
-def docs() -> None:
-    try:
-        changed = tables.write()
-    except (FactsError, tables.TableError) as error:
-        # Their messages name the file, not the lab.
-        raise LabError(f"lab: {error}") from None
-    for path in changed:
-        print(f"lab: rewrote the stand-in table of {path.relative_to(paths.REPO)}")
-
-
 def main(argv: list[str]) -> None:
-    commands = {"up": up, "down": down, "status": status, "docs": docs, "clean": clean}
+    commands = {"up": up, "down": down, "status": status, "clean": clean}
     if len(argv) != 1 or argv[0] not in commands:
         raise SystemExit(f"usage: python -m lab {'|'.join(commands)}")
     try:
