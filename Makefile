@@ -75,7 +75,7 @@ endif
 # report/test-engines.json keeps each block's result per engine.
 test-engines: deps site-assets lab
 ifeq ($(DOCS_DOCKER),lab)
-	$(PY) -m lab.matrix
+	$(PY) -m docharness.matrix
 else
 	@echo "test-engines: DOCS_DOCKER=$(DOCS_DOCKER): the engine matrix needs the lab"
 endif
@@ -154,6 +154,7 @@ lint: venv
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
 	.venv/bin/mypy
+	.venv/bin/lint-imports
 
 clean:
 	rm -rf site report artifacts .pytest_cache

@@ -1,5 +1,5 @@
 """The engine matrix's contract: ``report/test-engines.json``, written by ``make test-engines``
-(``lab.matrix``) and read by the site's badges (``hooks/test_badges.py``).
+(``docharness.matrix``) and read by the site's badges (``hooks/test_badges.py``).
 
 Per engine row its Docker versions, its image store and the label the site names it by; per
 block its status on every engine and, computed by the writer, the rows it passed and failed

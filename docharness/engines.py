@@ -7,7 +7,7 @@ reports (``28.5.2+dfsg4``): its numbers before any ``+`` or ``-`` are compared.
 
 Image stores: `<!-- test: store classic -->` limits a block to the daemons running that image
 store, ``classic`` (a graph driver such as overlay2) or ``containerd`` (the containerd image
-store, Engine 29's default), as the daemon's `docker info` reports it.
+store, Engine 29's default), as the daemon's `docker info` reports it (``contracts.stores``).
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from contracts.report import Status
+from contracts.stores import STORES
 
 # The skip reason of a block outside its range starts so; the report gives it its own status.
 NOT_FOR_ENGINE = "not for this engine"
@@ -25,9 +26,6 @@ NOT_FOR_ENGINE_STATUS = Status.NOT_FOR_ENGINE
 # A block for the other image store is skipped so, and reported with the same status: a store
 # is part of what an engine row runs (lab.engines: "sid-containerd").
 NOT_FOR_STORE = "not for this store"
-STORES = ("classic", "containerd")
-# `docker info`'s DriverStatus names it when the containerd image store runs.
-CONTAINERD_DRIVER_TYPE = "io.containerd.snapshotter.v1"
 
 _BOUND = re.compile(r"(<=|>=|<|>|==)?(\d+(?:\.\d+){0,2})")
 # Engine versions' numbers are small; a longer one is a typo, and int() of thousands of
@@ -124,12 +122,6 @@ def parse_store(text: str) -> str:
     if text not in STORES:
         raise ValueError(f"store {quoted(text)}: expected one of {', '.join(STORES)}")
     return text
-
-
-def image_store(driver_status: list[list[str]]) -> str:
-    """The store a daemon runs, from `docker info`'s DriverStatus (pairs of key and value)."""
-    types = [value for key, value in driver_status if key == "driver-type"]
-    return "containerd" if CONTAINERD_DRIVER_TYPE in types else "classic"
 
 
 def not_for_store(store: str, running: str) -> str:

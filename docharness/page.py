@@ -23,10 +23,11 @@ from requests.exceptions import RequestException
 from sybil import Example
 
 from contracts.layout import lab_dir
+from contracts.stores import image_store
 from docharness import cleanup, daemonlog, runs
 from docharness.boundary import lab_hidden
 from docharness.daemon import Daemon, driver_status, server_version
-from docharness.engines import image_store, not_for, not_for_store
+from docharness.engines import not_for, not_for_store
 from docharness.interrupts import deferred
 from docharness.model import CodeBlock
 from docharness.normalise import Bindings

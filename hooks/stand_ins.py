@@ -2,8 +2,8 @@
 engine its outputs came from and which stand-ins it used, with the differences that matter there.
 
 The engine is read from the harness's report; the stand-ins and differences from the recipes'
-facts files (lab/disclosure.py decides which apply to a page). The box links to the reader's page
-on the test environment.
+facts files (docharness/disclosure.py decides which apply to a page). The box links to the
+reader's page on the test environment.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from mkdocs.utils import get_relative_url
 
 from contracts.layout import ROOT  # the repository: report paths are relative to it
 from contracts.report import REPORT_NAME, Report, read_report, report_folder
-from lab.disclosure import Used, check
+from docharness.disclosure import Used, check
 from lab.facts import Facts, load_all
 
 GUIDE = "test-environment.md"

@@ -1,5 +1,6 @@
-"""``python -m lab up|down|status|docs``: what ``make lab`` and ``make lab-down`` run; ``docs``
-rewrites the stand-in table of lab/IMAGES.md from the recipes' facts files."""
+"""``python -m lab up|down|status|clean``: what ``make lab``, ``make lab-down`` and
+``make lab-clean`` run. (The stand-in table of lab/IMAGES.md is written by ``python -m
+tools.tables``: a document, above the lab.)"""
 
 from __future__ import annotations
 
@@ -31,9 +32,8 @@ from lab import (  # noqa: E402
     procs,
     pushed,
     registries,
-    tables,
 )
-from lab.facts import FactsError  # noqa: E402
+from lab.errors import LabError  # noqa: E402
 from lab.paths import (  # noqa: E402
     BUILDER,
     EXEC_ROOT,
@@ -50,10 +50,7 @@ def up() -> None:
     started = time.monotonic()
     _require_root()
     _require_tools()
-    try:
-        claims.claim()
-    except claims.ClaimedElsewhere as error:
-        raise SystemExit(str(error)) from None
+    claims.claim()
     if ca.ensure():
         # New certificates (a new machine CA, new host roots): servers and daemons that run
         # with the old ones start again below.
@@ -71,9 +68,9 @@ def up() -> None:
         versions = engines.ensure(engine)
         for made in bases:
             made.result()
-    except (engines.EngineUnavailable, build.BaseUnavailable) as error:
+    except (engines.EngineUnavailable, build.BaseUnavailable):
         direct.result()  # not left half made behind the exit
-        raise SystemExit(str(error)) from None
+        raise
     finally:
         pool.shutdown(wait=False)
     specs = page_daemons()
@@ -93,10 +90,7 @@ def up() -> None:
         if not daemons.runs(daemon, engine):
             if procs.running_pid(daemon.name) is not None:
                 daemons.stop(daemon)  # not answering, or another engine: start it again
-            try:
-                daemons.start(daemon, fresh=True, engine=engine)
-            except engines.EngineUnavailable as error:
-                raise SystemExit(str(error)) from None
+            daemons.start(daemon, fresh=True, engine=engine)
             print(
                 f"lab: dockerd {daemon.name} ({engine.name}, docker.io "
                 f"{versions.get('docker.io', '?')}) on unix://{daemon.socket}",
@@ -217,20 +211,15 @@ def _require_free_port(name: str, addr: tuple[str, int]) -> None:
             ) from None
 
 
-def docs() -> None:
-    try:
-        changed = tables.write()
-    except (FactsError, tables.TableError) as error:
-        raise SystemExit(f"lab: {error}") from None
-    for path in changed:
-        print(f"lab: rewrote the stand-in table of {path.relative_to(paths.REPO)}")
-
-
 def main(argv: list[str]) -> None:
-    commands = {"up": up, "down": down, "status": status, "docs": docs, "clean": clean}
+    commands = {"up": up, "down": down, "status": status, "clean": clean}
     if len(argv) != 1 or argv[0] not in commands:
         raise SystemExit(f"usage: python -m lab {'|'.join(commands)}")
-    commands[argv[0]]()
+    try:
+        commands[argv[0]]()
+    except LabError as error:
+        # Library code raises; here, the entry point, a failure is its message and exit 1.
+        raise SystemExit(str(error)) from None
 
 
 if __name__ == "__main__":

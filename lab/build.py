@@ -29,6 +29,7 @@ import docker
 from docker.errors import APIError, BuildError
 
 from lab import ca, daemons, direct, engines, imagecache, network, registries
+from lab.errors import LabError
 from lab.facts import FACTS
 from lab.paths import (
     BUILDER,
@@ -210,7 +211,7 @@ def stale(recipe: Recipe, key: str) -> bool:
     return bool(changed) or not all(in_registry(tag) for tag in recipe.tags)
 
 
-class BaseUnavailable(Exception):
+class BaseUnavailable(LabError):
     """A Debian base could not be made: the message names the suite and apt's reason."""
 
 
@@ -276,7 +277,7 @@ def build_all(direct_failures: Future[list[str]] | None = None) -> None:
     if todo:
         _write_catalogue(keys)
     if failures:
-        raise SystemExit("\n\n".join(failures))
+        raise LabError("\n\n".join(failures))
 
 
 def build_direct() -> list[str]:

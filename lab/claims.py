@@ -11,12 +11,13 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from lab.errors import LabError
 from lab.paths import INSTANCE, LAB_DIR, MACHINE_RUN, MAX_INSTANCE
 
 CLAIMS = MACHINE_RUN / "claims"
 
 
-class ClaimedElsewhere(Exception):
+class ClaimedElsewhere(LabError):
     """The instance number is held by another checkout's running lab."""
 
     def __init__(self, holder: Path) -> None:

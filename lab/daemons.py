@@ -20,6 +20,7 @@ import docker
 
 from lab import ca, claims, engines, namespace, procs, reap
 from lab.engines import Engine
+from lab.errors import LabError
 from lab.paths import CACHE, HOSTS, LAB_DIR, MIRROR, REPO, DaemonSpec
 
 HOSTS_FILE = LAB_DIR / "config" / "hosts"
@@ -154,7 +155,7 @@ def _start_authz(daemon: DaemonSpec) -> None:
     deadline = time.monotonic() + 10
     while not socket.exists():
         if time.monotonic() > deadline or procs.running_pid(_authz_name(daemon)) is None:
-            raise SystemExit(
+            raise LabError(
                 f"lab: the authorization plugin of {daemon.name} did not start:\n"
                 f"{procs.log_tail(_authz_name(daemon))}"
             )
@@ -188,7 +189,7 @@ def wait_ready(daemon: DaemonSpec, timeout: float = 40.0) -> None:
         if ping(daemon):
             return
         time.sleep(0.2)
-    raise SystemExit(f"lab: dockerd '{daemon.name}' did not start:\n{procs.log_tail(daemon.name)}")
+    raise LabError(f"lab: dockerd '{daemon.name}' did not start:\n{procs.log_tail(daemon.name)}")
 
 
 def ping(daemon: DaemonSpec) -> bool:

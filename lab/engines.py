@@ -20,7 +20,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from docharness.engines import STORES, image_store
+from contracts.stores import STORES, image_store
+from lab.errors import LabError
 from lab.paths import CACHE
 
 # The mirror's sid Release file outlives its Valid-Until; the packages are what they are.
@@ -34,12 +35,12 @@ LAYOUT = "1"  # bump when the tree's preparation changes: the cache key changes 
 VERSIONED = ("docker.io", "docker-cli", "containerd", "runc", "docker-buildx", "docker-compose")
 
 
-class EngineUnavailable(Exception):
+class EngineUnavailable(LabError):
     """An engine's rootfs could not be made, or its daemon cannot run the image store it is
     for: the message names the engine and the release."""
 
 
-# The image stores a lab daemon can run (docharness.engines.STORES, as the store directive
+# The image stores a lab daemon can run (contracts.stores.STORES, as the store directive
 # names them): "classic" is the graph driver (overlay2) every engine has; "containerd" is the
 # containerd image store (daemon.json's "containerd-snapshotter" feature), what a fresh
 # install of Engine 29 uses by default.

@@ -19,6 +19,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from lab.errors import LabError
 from lab.paths import RECIPES
 
 FACTS = "facts.toml"
@@ -27,7 +28,7 @@ _ID = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
 VERSION = re.compile(r"\d+(?:\.\d+)+")
 
 
-class FactsError(Exception):
+class FactsError(LabError):
     """A facts file that is missing, malformed or inconsistent; names the file."""
 
 

@@ -17,6 +17,7 @@ import ipaddress
 import json
 import subprocess
 
+from lab.errors import LabError
 from lab.paths import (
     BUILDER,
     INSTANCE,
@@ -58,7 +59,7 @@ def check_subnets_free(daemons: list[DaemonSpec]) -> None:
                     continue
                 taken = ipaddress.ip_network(route["dst"], strict=False)
                 if wanted.overlaps(taken):
-                    raise SystemExit(
+                    raise LabError(
                         f"lab: subnet {wanted} of {daemon.name} is already taken by "
                         f"{taken} on {route.get('dev')}; set LAB_DAEMONS or free it"
                     )

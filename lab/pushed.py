@@ -2,8 +2,9 @@
 
 Pages (and the lab's own tests) may ``docker login`` and ``docker push`` to the hub registry,
 whose storage the mirror shares: a pushed repository would outlive the run and be served to
-every later one. A run deletes what it pushed when it ends (``docharness.pushes``); this is the
-backstop for anything else. The registry's storage should hold only what the lab seeded; any
+every later one. A run of the pages deletes what it pushed when it ends (the harness's
+``pushes`` module, above the lab: the lab imports only ``contracts``); this is the backstop for
+anything else. The registry's storage should hold only what the lab seeded; any
 other repository folder is deleted (its blobs stay until the storage is rebuilt: no registry caches
 the repository list, so it is gone for every reader at once).
 """

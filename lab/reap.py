@@ -19,6 +19,7 @@ import subprocess
 import time
 from pathlib import Path
 
+from lab.errors import LabError
 from lab.paths import DaemonSpec
 
 CGROUPS = Path("/sys/fs/cgroup")
@@ -56,7 +57,7 @@ def kill_containers(daemon: DaemonSpec, timeout: float = 10.0) -> set[int]:
         if not alive:
             break
         if time.monotonic() > deadline:
-            raise SystemExit(f"lab: processes {sorted(alive)} of dead {daemon.name} survive")
+            raise LabError(f"lab: processes {sorted(alive)} of dead {daemon.name} survive")
         for pid in alive - killed:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)

@@ -24,6 +24,7 @@ from pathlib import Path
 import bcrypt
 
 from lab import ca, procs, pypi, registry_token
+from lab.errors import LabError
 from lab.paths import (
     GCR,
     HUB,
@@ -165,7 +166,7 @@ def _wait_ready(name: str, timeout: float = 15.0) -> None:
             if procs.running_pid(name) is None:
                 break
             time.sleep(0.1)
-    raise SystemExit(
+    raise LabError(
         f"lab: registry '{name}' did not start on {host}:{port}:\n{procs.log_tail(name)}"
     )
 

@@ -13,13 +13,13 @@ from pathlib import Path
 import pytest
 
 from contracts.report import write_report
+from docharness.disclosure import check, resolve
 from docharness.images import normalise, page_images
 from docharness.model import HarnessError
 from docharness.report import build_report
-from lab import tables
-from lab.disclosure import check, resolve
 from lab.facts import FactsError, by_reference, load, load_all, version_mismatch
 from lab.paths import RECIPES
+from tools import tables
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = sorted((ROOT / "docs").rglob("*.md"))
@@ -30,7 +30,7 @@ PAGE = Path("docs/page.md")
 
 def test_the_images_md_table_is_generated_from_the_facts() -> None:
     stale = [str(path.relative_to(ROOT)) for path in tables.stale()]
-    assert stale == [], f"run `python -m lab docs`: {', '.join(stale)} differ from the facts"
+    assert stale == [], f"run `python -m tools.tables`: {', '.join(stale)} differ from the facts"
 
 
 def test_every_recipe_has_facts_and_every_tag_one_owner() -> None:

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from contracts.report import Report
+from docharness import matrix
 from docharness.sources import SourcesUnknown, fingerprint
-from lab import matrix
 
 SID = {"docker.io": "28.5.2+dfsg4-5"}
 

@@ -19,7 +19,7 @@ from contracts.report import Status  # noqa: E402
 from docharness import page  # noqa: E402
 from docharness.daemon import Daemon  # noqa: E402
 from docharness.fences import parse_page  # noqa: E402
-from lab import matrix  # noqa: E402
+from docharness.matrix import assemble, row  # noqa: E402
 
 PAGE = "docs/sample.md"
 SOURCE = """\
@@ -234,13 +234,13 @@ def write_matrix(
     blocks: dict[int, dict[str, str]],
     engines: dict[str, dict[str, str]] = ENGINES,
 ) -> None:
-    """``test-engines.json`` as lab.matrix writes it: per block, a status per engine."""
-    rows = {name: matrix.row(docker, docker.get("store", "?")) for name, docker in engines.items()}
+    """``test-engines.json`` as docharness.matrix writes it: per block, a status per engine."""
+    rows = {name: row(docker, docker.get("store", "?")) for name, docker in engines.items()}
     results = {
         (PAGE, line): {name: {"status": Status(got), "reason": None} for name, got in by.items()}
         for line, by in blocks.items()
     }
-    write_matrix_file(folder / MATRIX_NAME, matrix.assemble(rows, results))
+    write_matrix_file(folder / MATRIX_NAME, assemble(rows, results))
 
 
 def sid_report(folder: Path, blocks: list[dict[str, object]]) -> Path:

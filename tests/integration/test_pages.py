@@ -9,8 +9,9 @@ from typing import Any
 import docker
 import pytest
 
+from contracts.stores import image_store
 from docharness.daemon import Daemon, driver_status, select, server_version
-from docharness.engines import EngineRange, image_store
+from docharness.engines import EngineRange
 
 ROOT = Path(__file__).resolve().parents[2]
 

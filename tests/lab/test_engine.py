@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from contracts.lab_state import LabState
+from contracts.stores import CONTAINERD_DRIVER_TYPE
 from docharness import cleanup
-from docharness.engines import CONTAINERD_DRIVER_TYPE
 from docharness.shell import PageShell
 from lab import engines
 from tests.lab.conftest import Docker, lab_cli

@@ -20,11 +20,11 @@ import sitekit
 sys.path.insert(0, str(sitekit.ROOT))
 from contracts.matrix import MATRIX_NAME, write_matrix  # noqa: E402
 from contracts.report import Status  # noqa: E402
+from docharness import matrix as engine_matrix  # noqa: E402
 from docharness.fences import parse_page  # noqa: E402
 from docharness.kinds import BlockKind  # noqa: E402
 from docharness.normalise import capped_diff  # noqa: E402
 from docharness.report import build_report, record  # noqa: E402
-from lab import matrix as lab_matrix  # noqa: E402
 
 pytestmark = [pytest.mark.browser, pytest.mark.parametrize("view", sitekit.VIEWS, ids=str)]
 
@@ -75,7 +75,7 @@ def fake_report(folder: Path) -> Path:
     }
     store = {"sid-containerd": "containerd"}
     engines = {
-        name: lab_matrix.row({"client": v, "server": v}, store.get(name, "classic"))
+        name: engine_matrix.row({"client": v, "server": v}, store.get(name, "classic"))
         for name, v in versions.items()
     }
     results = {
@@ -84,7 +84,7 @@ def fake_report(folder: Path) -> Path:
         }
         for r in records
     }
-    write_matrix(folder / MATRIX_NAME, lab_matrix.assemble(engines, results))
+    write_matrix(folder / MATRIX_NAME, engine_matrix.assemble(engines, results))
     return folder
 
 

@@ -25,6 +25,7 @@ import sitekit
 sys.path.insert(0, str(sitekit.ROOT))
 from contracts.matrix import MATRIX_NAME, write_matrix  # noqa: E402
 from contracts.report import Status  # noqa: E402
+from docharness import matrix as engine_matrix  # noqa: E402
 from docharness import page as harness  # noqa: E402
 from docharness.daemon import Daemon  # noqa: E402
 from docharness.engines import (  # noqa: E402
@@ -36,7 +37,6 @@ from docharness.fences import parse_page  # noqa: E402
 from docharness.kinds import BlockKind  # noqa: E402
 from docharness.model import CodeBlock  # noqa: E402
 from docharness.report import build_report, record  # noqa: E402
-from lab import matrix as lab_matrix  # noqa: E402
 from lab.engines import DEFAULT, ENGINES  # noqa: E402
 
 pytestmark = pytest.mark.browser
@@ -94,10 +94,10 @@ def faithful_report(folder: Path) -> Path:
     )
     (folder / "test-report.json").write_text(json.dumps(report, ensure_ascii=False), "utf-8")
     engines = {
-        name: lab_matrix.row({"client": v, "server": v}, ENGINES[name].store)
+        name: engine_matrix.row({"client": v, "server": v}, ENGINES[name].store)
         for name, v in VERSIONS.items()
     }
-    write_matrix(folder / MATRIX_NAME, lab_matrix.assemble(engines, results))
+    write_matrix(folder / MATRIX_NAME, engine_matrix.assemble(engines, results))
     return folder
 
 
