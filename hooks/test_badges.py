@@ -90,7 +90,7 @@ def engines(
     """The Docker Engine versions a block passed on, and those it failed on.
 
     With the matrix (``test-engines.json``) where it agrees with the report
-    (``contracts.matrix.trusted``): the rows lab.matrix found it passed and failed on.
+    (``contracts.matrix.trusted``): the rows docharness.matrix found it passed and failed on.
     Otherwise, the report's one engine.
     """
     server = (report.get("docker") or {}).get("server") or "?"
