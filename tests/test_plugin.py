@@ -64,6 +64,7 @@ def test_the_pages_that_publish_host_ports() -> None:
         "dockerfile.md",
         "compose.md",
         "debugging.md",
+        "registry.md",
     }
 
 
