@@ -2,7 +2,8 @@
 
 An entry says which fences are of the kind (their languages and a test of the body), how the
 block is prepared at collection, which evaluator runs it, the status the report gives it
-when it passes and the badge the site shows for that status. The evaluator is named, not
+when it passes, the badge the site shows for that status, the images its blocks use and the
+IDs and digests they show (for the page's ledger). The evaluator is named, not
 imported: the site's hooks read this table without loading pexpect or docker, and no
 evaluator module imports another. A new kind is one module of this package and one entry.
 """
@@ -10,7 +11,7 @@ evaluator module imports another. A new kind is one module of this package and o
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from enum import Enum
 from typing import cast
@@ -18,8 +19,9 @@ from typing import cast
 from sybil.typing import Evaluator
 
 from contracts.report import Status
+from docharness.image_refs import BlockImages, from_command, python_calls
 from docharness.model import Code, CodeBlock, HarnessError
-from docharness.normalise import is_ellipsis
+from docharness.normalise import DIGEST, ID, LONG_ID, is_ellipsis, tokenize
 from docharness.transcript import has_prompt, parse_steps, parse_transcript
 
 # Every name Markdown renderers (Pygments, GitHub) give a shell session or script.
@@ -51,7 +53,9 @@ class Kind:
     parses what the kind needs at collection (a bad block fails there, naming file:line);
     ``evaluator`` is ``module:function``; ``passed`` is the report's status for a block that
     passed, and ``badge`` its badge text and title (``{engine}``, ``{engines}``, ``{also_failed}``,
-    ``{client}``, ``{date}``: see hooks/test_badges.py).
+    ``{client}``, ``{date}``: see hooks/test_badges.py); ``images`` what a block does with
+    images (``docharness.images``); ``shown`` the (line, value) of each ID and digest a block
+    shows as printed (``docharness.ledger``). None: the kind has none.
     """
 
     name: BlockKind
@@ -61,6 +65,8 @@ class Kind:
     passed: Status
     badge: tuple[str, str]
     prepare: Callable[[CodeBlock], None] | None = None
+    images: Callable[[CodeBlock], BlockImages] | None = None
+    shown: Callable[[CodeBlock], Iterator[tuple[int, str]]] | None = None
 
     def load_evaluator(self) -> Evaluator:
         module, _, function = self.evaluator.partition(":")
@@ -94,6 +100,39 @@ def _hook_steps(block: CodeBlock, code: Code | None) -> Code | None:
     return replace(code, steps=tuple(parse_steps(block.path, code.text, code.line + 1)))
 
 
+def _transcript_images(block: CodeBlock) -> BlockImages:
+    """The images of a transcript's host commands (a container's commands run no docker)."""
+    found = BlockImages()
+    for step in block.steps:
+        if not step.in_container:
+            from_command(block.path, step.line, step.command, found)
+    return found
+
+
+def _python_images(block: CodeBlock) -> BlockImages:
+    return python_calls(block.line, block.source)
+
+
+# What a run prints and a reader may copy: container and image IDs, digests.
+SHOWN_TOKENS = frozenset({DIGEST, LONG_ID, ID})
+
+
+def _values_in(line: str) -> Iterator[str]:
+    """The IDs and digests in a line, in order."""
+    return (token.text for token in tokenize(line) if token.kind in SHOWN_TOKENS)
+
+
+def _transcript_shown(block: CodeBlock) -> Iterator[tuple[int, str]]:
+    """Expected output lines and the prompts of container shells (a container's hostname is
+    its short ID). Commands are the reader's typing, not output: they are left out."""
+    for step in block.steps:
+        if step.in_container:
+            yield from ((step.line, value) for value in _values_in(step.prompt))
+        for line in step.expected:
+            if not is_ellipsis(line):
+                yield from ((line.line, value) for value in _values_in(line.text))
+
+
 KINDS = (
     Kind(
         BlockKind.TRANSCRIPT,
@@ -103,6 +142,8 @@ KINDS = (
         Status.PASSED,
         _RAN,
         prepare=_steps,
+        images=_transcript_images,
+        shown=_transcript_shown,
     ),
     Kind(
         BlockKind.SYNOPSIS,
@@ -122,6 +163,7 @@ KINDS = (
         "docharness.kinds.python:evaluate",
         Status.PASSED,
         _RAN,
+        images=_python_images,
     ),
 )
 TESTED_LANGUAGES = frozenset(language for kind in KINDS for language in kind.languages)
