@@ -3,26 +3,28 @@
 An entry says which fences are of the kind (their languages and a test of the body), how the
 block is prepared at collection, which evaluator runs it, the status the report gives it
 when it passes, the badge the site shows for that status, the images its blocks use and the
-IDs and digests they show (for the page's ledger). The evaluator is named, not
-imported: the site's hooks read this table without loading pexpect or docker, and no
-evaluator module imports another. A new kind is one module of this package and one entry.
+IDs and digests they show (for the page's ledger). The evaluator is named, not imported: the
+site's hooks read this table without loading pexpect or docker, and no evaluator module imports
+another. A new kind is one module or folder of this package declaring its ``Kind`` (``kind.py``),
+its name in ``BlockKind`` and its line in ``KINDS``.
 """
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, replace
-from enum import Enum
-from typing import cast
+from collections.abc import Iterator
+from dataclasses import replace
 
 from sybil.typing import Evaluator
 
 from contracts.report import Status
 from docharness.image_refs import BlockImages, from_command, python_calls
+from docharness.kinds import compose
+from docharness.kinds.kind import BlockKind, Kind
 from docharness.model import Code, CodeBlock, HarnessError
 from docharness.normalise import DIGEST, ID, LONG_ID, is_ellipsis, tokenize
 from docharness.transcript import has_prompt, parse_steps, parse_transcript
+
+__all__ = ["KINDS", "BlockKind", "Kind", "classify", "evaluator_for", "kind", "passed_badge"]
 
 # Every name Markdown renderers (Pygments, GitHub) give a shell session or script.
 SHELL_LANGUAGES = frozenset(
@@ -34,43 +36,6 @@ _RAN = (
     "✓ 도커 엔진 {engine}에서 통과{also_failed} · {date}",
     "실제 도커 엔진({engines})에서 실행해 출력까지 페이지와 같은지 확인했습니다",
 )
-
-
-class BlockKind(Enum):
-    """The kinds' names (a CodeBlock's ``kind``, the report's ``kind``)."""
-
-    TRANSCRIPT = "transcript"  # shell fence with at least one prompt: run it
-    SYNOPSIS = "synopsis"  # shell fence without a prompt: check names against `docker ... --help`
-    PYTHON = "python"  # python fence: run with Sybil's Python evaluator
-
-
-@dataclass(frozen=True)
-class Kind:
-    """One kind of block.
-
-    ``languages`` maps a fence's language to the name the block records (``py`` -> python);
-    ``accepts`` decides between kinds of the same languages, on the fence's body; ``prepare``
-    parses what the kind needs at collection (a bad block fails there, naming file:line);
-    ``evaluator`` is ``module:function``; ``passed`` is the report's status for a block that
-    passed, and ``badge`` its badge text and title (``{engine}``, ``{engines}``, ``{also_failed}``,
-    ``{client}``, ``{date}``: see hooks/test_badges.py); ``images`` what a block does with
-    images (``docharness.images``); ``shown`` the (line, value) of each ID and digest a block
-    shows as printed (``docharness.ledger``). None: the kind has none.
-    """
-
-    name: BlockKind
-    languages: Mapping[str, str]
-    accepts: Callable[[str], bool]
-    evaluator: str
-    passed: Status
-    badge: tuple[str, str]
-    prepare: Callable[[CodeBlock], None] | None = None
-    images: Callable[[CodeBlock], BlockImages] | None = None
-    shown: Callable[[CodeBlock], Iterator[tuple[int, str]]] | None = None
-
-    def load_evaluator(self) -> Evaluator:
-        module, _, function = self.evaluator.partition(":")
-        return cast(Evaluator, getattr(importlib.import_module(module), function))
 
 
 def _steps(block: CodeBlock) -> None:
@@ -165,6 +130,7 @@ KINDS = (
         _RAN,
         images=_python_images,
     ),
+    compose.KIND,
 )
 TESTED_LANGUAGES = frozenset(language for kind in KINDS for language in kind.languages)
 PASSED_STATUSES = tuple(dict.fromkeys(kind.passed for kind in KINDS))
