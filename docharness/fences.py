@@ -172,13 +172,13 @@ def _source(fence: Fence) -> str:
 def fence_kind(fence: Fence) -> Kind | None:
     """The kind of a fence, by its language and body; None: it is not tested (what collection
     runs and the site badges are the same fences)."""
-    return classify(language_of(fence.info), _source(fence))
+    return classify(language_of(fence.info), _source(fence), fence.info)
 
 
 def _block(path: Path, fence: Fence, directives: Directives) -> CodeBlock | None:
     language = language_of(fence.info)
     source = _source(fence)
-    kind = classify(language, source)
+    kind = classify(language, source, fence.info)
     if kind is None:
         return None
     language = kind.languages[language]

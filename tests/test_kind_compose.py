@@ -51,15 +51,19 @@ def test_a_yaml_fence_with_top_level_services_is_a_compose_block() -> None:
     assert str(target(blocks[0])) == "blog/compose.yaml"
 
 
+def test_an_untitled_compose_file_is_shown_not_run() -> None:
+    """Without a file name to save it under, a Compose file is an illustration: no block."""
+    assert parse_page(Path("page.md"), "```yaml\nservices:\n  web:\n    image: nginx\n```\n") == []
+
+
 @pytest.mark.parametrize(
     ("info", "message"),
     [
-        ("yaml", r"page.md:1: a Compose file needs the name it is saved under"),
         ('yaml title="/etc/compose.yaml"', r"page.md:1: /etc/compose.yaml: name a file inside"),
         ("yaml title='../compose.yaml'", r"page.md:1: ../compose.yaml: name a file inside"),
     ],
 )
-def test_a_compose_block_without_a_file_name_in_the_page_folder_fails_at_its_fence(
+def test_a_compose_block_named_outside_the_page_folder_fails_at_its_fence(
     info: str, message: str
 ) -> None:
     with pytest.raises(HarnessError, match=message):

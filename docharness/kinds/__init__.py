@@ -1,12 +1,12 @@
 """Block kinds: what the harness does with a fenced block, one entry per kind.
 
 An entry says which fences are of the kind (their languages and a test of the body), how the
-block is prepared at collection, which evaluator runs it, the status the report gives it
-when it passes, the badge the site shows for that status, the images its blocks use and the
-IDs and digests they show (for the page's ledger). The evaluator is named, not imported: the
-site's hooks read this table without loading pexpect or docker, and no evaluator module imports
-another. A new kind is one module or folder of this package declaring its ``Kind`` (``kind.py``),
-its name in ``BlockKind`` and its line in ``KINDS``.
+block is prepared at collection, the status the report gives it when it passes, the badge the
+site shows for that status, the images its blocks use and the IDs and digests they show (for
+the page's ledger). Its evaluator is registered by object in ``evaluators.py``: the site's hooks
+read this table without loading the runner (pexpect, docker). A new kind is one module or folder
+of this package declaring its ``Kind`` (``kind.py``) and its evaluator, its name in
+``BlockKind``, its line in ``KINDS`` and its line in ``evaluators.EVALUATORS``.
 """
 
 from __future__ import annotations
@@ -14,17 +14,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import replace
 
-from sybil.typing import Evaluator
-
 from contracts.report import Status
 from docharness.image_refs import BlockImages, from_command, python_calls
 from docharness.kinds import compose
-from docharness.kinds.kind import BlockKind, Kind
+from docharness.kinds.kind import TITLE, BlockKind, Kind
 from docharness.model import Code, CodeBlock, HarnessError
 from docharness.normalise import DIGEST, ID, LONG_ID, is_ellipsis, tokenize
 from docharness.transcript import has_prompt, parse_steps, parse_transcript
 
-__all__ = ["KINDS", "BlockKind", "Kind", "classify", "evaluator_for", "kind", "passed_badge"]
+__all__ = ["KINDS", "BlockKind", "Kind", "classify", "kind", "passed_badge"]
 
 # Every name Markdown renderers (Pygments, GitHub) give a shell session or script.
 SHELL_LANGUAGES = frozenset(
@@ -103,7 +101,6 @@ KINDS = (
         BlockKind.TRANSCRIPT,
         {language: language for language in SHELL_LANGUAGES},
         has_prompt,
-        "docharness.kinds.transcript:evaluate",
         Status.PASSED,
         _RAN,
         prepare=_steps,
@@ -114,7 +111,6 @@ KINDS = (
         BlockKind.SYNOPSIS,
         {language: language for language in SHELL_LANGUAGES},
         lambda source: not has_prompt(source),
-        "docharness.kinds.synopsis:evaluate",
         Status.SYNOPSIS,
         (
             "✓ 명령 형식 확인 · 도커 클라이언트 {client} · {date}",
@@ -125,7 +121,6 @@ KINDS = (
         BlockKind.PYTHON,
         PYTHON_LANGUAGES,
         lambda source: True,
-        "docharness.kinds.python:evaluate",
         Status.PASSED,
         _RAN,
         images=_python_images,
@@ -149,19 +144,23 @@ def _check_statuses() -> None:
 _check_statuses()
 
 
-def classify(language: str, source: str) -> Kind | None:
-    """The kind of a fence of ``language`` holding ``source``; None: the fence is not tested."""
-    return next((k for k in KINDS if language in k.languages and k.accepts(source)), None)
+def classify(language: str, source: str, info: str = "") -> Kind | None:
+    """The kind of a fence of ``language`` holding ``source`` (``info``: its whole info string);
+    None: the fence is not tested."""
+    titled = TITLE.search(info) is not None
+    return next(
+        (
+            k
+            for k in KINDS
+            if language in k.languages and k.accepts(source) and (titled or not k.titled)
+        ),
+        None,
+    )
 
 
 def kind(name: BlockKind) -> Kind:
     """The entry of a kind."""
     return next(k for k in KINDS if k.name is name)
-
-
-def evaluator_for(block: CodeBlock) -> Evaluator:
-    """The evaluator of a block, by kind (the PageParser's ``evaluator_for``)."""
-    return kind(block.kind).load_evaluator()
 
 
 def passed_badge(status: str) -> tuple[str, str] | None:

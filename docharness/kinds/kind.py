@@ -6,17 +6,17 @@ Apart from the registry (``docharness.kinds``) so that a kind's own folder can d
 
 from __future__ import annotations
 
-import importlib
+import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from enum import Enum
-from typing import cast
-
-from sybil.typing import Evaluator
 
 from contracts.report import Status
 from docharness.image_refs import BlockImages
 from docharness.model import CodeBlock
+
+# A fence's `title="..."` (Material's file name above the block), in either quotes.
+TITLE = re.compile(r"""\btitle=(?P<quote>["'])(?P<name>.+?)(?P=quote)""")
 
 
 class BlockKind(Enum):
@@ -33,9 +33,11 @@ class Kind:
     """One kind of block.
 
     ``languages`` maps a fence's language to the name the block records (``py`` -> python);
-    ``accepts`` decides between kinds of the same languages, on the fence's body; ``prepare``
+    ``accepts`` decides between kinds of the same languages, on the fence's body, and ``titled``
+    says the fence must also carry a `title="..."` (the file a Compose block is saved as);
+    ``prepare``
     parses what the kind needs at collection (a bad block fails there, naming file:line);
-    ``evaluator`` is ``module:function``; ``passed`` is the report's status for a block that
+    ``passed`` is the report's status for a block that
     passed, and ``badge`` its badge text and title (``{engine}``, ``{engines}``, ``{also_failed}``,
     ``{client}``, ``{date}``: see hooks/test_badges.py); ``images`` what a block does with
     images (``docharness.images``); ``shown`` the (line, value) of each ID and digest a block
@@ -45,13 +47,9 @@ class Kind:
     name: BlockKind
     languages: Mapping[str, str]
     accepts: Callable[[str], bool]
-    evaluator: str
     passed: Status
     badge: tuple[str, str]
     prepare: Callable[[CodeBlock], None] | None = None
+    titled: bool = False
     images: Callable[[CodeBlock], BlockImages] | None = None
     shown: Callable[[CodeBlock], Iterator[tuple[int, str]]] | None = None
-
-    def load_evaluator(self) -> Evaluator:
-        module, _, function = self.evaluator.partition(":")
-        return cast(Evaluator, getattr(importlib.import_module(module), function))

@@ -1,4 +1,4 @@
-"""Compose-file blocks: a ``yaml`` fence whose body has a top-level ``services:`` key.
+"""Compose-file blocks: a ``yaml`` fence with a title whose body has a top-level ``services:``.
 
 ```yaml title="blog/compose.yaml"
 services:
@@ -9,7 +9,8 @@ services:
 The block is written into the page shell's current folder under the name its title gives
 (later transcripts use it: `docker compose -f blog/compose.yaml up`), then checked with
 `docker compose -f <file> config -q` (``check.py``). Its ``image:`` lines are the images it uses.
-This module is the kind's declaration only: the site's hooks read it without the runner.
+This module is the kind's declaration only: the site's hooks read it without the runner
+(``check.evaluate`` is registered in ``docharness.kinds.evaluators``).
 """
 
 from __future__ import annotations
@@ -19,11 +20,10 @@ from pathlib import PurePosixPath
 
 from contracts.report import Status
 from docharness.image_refs import BlockImages, ImageUse, normalise
-from docharness.kinds.kind import BlockKind, Kind
+from docharness.kinds.kind import TITLE, BlockKind, Kind
 from docharness.model import CodeBlock, HarnessError
 
-_SERVICES = re.compile(r"^services:[ \t]*(?:#.*)?$", re.MULTILINE)
-_TITLE = re.compile(r"""\btitle=(?P<quote>["'])(?P<name>.+?)(?P=quote)""")
+_SERVICES = re.compile(r"^services:(?:[ \t]|$)", re.MULTILINE)  # a block or flow mapping
 _IMAGE = re.compile(r"""^[ \t]+image:[ \t]*(?P<quote>["']?)(?P<ref>[^"'#\s]+)(?P=quote)""")
 
 
@@ -34,8 +34,9 @@ def is_compose(source: str) -> bool:
 
 def target(block: CodeBlock) -> PurePosixPath:
     """The file the block is written to, from its fence's `title="..."`: a relative path
-    inside the page's folder. Raises HarnessError at the fence for none or one outside it."""
-    found = _TITLE.search(block.info)
+    inside the page's folder. Raises HarnessError at the fence for one outside it (or none:
+    ``classify`` takes no untitled fence for this kind)."""
+    found = TITLE.search(block.info)
     if found is None:
         raise HarnessError(
             block.path,
@@ -74,12 +75,12 @@ KIND = Kind(
     BlockKind.COMPOSE,
     {"yaml": "yaml", "yml": "yaml"},
     is_compose,
-    "docharness.kinds.compose.check:evaluate",
     Status.COMPOSE,
     (
         "✓ Compose 파일 확인 · 도커 클라이언트 {client} · {date}",
         "이 이름으로 저장하고 docker compose config로 형식을 확인했습니다",
     ),
     prepare=_name_target,
+    titled=True,
     images=_images,
 )
