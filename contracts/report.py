@@ -41,10 +41,16 @@ class Status(StrEnum):
     SKIPPED = "skipped"
     SYNOPSIS = "synopsis"  # a synopsis's names were found in `docker ... --help`
     NOT_FOR_ENGINE = "not-for-engine"  # its output is another engine's or store's: not compared
+    COMPOSE = "compose"  # a Compose file `docker compose config -q` accepted
 
 
 STATUSES = tuple(Status)
-RAN = (Status.PASSED, Status.SYNOPSIS, Status.FAILED)  # a block with one of these really ran
+RAN = (
+    Status.PASSED,
+    Status.SYNOPSIS,
+    Status.COMPOSE,
+    Status.FAILED,
+)  # a block with one of these really ran
 
 
 class BlockRecord(TypedDict):

@@ -17,7 +17,7 @@ from sybil import Document, Region
 from sybil.typing import Evaluator
 
 from docharness.directives import parse_directives
-from docharness.kinds import TESTED_LANGUAGES, classify
+from docharness.kinds import TESTED_LANGUAGES, Kind, classify
 from docharness.model import CodeBlock, Directives, HarnessError
 from docharness.pagefile import read_source
 from docharness.transcript import HOST_PROMPT
@@ -165,10 +165,20 @@ def parse_page(path: Path, text: str) -> list[CodeBlock]:
     return blocks
 
 
+def _source(fence: Fence) -> str:
+    return "\n".join(fence.body) + "\n" if fence.body else ""
+
+
+def fence_kind(fence: Fence) -> Kind | None:
+    """The kind of a fence, by its language and body; None: it is not tested (what collection
+    runs and the site badges are the same fences)."""
+    return classify(language_of(fence.info), _source(fence), fence.info)
+
+
 def _block(path: Path, fence: Fence, directives: Directives) -> CodeBlock | None:
     language = language_of(fence.info)
-    source = "\n".join(fence.body) + "\n" if fence.body else ""
-    kind = classify(language, source)
+    source = _source(fence)
+    kind = classify(language, source, fence.info)
     if kind is None:
         return None
     language = kind.languages[language]

@@ -29,13 +29,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from contracts.layout import Layout
-from docharness.kinds import BlockKind
+from docharness.kinds import SHOWN_TOKENS, kind
 from docharness.model import CodeBlock, HarnessError
-from docharness.normalise import DIGEST, ID, LONG_ID, is_ellipsis, tokenize
+from docharness.normalise import tokenize
 from docharness.pagefile import replace_file
 
-# What a run prints and a reader may copy: container and image IDs, digests.
-KINDS = frozenset({DIGEST, LONG_ID, ID})
+KINDS = SHOWN_TOKENS  # what a run prints and a reader may copy: container and image IDs, digests
 SOURCES = frozenset({"run", "notes"})
 ELIDED = "..."
 SHORT, LONG = 12, 64  # a short ID is the first 12 hex digits of the long one
@@ -77,19 +76,13 @@ def values_in(lines: Iterable[str]) -> Iterator[str]:
 
 
 def shown(blocks: Sequence[CodeBlock]) -> list[Shown]:
-    """Every ID and digest the page's transcripts show as printed: expected output lines and
-    the prompts of container shells (a container's hostname is its short ID). Commands are the
-    reader's typing, not output: they are left out."""
+    """Every ID and digest the page's blocks show as printed, as each kind reads its blocks
+    (``Kind.shown``: a transcript's expected output and container prompts)."""
     found: list[Shown] = []
     for block in blocks:
-        if block.kind is not BlockKind.TRANSCRIPT:
-            continue
-        for step in block.steps:
-            if step.in_container:
-                found += [Shown(step.line, value) for value in values_in([step.prompt])]
-            for line in step.expected:
-                if not is_ellipsis(line):
-                    found += [Shown(line.line, value) for value in values_in([line.text])]
+        read = kind(block.kind).shown
+        if read is not None:
+            found += [Shown(line, value) for line, value in read(block)]
     return found
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 # MkDocs does not put the repository on sys.path; the harness's fence scanner gives the very
 # blocks and lines the test report uses.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from docharness.fences import Fence, find_fences, language_of  # noqa: E402
+from docharness.fences import Fence, fence_kind, find_fences, language_of  # noqa: E402
 
 PRE = re.compile(r"<pre\b[^>]*>.*?</pre>", re.DOTALL)
 # Pygments' inline line numbers are not part of the code's text.
@@ -62,9 +62,10 @@ def _known_text(code_html: str) -> str:
 
 
 def rendered(
-    path: Path, markdown: str, page_html: str, languages: frozenset[str] | None = None
+    path: Path, markdown: str, page_html: str, tested_only: bool = False
 ) -> Iterator[Rendered]:
-    """The page's fences in ``languages`` (all when None) with their rendered blocks, in order.
+    """The page's fences (``tested_only``: those the harness runs, by language and body, as
+    ``fences.fence_kind`` tells) with their rendered blocks, in order.
 
     A fence whose text no rendered block has is reported as a warning (an error under strict).
     """
@@ -77,7 +78,7 @@ def rendered(
         language = language_of(fence.info)
         if hit is not None:
             cursor = hit + 1
-        if languages is not None and language not in languages:
+        if tested_only and fence_kind(fence) is None:
             continue
         if hit is None:
             log.warning("%s:%d: no rendered code block has this block's text", path, fence.line)

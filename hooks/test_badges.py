@@ -43,7 +43,7 @@ from docharness.engines import (
     NOT_FOR_STORE,
     EngineRange,
 )
-from docharness.kinds import TESTED_LANGUAGES, passed_badge
+from docharness.kinds import passed_badge
 
 # The harness's own skip reasons (docharness/page.py) by prefix, in the reader's words: a
 # sentence for the line, and a second one behind "자세히". A page's `skip` directive gives its
@@ -272,7 +272,7 @@ def badged(page_html: str, source: str, page: str, results: Results) -> str:
     """``page_html`` with a badge in front of every tested block of ``source``."""
     out: list[str] = []
     done = 0
-    for block in rendered(Path(page), source, page_html, TESTED_LANGUAGES):
+    for block in rendered(Path(page), source, page_html, tested_only=True):
         result = results.get((page, block.fence.line))
         try:
             line = badge(result)

@@ -6,6 +6,7 @@ The facts files, the generated tables, every page's images and the box the site 
 from __future__ import annotations
 
 import importlib
+import re
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -104,6 +105,38 @@ def test_images_are_found_in_commands_and_python_calls() -> None:
         ("centos:8", 8),
         ("node:18", 12),
     ]
+
+
+def test_a_pull_by_digest_of_a_repository_the_page_pushed_is_the_pages_own() -> None:
+    """docs/registry.md pushes localhost:28099/hello-reg:1.0 and pulls it back by digest; a
+    digest of a repository the page only tags, or never pushed, is still an outside image."""
+    text = (
+        "```shell\n"
+        "$ docker tag hello:1 localhost:5000/hello:1.0 && docker push localhost:5000/hello:1.0\n"
+        "$ docker pull localhost:5000/hello@sha256:ab\n"
+        "$ docker tag busybox mine/box:1\n"
+        "$ docker pull mine/box@sha256:cd\n"
+        "$ docker pull debian@sha256:ef\n"
+        "```\n"
+    )
+    assert [(u.reference, u.line) for u in page_images(PAGE, text)] == [
+        ("mine/box@sha256:cd", 5),
+        ("debian@sha256:ef", 6),
+    ]
+
+
+def test_the_registry_page_needs_no_digest_tag_to_keep_its_pull_its_own() -> None:
+    """The chapter's refused `docker tag … @sha256:…` is a lesson, not what keeps the later
+    pull by digest out of the page's images: without it the page uses the same images."""
+    page = ROOT / "docs/registry.md"
+    text = page.read_text(encoding="utf-8")
+    # The blank line, its comment, the command and its error.
+    refused = re.findall(r"\n\n# .*\n\$ docker tag \S+ \S+@sha256:\S+\nrefusing .*", text)
+    assert len(refused) == 1
+    without = text.replace(refused[0], "")
+    used = [u.reference for u in page_images(page, without)]
+    assert used == [u.reference for u in page_images(page, text)]
+    assert not [reference for reference in used if "hello-reg" in reference]
 
 
 def test_valued_options_of_the_new_chapters_are_not_images() -> None:

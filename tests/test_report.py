@@ -82,6 +82,7 @@ def test_records_make_one_report_that_reads_back(tmp_path: Path) -> None:
             "skipped": 1,
             "synopsis": 0,
             "not-for-engine": 0,
+            "compose": 0,
         },
         "docs/image-commands.md": {
             "examples": 2,
@@ -90,6 +91,7 @@ def test_records_make_one_report_that_reads_back(tmp_path: Path) -> None:
             "skipped": 0,
             "synopsis": 1,
             "not-for-engine": 0,
+            "compose": 0,
         },
     }
     out = tmp_path / "report" / "test-report.json"
@@ -124,6 +126,7 @@ def test_summarise_and_build_report_without_parts() -> None:
             "skipped": 0,
             "synopsis": 0,
             "not-for-engine": 0,
+            "compose": 0,
         }
     }
     assert build_report(records, docker={}, mode="lab")["blocks"] == records

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import markdown
@@ -16,7 +17,7 @@ import test_badges  # noqa: E402
 from contracts.matrix import MATRIX_NAME  # noqa: E402
 from contracts.matrix import write_matrix as write_matrix_file  # noqa: E402
 from contracts.report import Status  # noqa: E402
-from docharness import page  # noqa: E402
+from docharness import kinds, page  # noqa: E402
 from docharness.daemon import Daemon  # noqa: E402
 from docharness.fences import parse_page  # noqa: E402
 from docharness.matrix import assemble, row  # noqa: E402
@@ -451,3 +452,17 @@ def test_unchanged_html_without_tested_blocks() -> None:
     source = "# 제목\n\n```text\n$ ls\n```\n"
     page_html = render(source)
     assert test_badges.badged(page_html, source, PAGE, {}) == page_html
+
+
+def test_only_fences_the_harness_collects_get_a_badge(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Badges pick fences by language and body (``kinds.classify``), as collection does: a
+    fence of a tested language that no kind accepts is not a tested block."""
+    python = kinds.kind(kinds.BlockKind.PYTHON)
+    picky = replace(python, accepts=lambda source: "docker" in source)
+    monkeypatch.setattr(kinds, "KINDS", tuple(picky if k is python else k for k in kinds.KINDS))
+    source = "```python\nprint(1)\n```\n\n```python\nimport docker\n```\n"
+    page_html = test_badges.badged(render(source), source, PAGE, {})
+    assert badges(page_html) == ["not-run"]
+    assert page_html.index("test-badge") > page_html.index("print")

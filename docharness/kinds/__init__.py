@@ -1,26 +1,28 @@
 """Block kinds: what the harness does with a fenced block, one entry per kind.
 
 An entry says which fences are of the kind (their languages and a test of the body), how the
-block is prepared at collection, which evaluator runs it, the status the report gives it
-when it passes and the badge the site shows for that status. The evaluator is named, not
-imported: the site's hooks read this table without loading pexpect or docker, and no
-evaluator module imports another. A new kind is one module of this package and one entry.
+block is prepared at collection, the status the report gives it when it passes, the badge the
+site shows for that status, the images its blocks use and the IDs and digests they show (for
+the page's ledger). Its evaluator is registered by object in ``evaluators.py``: the site's hooks
+read this table without loading the runner (pexpect, docker). A new kind is one module or folder
+of this package declaring its ``Kind`` (``kind.py``) and its evaluator, its name in
+``BlockKind``, its line in ``KINDS`` and its line in ``evaluators.EVALUATORS``.
 """
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
-from enum import Enum
-from typing import cast
-
-from sybil.typing import Evaluator
+from collections.abc import Iterator
+from dataclasses import replace
 
 from contracts.report import Status
+from docharness.image_refs import BlockImages, from_command, python_calls
+from docharness.kinds import compose
+from docharness.kinds.kind import TITLE, BlockKind, Kind
 from docharness.model import Code, CodeBlock, HarnessError
-from docharness.normalise import is_ellipsis
+from docharness.normalise import DIGEST, ID, LONG_ID, is_ellipsis, tokenize
 from docharness.transcript import has_prompt, parse_steps, parse_transcript
+
+__all__ = ["KINDS", "BlockKind", "Kind", "classify", "kind", "passed_badge"]
 
 # Every name Markdown renderers (Pygments, GitHub) give a shell session or script.
 SHELL_LANGUAGES = frozenset(
@@ -32,39 +34,6 @@ _RAN = (
     "✓ 도커 엔진 {engine}에서 통과{also_failed} · {date}",
     "실제 도커 엔진({engines})에서 실행해 출력까지 페이지와 같은지 확인했습니다",
 )
-
-
-class BlockKind(Enum):
-    """The kinds' names (a CodeBlock's ``kind``, the report's ``kind``)."""
-
-    TRANSCRIPT = "transcript"  # shell fence with at least one prompt: run it
-    SYNOPSIS = "synopsis"  # shell fence without a prompt: check names against `docker ... --help`
-    PYTHON = "python"  # python fence: run with Sybil's Python evaluator
-
-
-@dataclass(frozen=True)
-class Kind:
-    """One kind of block.
-
-    ``languages`` maps a fence's language to the name the block records (``py`` -> python);
-    ``accepts`` decides between kinds of the same languages, on the fence's body; ``prepare``
-    parses what the kind needs at collection (a bad block fails there, naming file:line);
-    ``evaluator`` is ``module:function``; ``passed`` is the report's status for a block that
-    passed, and ``badge`` its badge text and title (``{engine}``, ``{engines}``, ``{also_failed}``,
-    ``{client}``, ``{date}``: see hooks/test_badges.py).
-    """
-
-    name: BlockKind
-    languages: Mapping[str, str]
-    accepts: Callable[[str], bool]
-    evaluator: str
-    passed: Status
-    badge: tuple[str, str]
-    prepare: Callable[[CodeBlock], None] | None = None
-
-    def load_evaluator(self) -> Evaluator:
-        module, _, function = self.evaluator.partition(":")
-        return cast(Evaluator, getattr(importlib.import_module(module), function))
 
 
 def _steps(block: CodeBlock) -> None:
@@ -94,21 +63,54 @@ def _hook_steps(block: CodeBlock, code: Code | None) -> Code | None:
     return replace(code, steps=tuple(parse_steps(block.path, code.text, code.line + 1)))
 
 
+def _transcript_images(block: CodeBlock) -> BlockImages:
+    """The images of a transcript's host commands (a container's commands run no docker)."""
+    found = BlockImages()
+    for step in block.steps:
+        if not step.in_container:
+            from_command(block.path, step.line, step.command, found)
+    return found
+
+
+def _python_images(block: CodeBlock) -> BlockImages:
+    return python_calls(block.line, block.source)
+
+
+# What a run prints and a reader may copy: container and image IDs, digests.
+SHOWN_TOKENS = frozenset({DIGEST, LONG_ID, ID})
+
+
+def _values_in(line: str) -> Iterator[str]:
+    """The IDs and digests in a line, in order."""
+    return (token.text for token in tokenize(line) if token.kind in SHOWN_TOKENS)
+
+
+def _transcript_shown(block: CodeBlock) -> Iterator[tuple[int, str]]:
+    """Expected output lines and the prompts of container shells (a container's hostname is
+    its short ID). Commands are the reader's typing, not output: they are left out."""
+    for step in block.steps:
+        if step.in_container:
+            yield from ((step.line, value) for value in _values_in(step.prompt))
+        for line in step.expected:
+            if not is_ellipsis(line):
+                yield from ((line.line, value) for value in _values_in(line.text))
+
+
 KINDS = (
     Kind(
         BlockKind.TRANSCRIPT,
         {language: language for language in SHELL_LANGUAGES},
         has_prompt,
-        "docharness.kinds.transcript:evaluate",
         Status.PASSED,
         _RAN,
         prepare=_steps,
+        images=_transcript_images,
+        shown=_transcript_shown,
     ),
     Kind(
         BlockKind.SYNOPSIS,
         {language: language for language in SHELL_LANGUAGES},
         lambda source: not has_prompt(source),
-        "docharness.kinds.synopsis:evaluate",
         Status.SYNOPSIS,
         (
             "✓ 명령 형식 확인 · 도커 클라이언트 {client} · {date}",
@@ -119,10 +121,11 @@ KINDS = (
         BlockKind.PYTHON,
         PYTHON_LANGUAGES,
         lambda source: True,
-        "docharness.kinds.python:evaluate",
         Status.PASSED,
         _RAN,
+        images=_python_images,
     ),
+    compose.KIND,
 )
 TESTED_LANGUAGES = frozenset(language for kind in KINDS for language in kind.languages)
 PASSED_STATUSES = tuple(dict.fromkeys(kind.passed for kind in KINDS))
@@ -141,19 +144,23 @@ def _check_statuses() -> None:
 _check_statuses()
 
 
-def classify(language: str, source: str) -> Kind | None:
-    """The kind of a fence of ``language`` holding ``source``; None: the fence is not tested."""
-    return next((k for k in KINDS if language in k.languages and k.accepts(source)), None)
+def classify(language: str, source: str, info: str = "") -> Kind | None:
+    """The kind of a fence of ``language`` holding ``source`` (``info``: its whole info string);
+    None: the fence is not tested."""
+    titled = TITLE.search(info) is not None
+    return next(
+        (
+            k
+            for k in KINDS
+            if language in k.languages and k.accepts(source) and (titled or not k.titled)
+        ),
+        None,
+    )
 
 
 def kind(name: BlockKind) -> Kind:
     """The entry of a kind."""
     return next(k for k in KINDS if k.name is name)
-
-
-def evaluator_for(block: CodeBlock) -> Evaluator:
-    """The evaluator of a block, by kind (the PageParser's ``evaluator_for``)."""
-    return kind(block.kind).load_evaluator()
 
 
 def passed_badge(status: str) -> tuple[str, str] | None:

@@ -22,7 +22,8 @@ from docharness.fences import (
     language_of,
     untested_transcripts,
 )
-from docharness.kinds import BlockKind, evaluator_for
+from docharness.kinds import BlockKind
+from docharness.kinds.evaluators import evaluator_for
 from docharness.kinds.synopsis import claims_evaluator
 from docharness.model import CodeBlock, HarnessError
 from docharness.page import PAGE_FIXTURE, ROOT, ExampleFailed

@@ -19,6 +19,7 @@ from contracts.report import (
     PARTIAL_NAME,
     RAN,
     REPORT_NAME,
+    STATUSES,
     BlockRecord,
     recording_path,
     recordings_folder_name,
@@ -263,10 +264,8 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
     write = terminalreporter.write_line
     terminalreporter.section("docs examples")
     for page, counts in summarise(records).items():
-        shown = ("passed", "failed", "skipped", NOT_FOR_ENGINE_STATUS)
-        parts = ", ".join(f"{counts[k]} {k}" for k in shown if counts[k])
-        synopses = f", {counts['synopsis']} synopsis" if counts["synopsis"] else ""
-        write(f"{page}: {counts['examples']} examples ({parts}{synopses})")
+        parts = ", ".join(f"{counts[k]} {k}" for k in STATUSES if counts[k])
+        write(f"{page}: {counts['examples']} examples ({parts})")
     for block in sorted(records, key=lambda r: (r["page"], r["line"])):
         if block["status"] in ("skipped", NOT_FOR_ENGINE_STATUS):
             write(f"  {block['status']} {block['page']}:{block['line']}: {block['reason']}")

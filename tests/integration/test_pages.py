@@ -77,6 +77,12 @@ WRONG = {
         "the terminal's last screen (80x24):",
         "[+] Running ",
     ],
+    "wrong_compose.md": [
+        # Compose's own words differ between its versions (the engines' CLIs): both name these.
+        "pages/wrong_compose.md:3: docker compose config rejects compose.yaml (exit status ",
+        "compose.yaml: services.web ",
+        "imag",
+    ],
     "container_only.md": [
         "pages/container_only.md:6: a container prompt, but no interactive session is open",
         "/ # ls -d /etc",
@@ -154,6 +160,15 @@ def test_right_page_passes(run_page: Any, page: str) -> None:
     blocks = result.report["blocks"]
     assert blocks and all(block["status"] == "passed" for block in blocks), blocks
     assert result.report["docker"]["server"] != "unknown"
+
+
+def test_a_compose_file_is_saved_where_the_shell_stands_and_checked(run_page: Any) -> None:
+    """The Compose block passes as `compose`; the next transcript finds the file it saved and
+    Compose reads it; the registry's `config.yml` is no block at all."""
+    result = run_page("right_compose.md")
+    assert result.status == 0, result.output
+    blocks = [(b["line"], b["kind"], b["status"]) for b in result.report["blocks"]]
+    assert blocks == [(3, "compose", "compose"), (22, "transcript", "passed")]
 
 
 def test_a_taken_host_port_is_named_as_the_cause(run_page: Any) -> None:
