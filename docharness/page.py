@@ -24,7 +24,7 @@ from sybil import Example
 
 from contracts.layout import lab_dir
 from contracts.stores import image_store
-from docharness import cleanup, daemonlog, runs
+from docharness import cleanup, container_view, daemonlog, runs
 from docharness.boundary import lab_hidden
 from docharness.daemon import Daemon, driver_status, server_version
 from docharness.engines import not_for, not_for_store
@@ -106,6 +106,17 @@ class PageRun:
             except DAEMON_GONE as error:
                 raise ExampleFailed(
                     _no_answer(self.daemon, error, "the page cannot start")
+                ) from None
+
+    def before_listing(self, command: str) -> None:
+        """Before ``command`` runs: if it lists containers, let the daemon's list catch up
+        with exits it is handling (docharness.container_view). Not begun: no daemon to ask."""
+        if self._api is not None and container_view.lists_containers(command):
+            try:
+                container_view.catch_up(self._api)
+            except DAEMON_GONE as error:
+                raise ExampleFailed(
+                    _no_answer(self.daemon, error, f"cannot run `{command}`")
                 ) from None
 
     def finish(self) -> list[str]:

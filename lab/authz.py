@@ -100,7 +100,7 @@ def _body(request: dict[str, Any]) -> dict[str, Any]:
 
 
 class _Handler(BaseHTTPRequestHandler):
-    server: _Server
+    server: PluginServer
 
     def do_POST(self) -> None:  # noqa: N802 - http.server's name
         length = int(self.headers.get("Content-Length") or 0)
@@ -130,8 +130,16 @@ class _Handler(BaseHTTPRequestHandler):
         return  # one line per API call would fill the log
 
 
-class _Server(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
+class PluginServer(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
+    """The plugin's HTTP server on a unix socket, a thread per request."""
+
     daemon_threads = True
+    # The daemon asks twice per API call (AuthZReq, AuthZRes), from many goroutines at once,
+    # and its plugin client does not retry a refused connect. socketserver's backlog of 5 fills
+    # whenever this process is slow to accept (a loaded CI machine): the connect then fails with
+    # EAGAIN and the page's command with `plugin doclab-authz failed … resource temporarily
+    # unavailable`. The kernel caps the value at net.core.somaxconn.
+    request_queue_size = 4096
 
     def __init__(self, path: str, pool: str) -> None:
         self.pool = pool
@@ -141,7 +149,7 @@ class _Server(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
 def main(argv: list[str]) -> None:
     """``python -m lab.authz SOCKET POOL``: serve until killed."""
     path, pool = argv
-    with _Server(path, pool) as server:
+    with PluginServer(path, pool) as server:
         server.serve_forever()
 
 

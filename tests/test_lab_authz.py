@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import errno
+import socket
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -60,3 +63,26 @@ def test_other_requests_pass() -> None:
     assert authz.refusal("GET", "/v1.51/containers/json", {}, POOL) is None
     host = {"Image": "debian", "HostConfig": {"NetworkMode": "host"}}
     assert authz.refusal("POST", "/v1.51/containers/create", host, POOL) is None
+
+
+def test_a_burst_of_connections_waits_in_the_backlog(tmp_path: Path) -> None:
+    """The daemon connects for every API call and does not retry a refused connect: a burst
+    that arrives while the plugin is busy must queue, not fail with EAGAIN (CI saw
+    `plugin doclab-authz failed … resource temporarily unavailable` under load)."""
+    path = tmp_path / "authz.sock"
+    burst = 100
+    with authz.PluginServer(str(path), POOL):  # listening, but accepting nothing yet
+        clients = [socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) for _ in range(burst)]
+        try:
+            refused = [c.connect_ex(str(path)) for c in _nonblocking(clients)]
+        finally:
+            for client in clients:
+                client.close()
+    assert [errno.errorcode[e] for e in refused if e] == []
+
+
+def _nonblocking(clients: list[socket.socket]) -> list[socket.socket]:
+    """As Go's dialer connects: a full backlog fails at once instead of blocking."""
+    for client in clients:
+        client.setblocking(False)
+    return clients

@@ -153,6 +153,7 @@ class TranscriptRunner:
                 recorder.fresh_line()
             recorder.command(step.prompt, command)
             self.on_host = not is_interactive(command)
+        self.page.before_listing(command)
         if is_interactive(command):
             self.interactive(step, command, following, label, recorder)
         elif self.terminal is not None or claims_view(e.text for e in step.expected):
