@@ -49,13 +49,14 @@ images:
 
 ## Tests
 # Each stage's wall time goes to the table .ci/run prints at its end (.ci/stages.py; only when
-# CI_STAGES names a file, as .ci/run does).
+# CI_STAGES names a file, as .ci/run does). The 30 slowest tests are listed after the run: where
+# CI's time goes (issue 25's budget).
 STAGE = python3 .ci/stages.py run
 test:
 	$(STAGE) set-up -- $(MAKE) deps site-assets
 	$(STAGE) lab -- $(MAKE) lab
 	$(STAGE) lint -- $(MAKE) lint docstrings
-	$(STAGE) tests -- $(PY) -m pytest -n $(PYTEST_WORKERS) --ignore=tests/lab_lifecycle
+	$(STAGE) tests -- $(PY) -m pytest -n $(PYTEST_WORKERS) --durations=30 --ignore=tests/lab_lifecycle
 	$(STAGE) lifecycle -- $(MAKE) test-lab-lifecycle
 
 # The examples in the Python packages' docstrings (pytest-markdown-docs). Pages are not its
