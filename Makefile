@@ -13,7 +13,7 @@ export DOCS_DOCKER
 export NO_MKDOCS_2_WARNING := 1
 APT_PACKAGES := $(APT_SITE) $(if $(filter lab,$(DOCS_DOCKER)),$(APT_LAB))
 
-.PHONY: serve site site-assets test docstrings test-engines test-lab-lifecycle test-repeat lab lab-down lab-clean lab-status deps apt apt-site venv \
+.PHONY: serve site site-assets test docstrings test-engines test-upstream test-lab-lifecycle test-repeat lab lab-down lab-clean lab-status deps apt apt-site venv \
 	bench bench-lab bench-output bench-site update-docs images lint screenshot clean
 
 ## Site
@@ -89,6 +89,12 @@ REPEAT ?= tests --ignore=tests/lab_lifecycle
 test-repeat: deps site-assets $(if $(filter tests/site,$(REPEAT)),,lab)
 	$(PY) -m docharness.repeat --runs $(N) --workers $(PYTEST_WORKERS) $(REPEAT)
 
+# The pages in own mode, what differs kept for the site (docharness/upstream.py): on the GitHub
+# runner (DOCS_DOCKER=own) against its Docker and the real registries; here against the lab's
+# first daemon, so every CI run goes through the same path. Writes report/upstream.json.
+test-upstream: deps lab
+	$(PY) -m docharness.upstream $(PAGES)
+
 update-docs: venv lab
 	$(PY) -m pytest -p no:xdist --update-docs $(PAGES)
 
@@ -156,6 +162,7 @@ lint: venv
 	.venv/bin/ruff format --check .
 	.venv/bin/mypy
 	.venv/bin/lint-imports
+	.venv/bin/actionlint .github/workflows/*.yml
 
 clean:
 	rm -rf site report artifacts .pytest_cache

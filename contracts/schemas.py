@@ -7,13 +7,14 @@ from pathlib import Path
 
 from pydantic import TypeAdapter
 
-from contracts import lab_state, matrix, report, runs
+from contracts import lab_state, matrix, report, runs, upstream
 
 Adapter = (
     TypeAdapter[report.Report]
     | TypeAdapter[matrix.EngineMatrix]
     | TypeAdapter[lab_state.LabState]
     | TypeAdapter[runs.Record]
+    | TypeAdapter[upstream.Upstream]
 )
 # File stem -> the adapter its writer and readers use.
 ADAPTERS: dict[str, Adapter] = {
@@ -21,6 +22,7 @@ ADAPTERS: dict[str, Adapter] = {
     "test-engines": matrix.MATRIX,
     "lab": lab_state.ADAPTER,
     "run-record": runs.RECORD,
+    "upstream": upstream.UPSTREAM,
 }
 
 

@@ -5,7 +5,9 @@ Three ways to choose it, first match wins:
 * ``DOCS_DOCKER_HOST=unix:///...``: an explicit daemon (the harness's own tests use the
   scratch daemon this way). Offline, like the lab; login from ``lab.json`` if present.
 * ``DOCS_DOCKER=own``: the user's own Docker (``DOCKER_HOST`` or the default socket) with the
-  real registries; ``docker login`` answers come from ``DOCS_DOCKER_USERNAME``/``_PASSWORD``.
+  real registries; ``docker login`` answers come from ``DOCS_DOCKER_USERNAME``/``_PASSWORD``;
+  ``DOCS_DOCKER_CLI`` may name the CLI to use and ``DOCS_DOCKER_ONLINE`` say whether Docker
+  Hub is reachable instead of asking it.
 * otherwise the lab: ``lab.json`` in ``LAB_DIR`` (default ``.cache/lab``), written by
   ``make lab``; xdist worker ``gwN``
   uses ``daemons[N % len(daemons)]``, a serial run ``daemons[0]``.
@@ -67,7 +69,8 @@ def select(root: Path, env: Mapping[str, str] | None = None) -> Daemon:
             "own",
             env.get("DOCS_DOCKER_USERNAME"),
             env.get("DOCS_DOCKER_PASSWORD"),
-            online=internet_reachable(),
+            online=_online(env),
+            client=own_client(env),
         )
     found = _read_lab(state)
     if found is None:
@@ -75,6 +78,31 @@ def select(root: Path, env: Mapping[str, str] | None = None) -> Daemon:
     if not found.daemons:
         raise DaemonError(f"{state} lists no daemons; {START_HINT}")
     return _lab_daemon(found.daemons[worker_index(env) % len(found.daemons)], found)
+
+
+def _online(env: Mapping[str, str]) -> bool:
+    """Whether `requires network` blocks may run on your own Docker: ``DOCS_DOCKER_ONLINE``
+    (``0`` or ``1``) when set, else whether Docker Hub answers."""
+    said = env.get("DOCS_DOCKER_ONLINE")
+    if said is None:
+        return internet_reachable()
+    if said not in ("0", "1"):
+        raise DaemonError(f"DOCS_DOCKER_ONLINE={said!r}: expected 0 or 1")
+    return said == "1"
+
+
+def own_client(env: Mapping[str, str]) -> Client | None:
+    """The CLI pages use on your own Docker: ``DOCS_DOCKER_CLI=BIN[:PLUGINS]`` names a folder
+    whose ``docker`` comes first on PATH and the folder of its plugins (default
+    ``BIN/cli-plugins``); unset, the ``docker`` on PATH and its own plugins."""
+    said = env.get("DOCS_DOCKER_CLI")
+    if not said:
+        return None
+    folder, _, plugins = said.partition(":")
+    client = Client(Path(folder), Path(plugins) if plugins else Path(folder) / "cli-plugins")
+    if not (client.bin / "docker").is_file():
+        raise DaemonError(f"DOCS_DOCKER_CLI={said!r}: {client.bin}/docker does not exist")
+    return client
 
 
 def _lab_daemon(host: str, lab: lab_state.LabState) -> Daemon:

@@ -38,6 +38,7 @@ class Rendered:
     language: str  # as the harness reads the info string
     block_start: int  # start of the outer highlight <div> (or of the <pre> without one)
     pre_start: int  # start of the <pre> tag
+    block_end: int  # end of the outer highlight <div> (or of the <pre> without one)
 
 
 def _normal(text: str) -> str:
@@ -87,4 +88,7 @@ def rendered(
         floor = pres[hit - 1].end() if hit else 0
         divs = list(HIGHLIGHT_DIV.finditer(page_html, floor, pre.start()))
         start = divs[-1].start() if divs else pre.start()
-        yield Rendered(fence, language, start, pre.start())
+        # The highlight <div> holds the <pre> (and a title before it): it closes right after.
+        closing = page_html.find("</div>", pre.end()) if divs else -1
+        end = closing + len("</div>") if closing >= 0 else pre.end()
+        yield Rendered(fence, language, start, pre.start(), end)

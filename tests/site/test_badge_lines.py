@@ -20,8 +20,9 @@ import sitekit
 sys.path.insert(0, str(sitekit.ROOT))
 from contracts.matrix import MATRIX_NAME, write_matrix  # noqa: E402
 from contracts.report import Status  # noqa: E402
+from contracts.upstream import UPSTREAM_NAME, block_fingerprint, write_upstream  # noqa: E402
 from docharness import matrix as engine_matrix  # noqa: E402
-from docharness.fences import parse_page  # noqa: E402
+from docharness.fences import find_fences, parse_page  # noqa: E402
 from docharness.kinds import BlockKind  # noqa: E402
 from docharness.normalise import capped_diff  # noqa: E402
 from docharness.report import build_report, record  # noqa: E402
@@ -85,7 +86,37 @@ def fake_report(folder: Path) -> Path:
         for r in records
     }
     write_matrix(folder / MATRIX_NAME, engine_matrix.assemble(engines, results))
+    fake_upstream(folder, [r["line"] for r in transcripts[2:4]])
     return folder
+
+
+def fake_upstream(folder: Path, lines: list[int]) -> None:
+    """`make test-upstream`'s report: the block at ``lines[0]`` of image-commands.md differed on
+    the real images; so did the one at ``lines[1]``, but that block has changed since (its
+    fingerprint is another text's), so the site must not show it."""
+    path = sitekit.ROOT / "docs" / "image-commands.md"
+    fences = {f.line: f for f in find_fences(path, path.read_text(encoding="utf-8"))}
+    shown, changed = lines
+    entry = {
+        "page": "docs/image-commands.md",
+        "reason": f"docs/image-commands.md:{shown + 1}: output differs from the page",
+        "details": DIFF,
+    }
+    write_upstream(
+        {
+            "created": "2026-12-05T10:00:00+00:00",
+            "docker": {"client": "29.1.2", "server": "29.1.2"},
+            "blocks": [
+                {
+                    **entry,
+                    "line": shown,
+                    "fingerprint": block_fingerprint(fences[shown].info, fences[shown].body),
+                },
+                {**entry, "line": changed, "fingerprint": "0" * 16},
+            ],
+        },
+        folder / UPSTREAM_NAME,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -164,6 +195,32 @@ def test_an_open_diff_stays_in_the_content_column(
     assert pre.evaluate("e => e.scrollWidth > e.clientWidth"), "the wide line is not scrolled"
     assert page.evaluate("document.documentElement.scrollWidth <= innerWidth")
     sitekit.screenshot(page, SCREENSHOTS, f"failed-diff-open-{view}")
+
+
+def test_a_block_that_differs_upstream_folds_the_difference_under_it(
+    badged_url: str, page: Any, view: sitekit.View
+) -> None:
+    """One fold on image-commands (the other entry's block changed since: dropped), right under
+    its block, closed until asked; no fold on a page the upstream report does not name."""
+    sitekit.visit(page, badged_url + "image-commands/")
+    fold = page.locator(".upstream-diff")
+    assert fold.count() == 1
+    assert (
+        fold.locator("summary")
+        .inner_text()
+        .startswith("도커 허브의 실제 이미지에서는 이렇게 다릅니다 · 2026-12-05")
+    )
+    before = fold.locator("xpath=preceding-sibling::*[1]")
+    assert "highlight" in (before.get_attribute("class") or "")
+    diff = fold.locator(".test-badge__story pre")
+    assert not diff.is_visible()
+    fold.locator("summary").click()
+    assert diff.is_visible()
+    story = fold.locator(".test-badge__story").inner_text()
+    assert "+ 실제 출력 (도커 엔진 29.1)" in story and "+REPOSITORY          TAG" in story
+    sitekit.screenshot(fold, SCREENSHOTS, f"upstream-diff-{view}")
+    sitekit.visit(page, badged_url + "container-commands/")
+    assert page.locator(".upstream-diff").count() == 0
 
 
 def test_pseudo_notation_has_no_badge_and_no_copy_button(badged_url: str, page: Any) -> None:
