@@ -43,13 +43,14 @@ from lab.paths import REPO
 REPORTS = REPO / "report" / "engines"
 LAST_RUN = REPO / "report" / REPORT_NAME  # make test's run of every page
 MATRIX = REPO / "report" / MATRIX_NAME
-# Oldest first, the default last so the lab is left on it; sid-containerd (28.5 on the
-# containerd image store) just before it. Named, not every entry of ENGINES: a configuration
+# Oldest first, the default last so the lab is left on it: sid (28.5 on the classic image
+# store) just before sid-containerd (28.5 on the containerd store, the default since
+# 2026-12-07, as Engine 29 installs it). Named, not every entry of ENGINES: a configuration
 # joins the matrix once every page passes on it. sid-containerd left it while dockerfile.md's
 # terminal-view builds showed only the classic store's export rows (`writing image …`) and
 # rejoined when they had containerd copies (`exporting manifest list …`, `unpacking to …`):
 # every page passed on both stores on 2026-12-07 (188 passed, 21 skipped on each).
-ORDER = ["bookworm", "trixie", "sid-containerd", DEFAULT]
+ORDER = ["bookworm", "trixie", "sid", DEFAULT]
 WORKERS = os.environ.get("PYTEST_WORKERS", "2")
 PAGES = "docs"
 

@@ -37,9 +37,9 @@ def test_matrix_keeps_each_blocks_result_per_engine() -> None:
 
 
 def test_the_matrix_runs_the_engines_oldest_first_and_the_default_last() -> None:
-    # Four rows: 20.10, 26.1, 28.5 on the containerd image store, then the default (28.5 on
-    # the classic store) last, so the lab is left on it.
-    assert matrix.ORDER == ["bookworm", "trixie", "sid-containerd", "sid"]
+    # Four rows: 20.10, 26.1, 28.5 on the classic image store, then the default (28.5 on the
+    # containerd store, as Engine 29 installs it) last, so the lab is left on it.
+    assert matrix.ORDER == ["bookworm", "trixie", "sid", "sid-containerd"]
     assert matrix.ORDER[-1] == engines.DEFAULT
     assert set(matrix.ORDER) <= set(engines.ENGINES)
     assert engines.ENGINES["sid-containerd"].store == "containerd"
