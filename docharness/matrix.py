@@ -31,6 +31,7 @@ from contracts.matrix import (
     EngineResult,
     EngineRow,
     MatrixBlock,
+    engine_label,
     write_matrix,
 )
 from contracts.report import REPORT_NAME, Docker, Report, Status, read_report
@@ -123,16 +124,21 @@ def merge(runs: Mapping[str, Report]) -> EngineMatrix:
             by_row = results.setdefault((block["page"], block["line"]), {})
             by_row[name] = {"status": block["status"], "reason": block["reason"]}
     # The store tells two rows of one engine version apart (sid and sid-containerd).
-    rows = {
-        name: row(report["docker"], ENGINES[name].store if name in ENGINES else "?")
-        for name, report in runs.items()
-    }
+    rows = {name: row(report["docker"], _store(name, report)) for name, report in runs.items()}
     return assemble(rows, results)
+
+
+def _store(name: str, report: Report) -> str:
+    """The store a row ran: what its run's daemon reported, else what its engine is for."""
+    recorded = report["docker"].get("store", "unknown")
+    if recorded != "unknown":
+        return recorded
+    return ENGINES[name].store if name in ENGINES else "?"
 
 
 def row(docker: Docker, store: str) -> EngineRow:
     """An engine row as the site names it: its server version, marked on containerd."""
-    label = docker["server"] + (STORE_LABEL if store == "containerd" else "")
+    label = engine_label({**docker, "store": store})
     return {"client": docker["client"], "server": docker["server"], "store": store, "label": label}
 
 
