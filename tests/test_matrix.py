@@ -43,3 +43,21 @@ def test_the_matrix_runs_the_engines_oldest_first_and_the_default_last() -> None
     assert matrix.ORDER[-1] == engines.DEFAULT
     assert set(matrix.ORDER) <= set(engines.ENGINES)
     assert engines.ENGINES["sid-containerd"].store == "containerd"
+
+
+def test_a_rows_store_is_what_its_run_reported() -> None:
+    # The report's store is what the daemon's docker info said; a report written before the
+    # store was recorded (none, or "unknown") falls back to what the engine is for.
+    def run(store: str | None) -> dict[str, object]:
+        docker = {"client": "28.5.2", "server": "28.5.2"}
+        if store is not None:
+            docker["store"] = store
+        return {"docker": docker, "blocks": []}
+
+    rows = matrix.merge({"sid": run("containerd"), "sid-containerd": run("unknown")})["engines"]
+    assert (rows["sid"]["store"], rows["sid"]["label"]) == (
+        "containerd",
+        "28.5.2 (containerd 저장소)",
+    )
+    assert rows["sid-containerd"]["store"] == "containerd"
+    assert matrix.merge({"sid": run(None)})["engines"]["sid"]["label"] == "28.5.2"
