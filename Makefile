@@ -71,8 +71,9 @@ ifeq ($(DOCS_DOCKER),lab)
 	$(PY) -m pytest tests/lab_lifecycle -p no:xdist
 endif
 
-# Every page on each lab engine: bookworm (20.10), trixie (26.1), sid-containerd (28.5 with the
-# containerd image store), then sid (28.5, the default, so the lab is left on it);
+# Every page on each lab engine: bookworm (20.10), trixie (26.1), sid (28.5 on the classic image
+# store), then sid-containerd (28.5 on the containerd image store: the default, as Engine 29
+# installs it, last so the lab is left on it);
 # report/test-engines.json keeps each block's result per engine.
 test-engines: deps site-assets lab
 ifeq ($(DOCS_DOCKER),lab)

@@ -17,12 +17,20 @@ from pydantic import TypeAdapter, ValidationError
 # pydantic reads TypedDicts of typing_extensions only, on Python 3.11.
 from typing_extensions import TypedDict
 
-from contracts.report import Status, write_json
+from contracts.report import Docker, Status, write_json
 
 MATRIX_NAME = "test-engines.json"  # beside the report the site reads
 # How a row on the containerd image store is labelled: sid's 28.5 runs on both stores, and
 # "28.5 · 28.5" would not tell the reader which is which.
 STORE_LABEL = " (containerd 저장소)"
+
+
+def engine_label(docker: Docker) -> str:
+    """A run's engine as the site names it: its server version, with STORE_LABEL when its
+    daemon ran the containerd image store (the report's ``store``; a report without one ran
+    the classic store, the only one recorded before)."""
+    server = docker["server"] or "?"
+    return server + (STORE_LABEL if docker.get("store") == "containerd" else "")
 
 
 class EngineResult(TypedDict):
@@ -83,12 +91,13 @@ def write_matrix(path: Path, matrix: EngineMatrix) -> None:
 
 
 def trusted(
-    matrix: EngineMatrix, server: str, page: str, line: int, status: Status
+    matrix: EngineMatrix, label: str, page: str, line: int, status: Status
 ) -> MatrixBlock | None:
     """The matrix's record of a block, when it agrees with the report: the report's engine
-    (``server``) is a row of the matrix (on the classic store) that gave the block the
-    report's ``status``. A matrix older than the page's last edit would not; None then."""
-    default = next((n for n, row in matrix["engines"].items() if row["label"] == server), None)
+    (``label``, engine_label of its versions and store) is a row of the matrix that gave the
+    block the report's ``status``. A matrix older than the page's last edit would not; None
+    then."""
+    default = next((n for n, row in matrix["engines"].items() if row["label"] == label), None)
     found = next((b for b in matrix["blocks"] if (b["page"], b["line"]) == (page, line)), None)
     if default is None or found is None:
         return None

@@ -94,6 +94,10 @@ def recordings_folder_name(report: Path) -> str:
 class Docker(TypedDict):
     client: str
     server: str
+    # The image store the run's daemon ran (contracts.stores: "classic" or "containerd", from
+    # its `docker info`), or "unknown" when it could not be asked; absent in reports written
+    # before the store was recorded. The site names a containerd run's engine by it.
+    store: NotRequired[str]
 
 
 class Report(TypedDict):

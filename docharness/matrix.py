@@ -31,6 +31,7 @@ from contracts.matrix import (
     EngineResult,
     EngineRow,
     MatrixBlock,
+    engine_label,
     write_matrix,
 )
 from contracts.report import REPORT_NAME, Docker, Report, Status, read_report
@@ -43,13 +44,14 @@ from lab.paths import REPO
 REPORTS = REPO / "report" / "engines"
 LAST_RUN = REPO / "report" / REPORT_NAME  # make test's run of every page
 MATRIX = REPO / "report" / MATRIX_NAME
-# Oldest first, the default last so the lab is left on it; sid-containerd (28.5 on the
-# containerd image store) just before it. Named, not every entry of ENGINES: a configuration
+# Oldest first, the default last so the lab is left on it: sid (28.5 on the classic image
+# store) just before sid-containerd (28.5 on the containerd store, the default since
+# 2026-12-07, as Engine 29 installs it). Named, not every entry of ENGINES: a configuration
 # joins the matrix once every page passes on it. sid-containerd left it while dockerfile.md's
 # terminal-view builds showed only the classic store's export rows (`writing image …`) and
 # rejoined when they had containerd copies (`exporting manifest list …`, `unpacking to …`):
 # every page passed on both stores on 2026-12-07 (188 passed, 21 skipped on each).
-ORDER = ["bookworm", "trixie", "sid-containerd", DEFAULT]
+ORDER = ["bookworm", "trixie", "sid", DEFAULT]
 WORKERS = os.environ.get("PYTEST_WORKERS", "2")
 PAGES = "docs"
 
@@ -122,16 +124,21 @@ def merge(runs: Mapping[str, Report]) -> EngineMatrix:
             by_row = results.setdefault((block["page"], block["line"]), {})
             by_row[name] = {"status": block["status"], "reason": block["reason"]}
     # The store tells two rows of one engine version apart (sid and sid-containerd).
-    rows = {
-        name: row(report["docker"], ENGINES[name].store if name in ENGINES else "?")
-        for name, report in runs.items()
-    }
+    rows = {name: row(report["docker"], _store(name, report)) for name, report in runs.items()}
     return assemble(rows, results)
+
+
+def _store(name: str, report: Report) -> str:
+    """The store a row ran: what its run's daemon reported, else what its engine is for."""
+    recorded = report["docker"].get("store", "unknown")
+    if recorded != "unknown":
+        return recorded
+    return ENGINES[name].store if name in ENGINES else "?"
 
 
 def row(docker: Docker, store: str) -> EngineRow:
     """An engine row as the site names it: its server version, marked on containerd."""
-    label = docker["server"] + (STORE_LABEL if store == "containerd" else "")
+    label = engine_label({**docker, "store": store})
     return {"client": docker["client"], "server": docker["server"], "store": store, "label": label}
 
 

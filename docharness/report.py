@@ -75,6 +75,7 @@ def build_report(
     sources: str | None = None,
 ) -> Report:
     """The report's JSON object: records sorted by page and line, with counts per page.
+    ``docker`` holds the client and server versions and the daemon's image store.
 
     ``complete`` says whether the run selected every page (a partial run's report is kept
     apart, and the site does not read it); ``sources`` is the run's fingerprint
@@ -87,6 +88,7 @@ def build_report(
         "docker": {
             "client": docker.get("client", "unknown"),
             "server": docker.get("server", "unknown"),
+            "store": docker.get("store", "unknown"),
         },
         "mode": mode,
         "sources": sources,

@@ -22,6 +22,7 @@ from engine_names import engine_name
 from mkdocs.structure.files import File, Files
 
 from contracts.layout import ROOT  # the repository: report paths are relative to it
+from contracts.matrix import engine_label
 from contracts.report import (
     REPORT_NAME,
     BlockRecord,
@@ -70,7 +71,9 @@ def published(folder: Path, report: Report, block: BlockRecord) -> Recording | N
         )
     if not (folder / name).is_file():
         return None  # the run could not write it: the block simply has no control
-    return Recording(name, engine_name(report["docker"]["server"] or "?"), report["created"][:10])
+    # The engine with its image store, as the badge beside it names it.
+    engine = engine_name(engine_label(report["docker"]))
+    return Recording(name, engine, report["created"][:10])
 
 
 def control(recording: Recording) -> str:

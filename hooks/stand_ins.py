@@ -17,6 +17,7 @@ from engine_names import engine_name
 from mkdocs.utils import get_relative_url
 
 from contracts.layout import ROOT  # the repository: report paths are relative to it
+from contracts.matrix import engine_label
 from contracts.report import REPORT_NAME, Report, read_report, report_folder
 from docharness.disclosure import Used, check
 from lab.facts import Facts, load_all
@@ -34,7 +35,8 @@ _facts: list[Facts] = []
 def box(run: Report | None, used: list[Used], guide_url: str) -> str:
     """The box's HTML: one line under the title, the details folded behind it (on a phone the
     first screen is the lesson, not the lab); kept out of the search index like the badges."""
-    server = run["docker"]["server"] if run is not None else "?"
+    # The engine with its image store: "28.5.2 (containerd 저장소)" on the containerd store.
+    server = engine_label(run["docker"]) if run is not None else "?"
     if run is None:
         summary = "이 페이지의 출력: 아직 테스트 보고서가 없습니다"
         engine = "아직 테스트 보고서가 없어서 어느 엔진인지 적을 수 없습니다."

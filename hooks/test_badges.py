@@ -28,7 +28,7 @@ from failure_story import story
 from recordings import Recording, control, published
 
 from contracts.layout import ROOT  # the repository: report paths are relative to it
-from contracts.matrix import MATRIX_NAME, EngineMatrix, read_matrix, trusted
+from contracts.matrix import MATRIX_NAME, EngineMatrix, engine_label, read_matrix, trusted
 from contracts.report import (
     REPORT_NAME,
     BlockRecord,
@@ -93,12 +93,13 @@ def engines(
     (``contracts.matrix.trusted``): the rows docharness.matrix found it passed and failed on.
     Otherwise, the report's one engine.
     """
-    server = (report.get("docker") or {}).get("server") or "?"
+    # Named with its store: "28.5.2 (containerd 저장소)" on the containerd image store.
+    label = engine_label(report.get("docker") or {"client": "?", "server": "?"})
     status = block.get("status")
-    fallback = ((server,), ()) if status in (Status.PASSED, Status.FAILED) else ((), ())
+    fallback = ((label,), ()) if status in (Status.PASSED, Status.FAILED) else ((), ())
     if not matrix or status is None:
         return fallback
-    found = trusted(matrix, server, block["page"], block["line"], status)
+    found = trusted(matrix, label, block["page"], block["line"], status)
     if found is None:
         return fallback
     return tuple(found["passed_on"]), tuple(found["failed_on"])

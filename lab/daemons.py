@@ -1,11 +1,11 @@
 """The lab's dockerds, each in a mount namespace of its own.
 
-The page daemons run the lab's engine (``lab.engines``: sid's docker.io by default) inside its
-Debian tree (``lab.namespace``); the builder runs the host's docker.io. In each namespace a
-bind-mounted hosts file points Docker Hub's and gcr.io's names at the lab registries on
-loopback; the host's ``/etc/hosts`` is never written. The daemons trust the lab CA (an engine
-sees the trust bundle as its system roots, the host's dockerd reads ``SSL_CERT_FILE``), so no
-system trust store is touched either.
+The page daemons run the lab's engine (``lab.engines``: sid's docker.io on the containerd
+image store by default) inside its Debian tree (``lab.namespace``); the builder runs the host's
+docker.io. In each namespace a bind-mounted hosts file points Docker Hub's and gcr.io's names
+at the lab registries on loopback; the host's ``/etc/hosts`` is never written. The daemons
+trust the lab CA (an engine sees the trust bundle as its system roots, the host's dockerd reads
+``SSL_CERT_FILE``), so no system trust store is touched either.
 """
 
 from __future__ import annotations

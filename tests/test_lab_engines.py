@@ -16,8 +16,10 @@ needs_mmdebstrap = pytest.mark.skipif(
 )
 
 
-def test_default_engine_is_sid_and_a_wrong_name_lists_the_choices() -> None:
-    assert engines.selected({}).name == "sid"
+def test_default_engine_is_sid_on_the_containerd_store_and_a_wrong_name_lists_the_choices() -> None:
+    # What a reader installing Docker today gets: Engine 29 on the containerd image store.
+    default = engines.selected({})
+    assert (default.name, default.release, default.store) == ("sid-containerd", "sid", "containerd")
     assert engines.selected({"LAB_ENGINE": "trixie"}).release == "trixie"
     with pytest.raises(engines.EngineUnavailable, match="LAB_ENGINE=buster: choose one of sid"):
         engines.selected({"LAB_ENGINE": "buster"})

@@ -37,9 +37,27 @@ def test_matrix_keeps_each_blocks_result_per_engine() -> None:
 
 
 def test_the_matrix_runs_the_engines_oldest_first_and_the_default_last() -> None:
-    # Four rows: 20.10, 26.1, 28.5 on the containerd image store, then the default (28.5 on
-    # the classic store) last, so the lab is left on it.
-    assert matrix.ORDER == ["bookworm", "trixie", "sid-containerd", "sid"]
+    # Four rows: 20.10, 26.1, 28.5 on the classic image store, then the default (28.5 on the
+    # containerd store, as Engine 29 installs it) last, so the lab is left on it.
+    assert matrix.ORDER == ["bookworm", "trixie", "sid", "sid-containerd"]
     assert matrix.ORDER[-1] == engines.DEFAULT
     assert set(matrix.ORDER) <= set(engines.ENGINES)
     assert engines.ENGINES["sid-containerd"].store == "containerd"
+
+
+def test_a_rows_store_is_what_its_run_reported() -> None:
+    # The report's store is what the daemon's docker info said; a report written before the
+    # store was recorded (none, or "unknown") falls back to what the engine is for.
+    def run(store: str | None) -> dict[str, object]:
+        docker = {"client": "28.5.2", "server": "28.5.2"}
+        if store is not None:
+            docker["store"] = store
+        return {"docker": docker, "blocks": []}
+
+    rows = matrix.merge({"sid": run("containerd"), "sid-containerd": run("unknown")})["engines"]
+    assert (rows["sid"]["store"], rows["sid"]["label"]) == (
+        "containerd",
+        "28.5.2 (containerd 저장소)",
+    )
+    assert rows["sid-containerd"]["store"] == "containerd"
+    assert matrix.merge({"sid": run(None)})["engines"]["sid"]["label"] == "28.5.2"

@@ -62,11 +62,13 @@ def test_records_make_one_report_that_reads_back(tmp_path: Path) -> None:
         record(block("docs/container-commands.md", 80, BlockKind.PYTHON), "skipped", root=ROOT),
     ]
     when = datetime(2024, 5, 1, 9, 30, tzinfo=UTC)
-    report = build_report(
-        records, docker={"client": "28.2.2", "server": "20.10.24+dfsg1"}, mode="lab", created=when
-    )
+    docker = {"client": "28.2.2", "server": "20.10.24+dfsg1", "store": "classic"}
+    report = build_report(records, docker=docker, mode="lab", created=when)
     assert report["created"] == "2024-05-01T09:30:00+00:00"
-    assert report["docker"] == {"client": "28.2.2", "server": "20.10.24+dfsg1"}
+    assert report["docker"] == docker
+    # A run that could not ask its daemon says so rather than guessing a store.
+    unasked = build_report(records, docker={"server": "28.5.2"}, mode="lab")["docker"]
+    assert unasked["store"] == "unknown"
     assert report["mode"] == "lab"
     assert [(b["page"], b["line"]) for b in report["blocks"]] == [
         ("docs/container-commands.md", 40),

@@ -221,6 +221,11 @@ def test_engine_versions_are_read_in_one_place() -> None:
     assert test_badges.engines(report, passed) == (("28.5.1",), ())
     assert test_badges.engines({}, {"status": "failed"}) == (("?",), ())
     assert test_badges.engines(report, {**passed, "status": "skipped"}) == ((), ())
+    # A run on the containerd image store is named with it; "classic" and "unknown" are not.
+    on_containerd = {"docker": {**report["docker"], "store": "containerd"}}
+    assert test_badges.engines(on_containerd, passed) == (("28.5.1 (containerd 저장소)",), ())
+    on_classic = {"docker": {**report["docker"], "store": "classic"}}
+    assert test_badges.engines(on_classic, passed) == (("28.5.1",), ())
 
 
 ENGINES = {
@@ -244,11 +249,11 @@ def write_matrix(
     write_matrix_file(folder / MATRIX_NAME, assemble(rows, results))
 
 
-def sid_report(folder: Path, blocks: list[dict[str, object]]) -> Path:
-    """The default engine's report (sid, 28.5) beside the matrix."""
+def sid_report(folder: Path, blocks: list[dict[str, object]], store: str = "classic") -> Path:
+    """A report of sid's 28.5 on ``store`` beside the matrix."""
     path = write_report(folder / "test-report.json", blocks)
     data = json.loads(path.read_text())
-    data["docker"] = {"client": "28.5.2+dfsg4", "server": "28.5.2+dfsg4"}
+    data["docker"] = {"client": "28.5.2+dfsg4", "server": "28.5.2+dfsg4", "store": store}
     path.write_text(json.dumps(data), encoding="utf-8")
     return path
 
@@ -291,52 +296,56 @@ def test_badges_name_every_engine_of_the_matrix(tmp_path: Path) -> None:
     ]
 
 
-def test_the_containerd_row_is_named_by_its_store_and_the_default_stays_classic(
+def test_the_default_is_the_containerd_row_and_the_classic_row_is_named_beside_it(
     tmp_path: Path,
 ) -> None:
-    """sid and sid-containerd report one version: the badge names the store, and the
-    report (make test on the classic default) is matched with the classic row."""
+    """sid (classic store) and sid-containerd (the default) report one version: the badge
+    names the store, and the report (make test on the containerd default) is matched with the
+    containerd row, not with the classic one of the same version."""
     engines = {
         **ENGINES,
-        "sid-containerd": {**ENGINES["sid"], "store": "containerd"},
         "sid": {**ENGINES["sid"], "store": "classic"},
+        "sid-containerd": {**ENGINES["sid"], "store": "containerd"},
     }
-    store_reason = "not for this store: store containerd (this daemon: classic)"
+    store_reason = "not for this store: store classic (this daemon: containerd)"
     write_matrix(
         tmp_path,
         {
             3: {
                 "bookworm": "passed",
                 "trixie": "passed",
-                "sid-containerd": "passed",
                 "sid": "passed",
+                "sid-containerd": "passed",
             },
             10: {
                 "bookworm": "passed",
                 "trixie": "passed",
-                "sid-containerd": "not-for-engine",
                 "sid": "passed",
+                "sid-containerd": "not-for-engine",
             },
             18: {
                 "bookworm": "not-for-engine",
                 "trixie": "not-for-engine",
-                "sid-containerd": "passed",
                 "sid": "not-for-engine",
+                "sid-containerd": "passed",
             },
         },
         engines,
     )
-    report = sid_report(
-        tmp_path,
-        [block(3, "passed"), block(10, "passed"), block(18, "not-for-engine", store_reason)],
-    )
+    blocks = [block(3, "passed"), block(10, "not-for-engine", store_reason), block(18, "passed")]
+    report = sid_report(tmp_path, blocks, store="containerd")
     texts = badge_texts(test_badges.badged(render(SOURCE), SOURCE, PAGE, load(report)))
     assert texts[:3] == [
         "✓ 도커 엔진 20.10 · 26.1 · 28.5 · 28.5 (containerd 저장소)에서 통과 · 2025-11-27",
-        "✓ 도커 엔진 20.10 · 26.1 · 28.5에서 통과 · 2025-11-27",
-        "✓ 도커 엔진 28.5 (containerd 저장소)에서 통과 · containerd 이미지 저장소에서만 나오는"
-        " 출력 · 2025-11-27",
+        "✓ 도커 엔진 20.10 · 26.1 · 28.5에서 통과 · 기존 이미지 저장소에서만 나오는 출력"
+        " · 2025-11-27",
+        "✓ 도커 엔진 28.5 (containerd 저장소)에서 통과 · 2025-11-27",
     ]
+    # Read as a classic run, the report is matched with the classic row, which did not run
+    # line 18: the matrix is not trusted for it and the badge names the run's engine alone.
+    classic = sid_report(tmp_path, blocks, store="classic")
+    texts = badge_texts(test_badges.badged(render(SOURCE), SOURCE, PAGE, load(classic)))
+    assert texts[2] == "✓ 도커 엔진 28.5에서 통과 · 2025-11-27"
 
 
 def load(report: Path) -> test_badges.Results:

@@ -26,6 +26,7 @@ from contracts.report import (
     report_folder,
     write_report,
 )
+from contracts.stores import image_store
 from docharness import daemon as daemons
 from docharness.engines import NOT_FOR_ENGINE, NOT_FOR_ENGINE_STATUS, NOT_FOR_STORE
 from docharness.kinds import kind
@@ -197,9 +198,11 @@ def _write(records: list[BlockRecord], complete: bool, path: Path, sources: str 
         found = daemons.select(ROOT)
         client = found.client
         server, mode = daemons.server_version(found), str(found.mode)
+        # Which image store the pages' output is from: sid's 28.5 runs both (lab.engines).
+        store = image_store(daemons.driver_status(found))
     except Exception:  # the report is written even when the daemon went away
-        server, mode = "unknown", os.environ.get("DOCS_DOCKER", "lab")
-    docker = {"client": _client_version(client), "server": server}
+        server, mode, store = "unknown", os.environ.get("DOCS_DOCKER", "lab"), "unknown"
+    docker = {"client": _client_version(client), "server": server, "store": store}
     report = build_report(records, docker=docker, mode=mode, complete=complete, sources=sources)
     write_report(report, path)
 

@@ -229,6 +229,8 @@ def test_a_block_for_the_other_image_store_is_reported_not_for_this_store(
     assert other["status"] == "not-for-engine"
     assert other["reason"] == f"not for this store: store {other_store} (this daemon: {running})"
     assert f"not-for-engine {other['page']}:{other['line']}: not for this store" in result.output
+    # The report says which store the run's output is from, so the site can name it.
+    assert result.report["docker"]["store"] == running
 
 
 def test_a_failure_shows_what_the_daemon_logged_while_the_block_ran(
