@@ -29,7 +29,9 @@ def lab(command: str) -> subprocess.CompletedProcess[str]:
 
 
 def lab_processes() -> list[str]:
-    """Every process whose command line names the lab's folders."""
+    """Every process whose command line names a path inside the lab's folder, or its
+    exec-root. Another checkout's engine names this lab's folder itself (it covers every lab's
+    folder, lab.namespace), never a path inside it: that process is not ours."""
     found = []
     for proc in Path("/proc").iterdir():
         if not proc.name.isdigit():
@@ -38,7 +40,7 @@ def lab_processes() -> list[str]:
             cmdline = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode()
         except (FileNotFoundError, ProcessLookupError, PermissionError):
             continue
-        if str(LAB_DIR) in cmdline or str(EXEC_ROOT) in cmdline:
+        if f"{LAB_DIR}/" in cmdline or str(EXEC_ROOT) in cmdline:
             found.append(f"{proc.name}: {cmdline}")
     return found
 
