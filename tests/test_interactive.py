@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
+from typing import Any
 
+import docker
 import pytest
 
 from docharness.interactive import Session, clean, is_interactive, prompt_pattern
@@ -73,3 +76,58 @@ def test_a_real_session(tmp_path: Path, docker_host: str, debian_image: str) -> 
         assert not session.alive and session.status == 3
     finally:
         session.close()
+
+
+def tty_mode(container: Any) -> bytes:
+    """`stty` of the container's terminal, as PID 1 (the shell) has it."""
+    return bytes(container.exec_run(["stty", "-F", "/proc/1/fd/0"]).output)
+
+
+def test_attach_types_only_while_the_shell_reads(
+    tmp_path: Path, docker_host: str, debian_image: str
+) -> None:
+    """Typed lines reach the attached shell at its prompt, never between two prompts.
+
+    Between two prompts bash hands the terminal back to its normal (canonical, echoing)
+    mode, so a line typed then comes back as the kernel's echo before bash has read it, and
+    bash's next prompt follows at once: the session would take that echo and that prompt for
+    an empty output. `PROMPT_COMMAND='sleep 1'` holds bash between two prompts for a second,
+    the time a loaded machine may take; a session that pressed Enter on attaching (as it did)
+    types into that second every time.
+    """
+    client = docker.DockerClient(base_url=docker_host)
+    container = client.containers.create(
+        debian_image,
+        "bash",
+        tty=True,
+        stdin_open=True,
+        network_mode="none",
+        environment={"PROMPT_COMMAND": "sleep 1"},
+    )
+    env = {
+        "PATH": "/usr/local/bin:/usr/bin:/bin",
+        "DOCKER_HOST": docker_host,
+        "HOME": str(tmp_path),
+    }
+    session = None
+    try:
+        container.start()
+        # The page's case: the shell waits at its first prompt, its line editor reading (the
+        # terminal out of canonical mode; the log has no prompt: it keeps whole lines only).
+        deadline = time.monotonic() + 30
+        while b"-icanon" not in (mode := tty_mode(container)):
+            assert time.monotonic() < deadline, mode
+            time.sleep(0.1)
+        session = Session(
+            f"docker attach {container.id}", tmp_path, env, page_prompt="root@328d830cc003:/# "
+        )
+        session.start()
+        assert session.prompt.startswith("root@")
+        assert session.type("echo attached") == "attached"
+        session.type("exit")
+        assert not session.alive and session.status == 0
+    finally:
+        if session is not None:
+            session.close()
+        container.remove(force=True)
+        client.close()

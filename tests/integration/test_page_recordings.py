@@ -5,6 +5,7 @@ block's result standing and is named as missing."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +50,15 @@ def test_an_it_sessions_recording_replays_the_typed_commands(run_page: Any) -> N
     # What was typed into the session plays key by key, not in the one read it came back in.
     keys = "".join(event[2] if len(event[2]) == 1 else "|" for event in timed)
     assert "hostnam" in keys, keys
+    # `docker attach`: the prompt the shell redraws as docker resizes its terminal, and the
+    # typed line right on it, as the page and a reader's terminal show: no Enter pressed for
+    # a prompt (an empty line, a second prompt), and the line's output under it.
+    _, timed = events(recording_of(result, 24))
+    shown = clean("".join(event[2] for event in timed))
+    attached = re.compile(
+        r"\$ docker attach container-test1\nroot@\w+:/# echo attached\nattached\n"
+    )
+    assert attached.search(shown), shown
 
 
 def test_a_terminal_views_recording_is_the_ptys_byte_stream(run_page: Any) -> None:
