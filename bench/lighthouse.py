@@ -55,6 +55,24 @@ class Result:
         )
 
 
+def verdict(runs: list[Result]) -> str:
+    """One line on a page's runs: each category's lowest score against its goal, and the
+    range of LCP and TBT."""
+    if not runs:
+        raise ValueError("no Lighthouse runs to judge")
+    missed = []
+    for category in CATEGORIES:
+        lowest = min(result.scores[category] for result in runs)
+        if lowest < GOALS[category]:
+            missed.append(f"{category} {lowest} < {GOALS[category]}")
+    lcp = sorted(result.lcp_ms / 1000 for result in runs)
+    tbt = sorted(result.tbt_ms for result in runs)
+    spread = f"LCP {lcp[0]:.1f}-{lcp[-1]:.1f} s, TBT {tbt[0]:.0f}-{tbt[-1]:.0f} ms"
+    if missed:
+        return f"goals missed ({', '.join(missed)}); {spread}"
+    return f"goals met in all {len(runs)} runs; {spread}"
+
+
 def run(url: str, network_path: str | None = None) -> Result:
     """Lighthouse on ``url``; inside the network namespace at ``network_path`` if given.
 
