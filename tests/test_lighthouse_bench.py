@@ -29,7 +29,13 @@ def _load() -> ModuleType:
 lighthouse = _load()
 
 
-def report(performance: float, *, lcp: float = 2000, requests: list[str] | None = None) -> Any:
+def report(
+    performance: float,
+    *,
+    lcp: float = 2000,
+    requests: list[str] | None = None,
+    benchmark: float = 1500,
+) -> Any:
     """A report with ``performance`` (0-1), the other categories at 1 except SEO's one audit."""
     audits = {
         "largest-contentful-paint": {"numericValue": lcp},
@@ -47,7 +53,11 @@ def report(performance: float, *, lcp: float = 2000, requests: list[str] | None 
         {"id": "document-title", "weight": 1},
         {"id": "meta-description", "weight": 1},
     ]
-    return {"categories": categories, "audits": audits, "environment": {"benchmarkIndex": 1500}}
+    return {
+        "categories": categories,
+        "audits": audits,
+        "environment": {"benchmarkIndex": benchmark},
+    }
 
 
 def test_scores_and_what_lost_points() -> None:
@@ -77,3 +87,12 @@ def test_the_verdict_takes_each_category_at_its_lowest() -> None:
         "goals missed (performance 88 < 95); LCP 1.9-3.1 s, TBT 120-120 ms"
     )
     assert lighthouse.verdict([good, good]).startswith("goals met in all 2 runs")
+
+
+def test_the_verdict_names_runs_on_a_busy_machine() -> None:
+    busy = lighthouse.parse(URL, report(0.97, benchmark=640))
+    good = lighthouse.parse(URL, report(0.97))
+    assert lighthouse.verdict([good, busy]).endswith(
+        "; 1 of 2 runs on a CPU benchmark <= 1000 (a busy machine: Performance understated)"
+    )
+    assert "busy" not in lighthouse.verdict([good, good])
