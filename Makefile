@@ -14,7 +14,7 @@ export NO_MKDOCS_2_WARNING := 1
 APT_PACKAGES := $(APT_SITE) $(if $(filter lab,$(DOCS_DOCKER)),$(APT_LAB))
 
 .PHONY: serve site site-assets test docstrings test-engines test-upstream test-lab-lifecycle test-repeat lab lab-down lab-clean lab-status deps apt apt-site venv \
-	bench bench-lab bench-output bench-site update-docs images lint screenshot clean
+	bench bench-stores bench-lab bench-output bench-site update-docs images lint screenshot clean
 
 ## Site
 # Served at the root of 127.0.0.1:8000, not under the GitHub Pages path of site_url.
@@ -150,6 +150,16 @@ venv: .venv/.installed
 ## Benchmarks (figures, not tests)
 bench: venv lab
 	$(PY) bench/run_bench.py
+
+# The harness on the pages (PAGES picks some) on the containerd image store and on the classic
+# one (lab engines sid-containerd and sid, switched as test-engines switches them): per-page and
+# total medians of each and the ratio containerd / classic (issue 21's 10% budget).
+bench-stores: venv lab
+ifeq ($(DOCS_DOCKER),lab)
+	$(PY) bench/store_bench.py $(PAGES)
+else
+	@echo "bench-stores: DOCS_DOCKER=$(DOCS_DOCKER): switching image stores needs the lab"
+endif
 
 bench-lab: venv
 	$(PY) bench/lab_bench.py

@@ -25,7 +25,7 @@ import sys
 import tempfile
 import textwrap
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -114,13 +114,16 @@ def run_raw(page: Path, blocks: list[CodeBlock], found: daemon.Daemon) -> tuple[
     return seconds, restoring
 
 
-def run_harness(page: Path, blocks: list[CodeBlock]) -> tuple[float, list[BlockRecord]]:
-    """Wall seconds of a serial pytest run over exactly these blocks, and their records."""
+def run_harness(
+    page: Path, blocks: list[CodeBlock], extra_env: Mapping[str, str] | None = None
+) -> tuple[float, list[BlockRecord]]:
+    """Wall seconds of a serial pytest run over exactly these blocks, and their records;
+    ``extra_env`` is added to the run's environment (``LAB_ENGINE`` for bench/store_bench.py)."""
     relative = page.relative_to(ROOT).as_posix()
     ids = [f"{relative}::line:{block.line},column:1" for block in blocks]
     with tempfile.TemporaryDirectory(prefix="bench-report-") as folder:
         report = Path(folder) / "report.json"
-        env = {**os.environ, "DOCHARNESS_REPORT": str(report)}
+        env = {**os.environ, **(extra_env or {}), "DOCHARNESS_REPORT": str(report)}
         started = time.monotonic()
         subprocess.run(
             [sys.executable, "-m", "pytest", *ids, "-p", "no:xdist", "-q"],
@@ -135,7 +138,7 @@ def run_harness(page: Path, blocks: list[CodeBlock]) -> tuple[float, list[BlockR
     return wall, data["blocks"] if data else []
 
 
-def _failure(repetition: int, record: BlockRecord) -> str:
+def failure(repetition: int, record: BlockRecord) -> str:
     """One failed block run, for the lines under its page's row."""
     story = "\n".join((record.get("details") or "").splitlines()[:12])
     text = f"  run {repetition + 1}: line {record['line']} failed: {record['reason']}"
@@ -258,7 +261,7 @@ def main() -> None:
                     harness.append(seconds)
                     outcomes.update(record["status"] for record in records)
                     failed = [r for r in records if r["status"] == "failed"]
-                    failures += [_failure(repetition, record) for record in failed]
+                    failures += [failure(repetition, record) for record in failed]
         raw_median, harness_median = statistics.median(raw), statistics.median(harness)
         cleanup_median = statistics.median(restores)
         raw_total += raw_median

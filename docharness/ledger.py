@@ -3,7 +3,8 @@
 IDs change on every run, so a page's ID matches whatever real ID stands in its place; that alone
 would let a hand-typed ID pass for ever. The ledger (``ledger/<page path>.json``) lists each ID
 and digest a page's transcripts show (expected output and container prompts) with its origin:
-``run`` (update mode wrote it from what a real command printed: the date and the engine) or
+``run`` (update mode wrote it from what a real command printed: the date, the engine and its
+image store, ``classic`` or ``containerd``) or
 ``notes`` (the learner's own notes show it: a real run of theirs). ``tests/test_ledger.py``
 fails for a shown value the ledger does not list; update mode writes the real value in place of
 such a value, and records what it wrote.
@@ -39,9 +40,8 @@ SOURCES = frozenset({"run", "notes"})
 ELIDED = "..."
 SHORT, LONG = 12, 64  # a short ID is the first 12 hex digits of the long one
 
-Origin = Mapping[
-    str, str
-]  # {"source": "run", "date": ..., "docker": ...} or {"source": "notes", ...}
+# {"source": "run", "date": ..., "docker": ..., "store": ...} or {"source": "notes", ...}
+Origin = Mapping[str, str]
 Ledger = Mapping[str, Origin]  # shown value -> where it came from
 
 

@@ -60,11 +60,9 @@ def run_engine(name: str) -> tuple[str, Report | None]:
     """Bring the lab up on ``name`` and run the pages once, unless the last run's report can
     stand for them (``reusable``); (outcome, the run's report or None)."""
     env = {**os.environ, "LAB_ENGINE": name}
-    up = subprocess.run(
-        [sys.executable, "-m", "lab", "up"], env=env, capture_output=True, text=True, cwd=REPO
-    )
-    if up.returncode != 0:
-        print((up.stderr.strip().splitlines() or [f"lab: engine {name} did not start"])[-1])
+    refused = lab_up(name)
+    if refused is not None:
+        print(refused)
         return "unavailable", None
     last = read_report(LAST_RUN)
     try:
@@ -83,6 +81,22 @@ def run_engine(name: str) -> tuple[str, Report | None]:
     # No second try: a block that fails once on an engine is a finding (a flaky page is a bug).
     passed, report = _run_pages(env, [PAGES], REPORTS / f"{name}.json")
     return ("passed" if passed else "failed"), report
+
+
+def lab_up(name: str) -> str | None:
+    """`LAB_ENGINE=name make lab`: the lab's daemons restarted on that engine (and its image
+    store) when they run another; None once they run it, else the lab's last line on why not.
+    ``make bench-stores`` switches stores with it too."""
+    up = subprocess.run(
+        [sys.executable, "-m", "lab", "up"],
+        env={**os.environ, "LAB_ENGINE": name},
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+    )
+    if up.returncode == 0:
+        return None
+    return (up.stderr.strip().splitlines() or [f"lab: engine {name} did not start"])[-1]
 
 
 def reusable(last: Report | None, sources: str) -> str | None:

@@ -254,6 +254,13 @@ def _store(host: str) -> str:
     return image_store(driver_status(Daemon(host, "lab")))
 
 
+def forget_daemons() -> None:
+    """Ask the daemons their engine and store again: ``make bench-stores`` restarts the lab on
+    the other image store, whose daemons answer on the same sockets."""
+    _engine.cache_clear()
+    _store.cache_clear()
+
+
 def block_timeout(block: CodeBlock) -> float:
     """The block's `timeout` directive in seconds, else the default."""
     return block.directives.timeout or DEFAULT_TIMEOUT

@@ -93,9 +93,15 @@ $ docker rm {short}
 
 
 def test_a_hand_typed_id_passes_the_run_but_not_the_ledger_until_update_writes_a_real_one(
-    pytester: pytest.Pytester, run: Any, debian_image: str, monkeypatch: pytest.MonkeyPatch
+    pytester: pytest.Pytester,
+    run: Any,
+    debian_image: str,
+    monkeypatch: pytest.MonkeyPatch,
+    docker_host: str,
 ) -> None:
+    from contracts.stores import image_store
     from docharness import ledger
+    from docharness.daemon import Daemon, driver_status, server_version
     from docharness.fences import parse_page
 
     monkeypatch.setenv("DOCHARNESS_LEDGER_DIR", str(pytester.path / "ledger"))
@@ -123,6 +129,11 @@ def test_a_hand_typed_id_passes_the_run_but_not_the_ledger_until_update_writes_a
     assert f"$ docker rm {real[:12]}" in new.splitlines()
     recorded = ledger.load(where)
     assert recorded[real]["source"] == "run"
+    # The store the value came from, as the daemon's `docker info` reports it: with store-gated
+    # twins a page shows values of both stores, and the ledger tells them apart.
+    daemon = Daemon(docker_host, "lab")
+    assert recorded[real]["store"] == image_store(driver_status(daemon))
+    assert recorded[real]["docker"] == server_version(daemon)
     assert ledger.unproven(parse_page(page, new), recorded) == []
 
     run(page).assert_outcomes(passed=1)

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from contracts.stores import image_store
 from docharness import daemon as daemons
 from docharness import ledger
 from docharness.fences import parse_page
@@ -100,13 +101,22 @@ def _update(config: pytest.Config, page: PageRun, origin: Mapping[str, str]) -> 
 
 
 def _run_origin(daemon: daemons.Daemon) -> dict[str, str]:
-    """How the ledger names this run: the date, the engine and whose Docker it was."""
+    """How the ledger names this run: the date, the engine, its image store and whose Docker
+    it was. The store as the report records it (``docker.store``): store-gated twins show
+    values of either store, and an image ID is a manifest digest on the containerd one."""
     try:
         engine = daemons.server_version(daemon)
+        store = image_store(daemons.driver_status(daemon))
     except Exception:  # the daemon went away: the values were still printed by it
-        engine = "unknown"
+        engine, store = "unknown", "unknown"
     today = datetime.date.today().isoformat()
-    return {"source": "run", "date": today, "docker": engine, "mode": str(daemon.mode)}
+    return {
+        "source": "run",
+        "date": today,
+        "docker": engine,
+        "store": store,
+        "mode": str(daemon.mode),
+    }
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:

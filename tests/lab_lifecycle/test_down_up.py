@@ -6,6 +6,7 @@ Runs alone, after every other test (`make test-lab-lifecycle`): it stops the lab
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import signal
 import subprocess
@@ -14,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from contracts.stores import image_store
 from lab import build, engines, ipv6, namespace, network, procs, registries
 from lab.paths import EXEC_ROOT, LAB_DIR, page_daemons
 
@@ -171,7 +173,8 @@ def test_up_without_root_says_what_is_needed() -> None:
 
 def test_up_switches_the_engine_and_back() -> None:
     """`LAB_ENGINE=trixie make lab` restarts the page daemons on trixie's engine; a plain
-    `make lab` brings the default engine back; the other engine's namespaces are gone."""
+    `make lab` brings the default engine back, on its image store; the other engine's
+    namespaces are gone."""
     daemon = page_daemons()[0]
     before = namespace.mount_namespace(daemon.name)
     assert before is not None
@@ -199,6 +202,11 @@ def test_up_switches_the_engine_and_back() -> None:
         text=True,
     ).stdout
     assert back.startswith(engines.selected().version_prefix), back
+    # The store too: sid's 28.5 runs both, so the version alone would pass a lab come back on
+    # the classic store; the default's daemon reports driver-type io.containerd.snapshotter.v1.
+    info = ["-H", f"unix://{daemon.socket}", "info", "-f", "{{json .DriverStatus}}"]
+    status = subprocess.run([DOCKER, *info], capture_output=True, text=True).stdout
+    assert image_store(json.loads(status)) == engines.selected().store, status
     assert namespace.survivors(trixie_processes) == set()
 
 
