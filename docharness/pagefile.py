@@ -4,7 +4,9 @@ Parsers see LF newlines and no byte order mark; a page saved with CRLF newlines 
 written back with them (update mode), so an update changes only the lines it rewrote.
 A write goes to a temporary file in the page's own folder, is flushed to disk, and replaces
 the page in one rename: a kill at any moment leaves the old page or the new one, never a
-truncated or mixed one. With ``expected`` it is refused when the page changed since it was read.
+truncated or mixed one. With ``expected`` it is refused when the page changed since it was read;
+the rename is then an exchange of the two names, so a save that lands after the last look at
+the page is found in the swapped-out file and put back, not overwritten.
 
 ```python
 import tempfile
@@ -26,7 +28,9 @@ from __future__ import annotations
 
 import codecs
 import contextlib
+import ctypes
 import difflib
+import errno
 import os
 import stat
 import tempfile
@@ -130,11 +134,67 @@ def replace_file(path: Path, data: bytes, expected: bytes | None = None) -> None
         os.chmod(temporary, _mode(path))
         if expected is not None:
             ensure_unchanged(path, expected)
+            if _exchange(temporary, path):
+                # A save between that look and the swap is now the temporary file: put it back.
+                _check_swapped(path, temporary, data, expected)
+                return
         os.replace(temporary, path)
     except BaseException:
-        temporary.unlink(missing_ok=True)
+        if not _kept(temporary):
+            temporary.unlink(missing_ok=True)
         raise
-    _sync(folder)
+    finally:
+        _sync(folder)
+
+
+# renameat2's flag: swap two names in one step (Linux 3.15+; ext4, xfs, btrfs, tmpfs, overlay).
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+_KEEP_SUFFIX = ".kept"
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Swap two files' names in one step; False where the system or filesystem cannot (then
+    the caller renames). The page's old bytes stay reachable under ``first`` afterwards, so a
+    save that raced the last look is found, not overwritten (U2 of the 2026-12-07 red team)."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    renameat2 = getattr(libc, "renameat2", None)
+    if renameat2 is None:
+        return False
+    renameat2.argtypes = [
+        ctypes.c_int,
+        ctypes.c_char_p,
+        ctypes.c_int,
+        ctypes.c_char_p,
+        ctypes.c_uint,
+    ]
+    names = (os.fsencode(first), os.fsencode(second))
+    if renameat2(_AT_FDCWD, names[0], _AT_FDCWD, names[1], _RENAME_EXCHANGE) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):
+        return False
+    if code == errno.ENOENT:  # the page was removed since the last look: an edit too
+        raise PageChanged(second)
+    raise OSError(code, os.strerror(code), str(second))
+
+
+def _check_swapped(path: Path, swapped: Path, data: bytes, expected: bytes) -> None:
+    """After the swap ``swapped`` holds what was the page: the read text, or an author's save
+    that came after the last look, which is swapped back (PageChanged)."""
+    if swapped.read_bytes() == expected:
+        swapped.unlink()
+        return
+    if not _exchange(swapped, path):
+        os.replace(swapped, path)  # the save back as the page; the update's text is dropped
+    elif swapped.read_bytes() != data:
+        # Saved again meanwhile: that version is the page now; keep the one swapped out too.
+        swapped.rename(swapped.with_name(swapped.name + _KEEP_SUFFIX))
+    raise PageChanged(path)
+
+
+def _kept(temporary: Path) -> bool:
+    return temporary.with_name(temporary.name + _KEEP_SUFFIX).exists()
 
 
 def ensure_unchanged(path: Path, expected: bytes) -> None:

@@ -7,8 +7,10 @@ names commands (or placeholders of the command's own usage line). Everything els
 
 from __future__ import annotations
 
+import atexit
 import os
 import re
+import shutil
 import subprocess
 import tempfile
 from dataclasses import dataclass
@@ -158,8 +160,11 @@ def _help(path: Path_) -> str:
 
 @lru_cache(maxsize=1)
 def _empty_config() -> str:
-    """An empty DOCKER_CONFIG, so that the user's ~/.docker (plugins, aliases) plays no part."""
-    return tempfile.mkdtemp(prefix="docharness-help-")
+    """An empty DOCKER_CONFIG, so that the user's ~/.docker (plugins, aliases) plays no part;
+    removed when the process ends (every run left one in /tmp)."""
+    folder = tempfile.mkdtemp(prefix="docharness-help-")
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    return folder
 
 
 def _usage(path: Path_) -> str:

@@ -4,8 +4,11 @@ The lab's firewall chains (``lab.network``) know a daemon's containers by their 
 the daemon's bridge and its pool. A network a page makes with ``--subnet`` outside the pool, or
 with IPv6, or with another driver (macvlan reaches the host's LAN), would put containers where
 no rule matches; ``-p 0.0.0.0:…`` would open a port to every computer that reaches the host.
-The daemon asks this plugin about every request (``authorization-plugins`` in its
-``daemon.json``) and the request is refused, with the reason, before anything is made:
+A container or a build step on the host's network (``--network host``) shares the network
+namespace of the lab's dockerd, which is the host's: it reaches every service listening on the
+host's loopback, and no rule keyed on source subnets sees it. The daemon asks this plugin about
+every request (``authorization-plugins`` in its ``daemon.json``) and the request is refused,
+with the reason, before anything is made:
 ``Error response from daemon: authorization denied by plugin …: <reason>``.
 
 One plugin process per lab daemon, listening on a socket in the daemon's run folder, which the
@@ -19,6 +22,7 @@ import ipaddress
 import json
 import socketserver
 import sys
+import urllib.parse
 from http.server import BaseHTTPRequestHandler
 from typing import Any
 
@@ -37,8 +41,32 @@ def refusal(method: str, uri: str, body: dict[str, Any], pool: str) -> str | Non
     if path.endswith("/networks/create"):
         return _network_refusal(body, ipaddress.IPv4Network(pool))
     if path.endswith("/containers/create"):
-        return _ports_refusal(body.get("HostConfig") or {})
+        host_config = body.get("HostConfig") or {}
+        return _host_network_refusal(host_config.get("NetworkMode")) or _ports_refusal(host_config)
+    if path.endswith("/build"):
+        return _host_network_refusal(_query(uri).get("networkmode"))
+    if path.endswith(("/swarm/init", "/swarm/join")):
+        return (
+            "the lab runs no swarm: a service's tasks may use the host's network (--network host)"
+        )
     return None
+
+
+HOST_NETWORK = (
+    "the lab refuses --network host: the container would share the host's network namespace "
+    "and reach every service listening on the host's 127.0.0.1; publish a port with -p instead"
+)
+
+
+def _host_network_refusal(mode: object) -> str | None:
+    # Only the exact name is host mode (moby's NetworkMode.IsHost); the host network named by
+    # its ID the daemon itself refuses ("container must be created in host network mode").
+    return HOST_NETWORK if mode == "host" else None
+
+
+def _query(uri: str) -> dict[str, str]:
+    query = uri.split("?", 1)[1] if "?" in uri else ""
+    return {key: values[-1] for key, values in urllib.parse.parse_qs(query).items()}
 
 
 def _network_refusal(body: dict[str, Any], pool: ipaddress.IPv4Network) -> str | None:

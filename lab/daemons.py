@@ -63,6 +63,9 @@ def _config(daemon: DaemonSpec, engine: Engine | None) -> Path:
         config["ip"] = "127.0.0.1"
         # What the firewall cannot confine (other subnets, IPv6, -p 0.0.0.0) is refused.
         config["authorization-plugins"] = [namespace.AUTHZ_PLUGIN]
+        # BuildKit's `docker build --network host` (and RUN --network=host) asks over the
+        # build's gRPC stream, which the plugin never sees: the entitlement is refused here.
+        config["builder"] = {"entitlements": {"network-host": False}}
         if engine.major >= LOOPBACK_NETWORKS_SINCE:
             # "ip" holds for the default bridge only: a network a page makes (docker network
             # create, every Compose project) would publish on all interfaces.

@@ -61,8 +61,19 @@ def test_ports_publish_on_loopback_only() -> None:
 
 def test_other_requests_pass() -> None:
     assert authz.refusal("GET", "/v1.51/containers/json", {}, POOL) is None
+    for mode in ("bridge", "none", "default", "container:web", "appnet"):
+        body = {"Image": "debian", "HostConfig": {"NetworkMode": mode}}
+        assert authz.refusal("POST", "/v1.51/containers/create", body, POOL) is None, mode
+    assert authz.refusal("POST", "/v1.51/build?t=app&networkmode=default", {}, POOL) is None
+
+
+def test_the_host_network_is_refused() -> None:
     host = {"Image": "debian", "HostConfig": {"NetworkMode": "host"}}
-    assert authz.refusal("POST", "/v1.51/containers/create", host, POOL) is None
+    refused = authz.refusal("POST", "/v1.51/containers/create?name=web", host, POOL)
+    assert refused is not None and refused.startswith("the lab refuses --network host"), refused
+    built = authz.refusal("POST", "/v1.51/build?t=app&networkmode=host", {}, POOL)
+    assert built == refused
+    assert authz.refusal("POST", "/v1.51/swarm/init", {}, POOL) is not None
 
 
 def test_a_burst_of_connections_waits_in_the_backlog(tmp_path: Path) -> None:

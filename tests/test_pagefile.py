@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from docharness import pagefile
 from docharness.fences import parse_page, read_page
 from docharness.model import HarnessError
 from docharness.pagefile import PageChanged, read_source, replace_file
@@ -78,3 +79,31 @@ def test_a_nul_byte_is_not_a_page(tmp_path: Path) -> None:
     page.write_bytes(b"# t\n\n" + b"\0" * 1000)
     with pytest.raises(HarnessError, match=rf"^{page}:3: not a text file \(a NUL byte at byte 5\)"):
         read_source(page)
+
+
+def test_an_authors_save_just_after_the_last_check_is_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """U2 of the 2026-12-07 red team, what was left of it: a save that lands after the last
+    look at the page and before the rename was replaced by the update (strace, delaying the
+    rename, lost the author's new paragraph whole). The swap is one exchange, checked after."""
+    page = tmp_path / "page.md"
+    page.write_bytes(b"old\n")
+    saved = b"old\n\nThe author's new paragraph, saved during the update.\n"
+    looks = 0
+    real = pagefile.ensure_unchanged
+
+    def look_then_save(path: Path, expected: bytes) -> None:
+        nonlocal looks
+        real(path, expected)
+        looks += 1
+        if looks == 2:  # the last look before the swap: the author saves right after it
+            author = tmp_path / ".editor-swap"
+            author.write_bytes(saved)
+            os.replace(author, page)
+
+    monkeypatch.setattr(pagefile, "ensure_unchanged", look_then_save)
+    with pytest.raises(PageChanged, match=rf"^{page}: changed on disk while the run was going"):
+        replace_file(page, b"new\n", expected=b"old\n")
+    assert page.read_bytes() == saved
+    assert os.listdir(tmp_path) == ["page.md"]

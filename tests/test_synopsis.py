@@ -1,5 +1,7 @@
 """Synopsis and option-claim checks against the real `docker ... --help` (no daemon needed)."""
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -156,3 +158,19 @@ def test_option_claim_problems_name_file_and_line() -> None:
         "docs/volumes.md:3: no such command: docker volume list-all",
         "docs/volumes.md:9: option table row names no `docker <command>` and option",
     ]
+
+
+def test_the_empty_docker_config_is_gone_when_the_process_ends(tmp_path: Path) -> None:
+    """Each run left one empty /tmp/docharness-help-* folder (223 on this machine after a day
+    of runs; issue 26 item 5: a run leaves nothing in /tmp)."""
+    code = "from docharness import synopsis; print(synopsis._empty_config())"
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).parents[1],
+    )
+    made = Path(done.stdout.strip())
+    assert made.name.startswith("docharness-help-"), done.stdout
+    assert not made.exists(), f"{made} is left behind"

@@ -53,14 +53,21 @@ def docker(lab_state: LabState, docker_host: str, tmp_path: Path) -> Iterator[Do
     (tmp_path / ".docker" / "config.json").write_text(
         json.dumps({"cliPluginsExtraDirs": [str(cli.plugins)]})
     )
-    env = {**os.environ, "DOCKER_HOST": docker_host, "DOCKER_CONFIG": str(tmp_path / ".docker")}
+    base_env = {
+        **os.environ,
+        "DOCKER_HOST": docker_host,
+        "DOCKER_CONFIG": str(tmp_path / ".docker"),
+    }
 
     def run(
-        *args: str, input: str | None = None, check: bool = False
+        *args: str,
+        input: str | None = None,
+        check: bool = False,
+        env: dict[str, str] | None = None,
     ) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
             [str(cli.bin / "docker"), *args],
-            env=env,
+            env=base_env | (env or {}),
             cwd=tmp_path,
             input=input,
             text=True,

@@ -7,6 +7,7 @@ import ipaddress
 import socket
 import ssl
 import subprocess
+import threading
 from pathlib import Path
 
 import pytest
@@ -191,3 +192,94 @@ def test_publishing_on_every_interface_is_refused_with_the_reason(docker: Docker
     run = docker("run", "-d", "-p", "0.0.0.0:18090:80", "busybox:latest", "httpd", "-f")
     assert run.returncode != 0, run.stdout
     assert "the lab publishes ports on 127.0.0.1 only: 0.0.0.0 would open the port" in run.stderr
+
+
+class _Service:
+    """A host service on 127.0.0.1 that notes every connection it accepts."""
+
+    def __init__(self) -> None:
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.listener.settimeout(0.2)
+        self.port = self.listener.getsockname()[1]
+        self.reached = 0
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def _serve(self) -> None:
+        while not self.stop.is_set():
+            try:
+                connection, _ = self.listener.accept()
+            except TimeoutError:
+                continue
+            self.reached += 1
+            connection.sendall(b"SECRET-LOOPBACK\n")
+            connection.close()
+
+    def close(self) -> None:
+        self.stop.set()
+        self.thread.join()
+        self.listener.close()
+
+
+def test_the_host_network_is_refused_with_the_reason(docker: Docker) -> None:
+    """R20/B7: a --network host container shared the lab dockerd's network namespace, the
+    host's, and read a service listening on the host's 127.0.0.1."""
+    service = _Service()
+    try:
+        reach = f"exec 3<>/dev/tcp/127.0.0.1/{service.port} && head -1 <&3"
+        probe = docker("run", "--rm", "--network", "host", "debian:latest", "bash", "-c", reach)
+    finally:
+        service.close()
+    assert "SECRET-LOOPBACK" not in probe.stdout, probe.stdout
+    assert service.reached == 0
+    assert probe.returncode != 0
+    assert "authorization denied by plugin doclab-authz: the lab refuses --network host" in (
+        probe.stderr
+    ), probe.stderr
+
+
+@pytest.mark.parametrize(
+    ("builder", "reason"),
+    [
+        ("1", "network.host is not allowed"),
+        ("0", "plugin doclab-authz: the lab refuses --network host"),
+    ],
+    ids=["buildkit", "classic"],
+)
+def test_a_build_on_the_host_network_is_refused(
+    docker: Docker, tmp_path: Path, builder: str, reason: str
+) -> None:
+    """A build's RUN steps ran in the host's network namespace with `--network host`.
+    BuildKit asks for it over the build's gRPC stream, which the plugin never sees (the
+    daemon's builder entitlement refuses it); the classic builder asks in the plugin's view."""
+    service = _Service()
+    context = tmp_path / "context"
+    context.mkdir()
+    (context / "Dockerfile").write_text(
+        "FROM debian:latest\n"
+        f"RUN bash -c 'exec 3<>/dev/tcp/127.0.0.1/{service.port} && head -1 <&3'\n"
+    )
+    try:
+        build = docker(
+            "build",
+            "--no-cache",
+            "--network",
+            "host",
+            "-t",
+            "rt-hostbuild",
+            str(context),
+            env={"DOCKER_BUILDKIT": builder},
+        )
+    finally:
+        service.close()
+    assert service.reached == 0, build.stdout + build.stderr
+    assert build.returncode != 0
+    assert reason in build.stderr, build.stderr
+
+
+def test_swarm_is_refused_with_the_reason(docker: Docker) -> None:
+    """A swarm service's tasks may run on the host's network (`--network host`)."""
+    init = docker("swarm", "init")
+    assert init.returncode != 0, init.stdout
+    assert "plugin doclab-authz: the lab runs no swarm" in init.stderr, init.stderr
