@@ -187,7 +187,7 @@ def test_a_compose_file_is_saved_where_the_shell_stands_and_checked(run_page: An
     result = run_page("right_compose.md")
     assert result.status == 0, result.output
     blocks = [(b["line"], b["kind"], b["status"]) for b in result.report["blocks"]]
-    assert blocks == [(3, "compose", "compose"), (22, "transcript", "passed")]
+    assert blocks == [(3, "compose", "passed"), (22, "transcript", "passed")]
 
 
 def test_a_taken_host_port_is_named_as_the_cause(run_page: Any) -> None:
