@@ -7,10 +7,13 @@ from pathlib import Path
 import pytest
 
 from contracts.report import read_report, write_report
+from docharness.kinds import outcomes
 from docharness.model import CodeBlock
 from docharness.report import build_report, page_name, record, summarise
 
 ROOT = Path("/repo")
+# A page's counts hold every outcome, zero or not: each status and each kind's own word.
+NONE = dict.fromkeys(outcomes(), 0)
 
 
 def block(page: str, line: int, kind: str = "transcript") -> CodeBlock:
@@ -78,24 +81,8 @@ def test_records_make_one_report_that_reads_back(tmp_path: Path) -> None:
     # A passed synopsis is counted under its kind's word, its record's status is "passed".
     assert report["blocks"][2]["status"] == "passed"
     assert report["pages"] == {
-        "docs/container-commands.md": {
-            "examples": 2,
-            "passed": 1,
-            "failed": 0,
-            "skipped": 1,
-            "synopsis": 0,
-            "not-for-engine": 0,
-            "compose": 0,
-        },
-        "docs/image-commands.md": {
-            "examples": 2,
-            "passed": 0,
-            "failed": 1,
-            "skipped": 0,
-            "synopsis": 1,
-            "not-for-engine": 0,
-            "compose": 0,
-        },
+        "docs/container-commands.md": {"examples": 2, **NONE, "passed": 1, "skipped": 1},
+        "docs/image-commands.md": {"examples": 2, **NONE, "failed": 1, "synopsis": 1},
     }
     out = tmp_path / "report" / "test-report.json"
     write_report(report, out)
@@ -130,17 +117,11 @@ def test_a_report_of_an_older_harness_says_what_to_do(tmp_path: Path) -> None:
         read_report(tmp_path / "r.json")
 
 
+def test_the_counts_name_each_status_and_each_kinds_word() -> None:
+    assert {"passed", "failed", "skipped", "not-for-engine", "synopsis"} <= set(NONE)
+
+
 def test_summarise_and_build_report_without_parts() -> None:
     records = [record(block("docs/a.md", 9), "passed", root=ROOT)]
-    assert summarise(records) == {
-        "docs/a.md": {
-            "examples": 1,
-            "passed": 1,
-            "failed": 0,
-            "skipped": 0,
-            "synopsis": 0,
-            "not-for-engine": 0,
-            "compose": 0,
-        }
-    }
+    assert summarise(records) == {"docs/a.md": {"examples": 1, **NONE, "passed": 1}}
     assert build_report(records, docker={}, mode="lab")["blocks"] == records

@@ -182,7 +182,7 @@ def test_right_page_passes(run_page: Any, page: str) -> None:
 
 
 def test_a_compose_file_is_saved_where_the_shell_stands_and_checked(run_page: Any) -> None:
-    """The Compose block passes as `compose`; the next transcript finds the file it saved and
+    """The Compose block passes (kind `compose`); the next transcript finds the file it saved and
     Compose reads it; the registry's `config.yml` is no block at all."""
     result = run_page("right_compose.md")
     assert result.status == 0, result.output
