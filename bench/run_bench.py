@@ -35,7 +35,6 @@ from contracts.report import BlockRecord, read_report  # noqa: E402
 from docharness import cleanup, daemon  # noqa: E402
 from docharness.fences import parse_page, read_page  # noqa: E402
 from docharness.interactive import Session, is_interactive  # noqa: E402
-from docharness.kinds import BlockKind  # noqa: E402
 from docharness.model import CodeBlock, Step  # noqa: E402
 from docharness.page import skip_reason  # noqa: E402
 from docharness.plugin.run import host_ports_turn  # noqa: E402
@@ -43,10 +42,11 @@ from docharness.shell import PageShell, configure_plugins, page_environment  # n
 
 
 def runnable(page: Path, found: daemon.Daemon) -> list[CodeBlock]:
-    """The page's blocks both sides run: the transcripts the harness runs here (``skip_reason``
-    is the harness's own rule: skip directives, engine ranges, `requires network` offline)."""
+    """The page's blocks both sides run: those made of shell steps (transcripts) that the
+    harness runs here (``skip_reason`` is the harness's own rule: skip directives, engine
+    ranges, `requires network` offline)."""
     blocks = parse_page(page, read_page(page))
-    return [b for b in blocks if b.kind is BlockKind.TRANSCRIPT and skip_reason(b, found) is None]
+    return [b for b in blocks if b.steps and skip_reason(b, found) is None]
 
 
 def _raw_command(step: Step, typed: list[str], login: daemon.Daemon) -> str:

@@ -33,29 +33,24 @@ def report_folder(root: Path, env: Mapping[str, str] = os.environ) -> Path:
 
 
 class Status(StrEnum):
-    """Every status a block's record can have, in the order the report counts them. The kinds
-    (``docharness.kinds``) check at import that the status each gives a passed block is one."""
+    """Every status a block's record can have, in the order the report counts them: the same
+    for every kind. A passed block's badge and count word come from its record's ``kind``
+    (``docharness.kinds``), so a new kind adds no status here."""
 
     PASSED = "passed"
     FAILED = "failed"
     SKIPPED = "skipped"
-    SYNOPSIS = "synopsis"  # a synopsis's names were found in `docker ... --help`
     NOT_FOR_ENGINE = "not-for-engine"  # its output is another engine's or store's: not compared
-    COMPOSE = "compose"  # a Compose file `docker compose config -q` accepted
 
 
 STATUSES = tuple(Status)
-RAN = (
-    Status.PASSED,
-    Status.SYNOPSIS,
-    Status.COMPOSE,
-    Status.FAILED,
-)  # a block with one of these really ran
+RAN = (Status.PASSED, Status.FAILED)  # a block with one of these really ran
 
 
 class BlockRecord(TypedDict):
     """One block's result. ``details`` is a failure's story after ``reason`` (command, exit
-    status, diff); ``kind`` is a block kind's name, or ``page`` for a page that broke."""
+    status, diff); ``kind`` is a block kind's name, or ``page`` for a page that broke: a
+    passed block's badge is its kind's."""
 
     page: str  # relative to the repository, POSIX form
     line: int  # the opening fence's line (a broken page: the line it breaks at)
@@ -109,7 +104,9 @@ class Report(TypedDict):
     # as the run found it when it started; None when it could not be told.
     sources: NotRequired[str | None]
     blocks: list[BlockRecord]  # sorted by page and line
-    pages: dict[str, dict[str, int]]  # page -> "examples" and a count per status
+    # page -> "examples" and a count per outcome (docharness.kinds.outcomes: each status, a
+    # passed block under its kind's word, e.g. "synopsis")
+    pages: dict[str, dict[str, int]]
 
 
 REPORT = TypeAdapter(Report)
@@ -138,7 +135,11 @@ def _problem(text: str, error: ValidationError) -> str:
     where = first["loc"]
     if len(where) == 3 and where[0] == "blocks" and where[2] == "status":
         page = _page_of(text, where[1])
-        return f"unknown status {first['input']!r} for {page}"
+        # "synopsis" or "compose": a report of an older harness, which gave them statuses.
+        return (
+            f"unknown status {first['input']!r} for {page} "
+            "(an older harness's report? `make test` writes it again)"
+        )
     return f"not a report: {'.'.join(map(str, where))}: {first['msg']}"
 
 

@@ -17,7 +17,7 @@ from sybil import Document, Region
 from sybil.typing import Evaluator
 
 from docharness.directives import parse_directives
-from docharness.kinds import TESTED_LANGUAGES, Kind, classify
+from docharness.kinds import Kind, classify, tested_languages
 from docharness.model import CodeBlock, Directives, HarnessError
 from docharness.pagefile import read_source
 from docharness.transcript import HOST_PROMPT
@@ -130,7 +130,7 @@ def untested_transcripts(fences: list[Fence]) -> list[Fence]:
     return [
         fence
         for fence in fences
-        if language_of(fence.info) not in TESTED_LANGUAGES | PAGE_SOURCE_LANGUAGES
+        if language_of(fence.info) not in tested_languages() | PAGE_SOURCE_LANGUAGES
         and any(HOST_PROMPT.match(line) for line in fence.body)
     ]
 

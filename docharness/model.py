@@ -9,12 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from docharness.engines import EngineRange
-
-if TYPE_CHECKING:  # the kinds' registry reads CodeBlock: a name here, no import cycle
-    from docharness.kinds import BlockKind
 
 
 @dataclass(frozen=True)
@@ -104,9 +100,9 @@ class CodeBlock:
     language: str  # shell, console, bash, sh or python
     info: str  # the whole info string, e.g. 'bash title="x"'
     source: str  # the fence's body
-    kind: BlockKind
+    kind: str  # its kind's name (docharness.kinds), e.g. "transcript"
     directives: Directives = field(default_factory=Directives)
-    steps: list[Step] = field(default_factory=list)  # TRANSCRIPT only
+    steps: list[Step] = field(default_factory=list)  # a transcript's, parsed at collection
 
 
 class HarnessError(Exception):

@@ -15,7 +15,7 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import pytest
 from docker.errors import DockerException
@@ -32,7 +32,6 @@ from docharness.interrupts import deferred
 from docharness.model import CodeBlock
 from docharness.normalise import Bindings
 from docharness.pagefile import PageSource
-from docharness.pysandbox import PageWorker
 from docharness.shell import DEFAULT_TIMEOUT, PageShell
 
 PAGE_FIXTURE = "_docharness_page"
@@ -48,6 +47,12 @@ def display_path(path: Path) -> str:
         return str(path.resolve().relative_to(Path.cwd()))
     except ValueError:
         return str(path)
+
+
+class Resource(Protocol):
+    """What a kind keeps for a page (``PageRun.resources``): closed when the page finishes."""
+
+    def close(self) -> None: ...
 
 
 @dataclass
@@ -82,7 +87,9 @@ class PageRun:
     # None: nothing is recorded.
     recording_stage: Path | None = None
     shell: PageShell = field(init=False)
-    python: PageWorker | None = None  # the page's Python blocks' process, once one runs
+    # What a kind keeps for the page's blocks, by kind name (the python kind's worker
+    # process, once one runs): closed, in order, when the page finishes, before its shell.
+    resources: dict[str, Resource] = field(default_factory=dict)
     # Why the page cannot run (its daemon did not answer when the fixture began it), or None.
     not_begun: str | None = None
     _api: Any = None
@@ -130,8 +137,8 @@ class PageRun:
             return []
         self._finished = True
         _unfinished.discard(self)
-        if self.python is not None:
-            self.python.close()
+        for resource in self.resources.values():
+            resource.close()
         self.shell.close()
         if self._before is None:
             return []

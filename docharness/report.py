@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from contracts.report import STATUSES, BlockRecord, Report, Status
+from docharness.kinds import outcome, outcomes
 from docharness.model import CodeBlock
 
 
@@ -36,7 +37,7 @@ def record(
         "page": page_name(block.path, root or Path.cwd()),
         "line": block.line,
         "language": block.language,
-        "kind": block.kind.value,
+        "kind": block.kind,
         "status": Status(status),
         "reason": reason,
         "details": details,
@@ -98,11 +99,12 @@ def build_report(
 
 
 def summarise(records: Iterable[BlockRecord]) -> dict[str, dict[str, int]]:
-    """Per page: its examples and how many passed, failed, were skipped, were synopses."""
+    """Per page: its examples and how many had each outcome (``kinds.outcomes``): passed,
+    failed, skipped, checked as a synopsis..."""
     pages: dict[str, Counter[str]] = {}
     for block in records:
         counts = pages.setdefault(block["page"], Counter())
         counts["examples"] += 1
-        counts[block["status"]] += 1
-    keys = ("examples", *(status.value for status in STATUSES))
+        counts[outcome(block["kind"], block["status"])] += 1
+    keys = ("examples", *outcomes())
     return {page: {key: counts[key] for key in keys} for page, counts in sorted(pages.items())}

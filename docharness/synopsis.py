@@ -51,7 +51,7 @@ class OptionClaim:
 
 
 def check_synopsis(block: CodeBlock) -> list[str]:
-    """Problems of a SYNOPSIS block, each naming file:line (a command's first line)."""
+    """Problems of a synopsis block, each naming file:line (a command's first line)."""
     problems = []
     for line, text in _commands(block):
         where = f"{block.path}:{line}"

@@ -37,13 +37,13 @@ from contracts.report import (
     read_report,
     report_folder,
 )
+from docharness import kinds
 from docharness.engines import (
     NOT_FOR_ENGINE,
     NOT_FOR_ENGINE_STATUS,
     NOT_FOR_STORE,
     EngineRange,
 )
-from docharness.kinds import passed_badge
 
 # The harness's own skip reasons (docharness/page.py) by prefix, in the reader's words: a
 # sentence for the line, and a second one behind "자세히". A page's `skip` directive gives its
@@ -71,7 +71,8 @@ _SENTENCE = re.compile(r"(?<=[다까][.?])\s+")
 class Result:
     """What the report says about one block."""
 
-    status: str
+    status: Status
+    kind: str  # its kind's name (docharness.kinds): a passed block's badge is its kind's
     reason: str | None
     details: str | None  # a failure's command, exit status and diff
     date: str  # YYYY-MM-DD of the run
@@ -125,6 +126,7 @@ def load_report(path: Path) -> Results:
         passed_on, failed_on = engines(data, block, matrix)
         results[(block["page"], block["line"])] = Result(
             block["status"],
+            block["kind"],
             block.get("reason"),
             block.get("details"),
             date,
@@ -218,8 +220,8 @@ def badge(result: Result | None) -> str:
     engine = engine_numbers(result.engines)
     failed_on = engine_numbers(result.failed_on)
     also_failed = f" · {failed_on}에서 실패" if result.failed_on else ""
-    passed = passed_badge(result.status)
-    if passed is not None:
+    if result.status == Status.PASSED:
+        entry = kinds.kind(result.kind)
         values = {
             "engine": engine,
             "also_failed": also_failed,
@@ -227,8 +229,8 @@ def badge(result: Result | None) -> str:
             "client": engine_numbers((result.client,)),
             "date": result.date,
         }
-        text, title = passed
-        return _line(result.status, text.format(**values), title.format(**values), play=play)
+        text, title = entry.badge
+        return _line(entry.passed_as, text.format(**values), title.format(**values), play=play)
     if result.status == "skipped":
         first, rest = korean_reason(result.reason)
         more = _folded("자세히", f"<p>{html.escape(rest)}</p>") if rest else ""

@@ -18,9 +18,10 @@ import test_badges  # noqa: E402
 
 from docharness.fences import parse_page  # noqa: E402
 from docharness.images import page_images  # noqa: E402
-from docharness.kinds import BlockKind, passed_badge  # noqa: E402
-from docharness.kinds.compose import target  # noqa: E402
+from docharness.kinds import classify  # noqa: E402
+from docharness.kinds.compose import NAME, run, target  # noqa: E402
 from docharness.model import HarnessError  # noqa: E402
+from docharness.plugin.collection import evaluator_for  # noqa: E402
 
 PAGE = "docs/sample.md"
 SOURCE = """\
@@ -45,9 +46,32 @@ storage:
 """
 
 
+@pytest.mark.parametrize(
+    ("info", "source", "expected"),
+    [
+        ('yaml title="compose.yaml"', "services:\n  web:\n    image: nginx\n", NAME),
+        ("yml title='c.yml'", "# the blog\nservices:  # two\n", NAME),
+        ('yaml title="c.yaml"', "services: {web: {image: nginx}}\n", NAME),
+        ("yaml", "services:\n  web:\n    image: nginx\n", None),  # no file name: shown only
+        ('yaml title="config.yml"', "version: 0.1\nstorage:\n  services:\n", None),
+        ('yaml title="c.yaml"', "services_old:\n", None),
+    ],
+)
+def test_a_compose_file_is_a_titled_yaml_fence_with_top_level_services(
+    info: str, source: str, expected: str | None
+) -> None:
+    found = classify(info.split()[0], source, info)
+    assert (found.name if found else None) == expected
+
+
+def test_a_compose_block_gets_its_own_evaluator() -> None:
+    (block,) = parse_page(Path("page.md"), '```yaml title="c.yaml"\nservices: {}\n```\n')
+    assert evaluator_for(block) is run.evaluate
+
+
 def test_a_yaml_fence_with_top_level_services_is_a_compose_block() -> None:
     blocks = parse_page(Path(PAGE), SOURCE)
-    assert [(b.line, b.kind, b.language) for b in blocks] == [(3, BlockKind.COMPOSE, "yaml")]
+    assert [(b.line, b.kind, b.language) for b in blocks] == [(3, NAME, "yaml")]
     assert str(target(blocks[0])) == "blog/compose.yaml"
 
 
@@ -91,10 +115,9 @@ def _report(tmp_path: Path, status: str) -> Path:
 
 
 def test_the_compose_block_gets_its_own_badge_and_other_yaml_none(tmp_path: Path) -> None:
-    results = test_badges.load_report(_report(tmp_path, "compose"))
+    results = test_badges.load_report(_report(tmp_path, "passed"))
     page_html = test_badges.badged(render(SOURCE), SOURCE, PAGE, results)
     assert page_html.count('class="test-badge ') == 1
     assert 'class="test-badge test-badge--compose"' in page_html
     assert "✓ Compose 파일 확인 · 도커 클라이언트 28.2 · 2025-11-27" in page_html
     assert page_html.index("test-badge") < page_html.index("mysql") < page_html.index("config.yml")
-    assert passed_badge("compose") is not None

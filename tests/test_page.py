@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from docharness.daemon import Daemon
-from docharness.kinds import BlockKind
 from docharness.model import CodeBlock, Directives
 from docharness.page import block_timeout, display_path, skip_mark
 
@@ -14,9 +13,7 @@ LAB = Daemon("unix:///lab.sock", "lab")
 
 def _block(directives: Directives) -> CodeBlock:
     source = "$ true\n"
-    return CodeBlock(
-        Path("page.md"), 3, 6, "shell", "shell", source, BlockKind.TRANSCRIPT, directives
-    )
+    return CodeBlock(Path("page.md"), 3, 6, "shell", "shell", source, "transcript", directives)
 
 
 def _reason(block: CodeBlock, daemon: Daemon) -> str | None:

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from docharness import cleanup
-from docharness.kinds import synopsis
+from docharness.kinds.synopsis import run as synopsis
 from docharness.kinds.transcript.runner import TranscriptRunner
 
 PAGE = """\

@@ -328,14 +328,13 @@ def test_a_password_typed_into_a_session_is_not_echoed_into_its_recording(
 
 def run_block(tmp_path: Path, source: str, stage: Path | None) -> Any:
     from docharness.daemon import Daemon
-    from docharness.kinds import BlockKind
     from docharness.kinds.transcript.runner import TranscriptRunner
     from docharness.model import CodeBlock
     from docharness.page import ROOT, PageRun
     from docharness.transcript import parse_transcript
 
     block = CodeBlock(
-        ROOT / "docs" / "recorded.md", 3, 9, "console", "console", source, BlockKind.TRANSCRIPT
+        ROOT / "docs" / "recorded.md", 3, 9, "console", "console", source, "transcript"
     )
     block.steps = parse_transcript(block)
     workdir = tmp_path / "page"

@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 
-from docharness.kinds import BlockKind
 from docharness.model import CodeBlock
 from docharness.synopsis import (
     OptionClaim,
@@ -21,7 +20,7 @@ PAGE = Path("docs/image-commands.md")
 
 def block(source: str, line: int = 123) -> CodeBlock:
     end = line + source.count("\n") + 1
-    return CodeBlock(PAGE, line, end, "shell", "shell", source, BlockKind.SYNOPSIS)
+    return CodeBlock(PAGE, line, end, "shell", "shell", source, "synopsis")
 
 
 def test_the_notes_synopsis_blocks_pass() -> None:

@@ -102,9 +102,13 @@ def write_report(path: Path, blocks: list[dict[str, object]]) -> Path:
 
 
 def block(
-    line: int, status: str, reason: str | None = None, details: str | None = None
+    line: int,
+    status: str,
+    reason: str | None = None,
+    details: str | None = None,
+    kind: str = "transcript",
 ) -> dict[str, object]:
-    return {"page": PAGE, "line": line, "language": "shell", "kind": "transcript",
+    return {"page": PAGE, "line": line, "language": "shell", "kind": kind,
             "status": status, "reason": reason, "details": details, "duration": 0.1}  # fmt: skip
 
 
@@ -120,7 +124,7 @@ def test_every_tested_block_gets_its_own_badge_in_order(tmp_path: Path) -> None:
                 block(3, "passed"),
                 block(10, "failed"),
                 block(18, "skipped", "인터넷이 필요합니다"),
-                block(32, "synopsis"),
+                block(32, "passed", kind="synopsis"),
                 block(40, "passed"),
             ],
         )
@@ -468,7 +472,7 @@ def test_only_fences_the_harness_collects_get_a_badge(
 ) -> None:
     """Badges pick fences by language and body (``kinds.classify``), as collection does: a
     fence of a tested language that no kind accepts is not a tested block."""
-    python = kinds.kind(kinds.BlockKind.PYTHON)
+    python = kinds.kind("python")
     picky = replace(python, accepts=lambda source: "docker" in source)
     monkeypatch.setattr(kinds, "KINDS", tuple(picky if k is python else k for k in kinds.KINDS))
     source = "```python\nprint(1)\n```\n\n```python\nimport docker\n```\n"

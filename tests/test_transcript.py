@@ -5,7 +5,6 @@ from pathlib import Path
 
 import pytest
 
-from docharness.kinds import BlockKind
 from docharness.model import CodeBlock, ExpectedLine, HarnessError, Step
 from docharness.transcript import (
     CONTAINER_PROMPT,
@@ -163,7 +162,7 @@ def test_bash_default_prompt_is_a_container_prompt() -> None:
 
 
 def test_parse_transcript_uses_the_line_after_the_fence() -> None:
-    block = CodeBlock(PAGE, 40, 43, "shell", "shell", "$ echo $$\n1842\n", BlockKind.TRANSCRIPT)
+    block = CodeBlock(PAGE, 40, 43, "shell", "shell", "$ echo $$\n1842\n", "transcript")
     assert parse_transcript(block) == [Step("$ ", "echo $$", 41, [ExpectedLine("1842", 42)])]
 
 

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from sybil import Document, Region, Sybil
 from sybil.integration.pytest import SybilFile, SybilItem
-from sybil.typing import Parser
+from sybil.typing import Evaluator, Parser
 
 from docharness.fences import (
     PageParser,
@@ -22,30 +22,28 @@ from docharness.fences import (
     language_of,
     untested_transcripts,
 )
-from docharness.kinds import BlockKind
-from docharness.kinds.evaluators import evaluator_for
-from docharness.kinds.synopsis import claims_evaluator
+from docharness.kinds import KINDS, kind
 from docharness.model import CodeBlock, HarnessError
 from docharness.page import PAGE_FIXTURE, ROOT, ExampleFailed
 from docharness.pagefile import PageSource, read_source
 from docharness.report import page_name
-from docharness.synopsis import option_claims
 
 # Never pages unless named on the command line: tools' folders and the harness's own samples.
 EXCLUDED = (".venv", "node_modules", "site", ".cache", ".git", "tests/integration/pages")
 
 
 def parse_page(document: Document) -> Iterator[Region]:
-    """Sybil parser: the page's code blocks, then one region for its prose option claims."""
+    """Sybil parser: the page's code blocks, then the regions a kind finds in the whole page
+    (the synopsis kind's prose option claims)."""
     yield from _BLOCKS(document)
-    path = Path(document.path)
-    claims = option_claims(path, document.text)
-    if claims:
-        # A zero-width region at the first claim's line: prose, so it overlaps no fence.
-        line = claims[0].line
-        start = sum(len(text) + 1 for text in document.text.split("\n")[: line - 1])
-        block = CodeBlock(path, line, line, "markdown", "", "", BlockKind.SYNOPSIS)
-        yield Region(start, start, parsed=block, evaluator=claims_evaluator(claims))
+    for entry in KINDS:
+        if entry.regions is not None:
+            yield from entry.regions()(document)
+
+
+def evaluator_for(block: CodeBlock) -> Evaluator:
+    """The evaluator of a block: its kind's (the PageParser's ``evaluator_for``)."""
+    return kind(block.kind).evaluator()
 
 
 class PageDocument(Document):

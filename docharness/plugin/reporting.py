@@ -19,7 +19,6 @@ from contracts.report import (
     PARTIAL_NAME,
     RAN,
     REPORT_NAME,
-    STATUSES,
     BlockRecord,
     recording_path,
     recordings_folder_name,
@@ -29,7 +28,7 @@ from contracts.report import (
 from contracts.stores import image_store
 from docharness import daemon as daemons
 from docharness.engines import NOT_FOR_ENGINE, NOT_FOR_ENGINE_STATUS, NOT_FOR_STORE
-from docharness.kinds import kind
+from docharness.kinds import outcomes
 from docharness.page import PAGE_FIXTURE, ROOT, PageRun
 from docharness.plugin.collection import BrokenPage, PageItem
 from docharness.recording import publish, staging_folder
@@ -124,9 +123,7 @@ def pytest_runtest_makereport(
         report.user_properties.append((_PROPERTY, BLOCK.dump_python(facts, mode="json")))
     if isinstance(item, PageItem) and (report.when == "call" or report.outcome == "skipped"):
         block = item.block
-        status: str = report.outcome
-        if status == "passed":
-            status = kind(block.kind).passed  # a synopsis passes as "synopsis"
+        status: str = report.outcome  # passed, failed or skipped, for every kind
         reason = details = None
         if report.skipped and isinstance(report.longrepr, tuple):
             reason = str(report.longrepr[2]).removeprefix("Skipped: ")
@@ -267,7 +264,7 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
     write = terminalreporter.write_line
     terminalreporter.section("docs examples")
     for page, counts in summarise(records).items():
-        parts = ", ".join(f"{counts[k]} {k}" for k in STATUSES if counts[k])
+        parts = ", ".join(f"{counts[k]} {k}" for k in outcomes() if counts[k])
         write(f"{page}: {counts['examples']} examples ({parts})")
     for block in sorted(records, key=lambda r: (r["page"], r["line"])):
         if block["status"] in ("skipped", NOT_FOR_ENGINE_STATUS):

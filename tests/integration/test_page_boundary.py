@@ -64,7 +64,7 @@ def test_a_python_block_cannot_read_the_lab_secrets_or_write_outside(
     secrets = sorted(p for p in (lab / "secrets").iterdir() if p.suffix != ".crt")
     password = json.loads((lab / "secrets" / "login.json").read_text())["password"]
     page = PageRun(tmp_path / "page.md", tmp_path, Daemon(docker_host, "lab"))
-    page.python = worker = PageWorker(page.shell)
+    page.resources["python"] = worker = PageWorker(page.shell)
 
     def run(source: str) -> None:
         worker.run(tmp_path / "page.md", "page.md", 0, source, 60)

@@ -182,12 +182,12 @@ def test_right_page_passes(run_page: Any, page: str) -> None:
 
 
 def test_a_compose_file_is_saved_where_the_shell_stands_and_checked(run_page: Any) -> None:
-    """The Compose block passes as `compose`; the next transcript finds the file it saved and
+    """The Compose block passes (kind `compose`); the next transcript finds the file it saved and
     Compose reads it; the registry's `config.yml` is no block at all."""
     result = run_page("right_compose.md")
     assert result.status == 0, result.output
     blocks = [(b["line"], b["kind"], b["status"]) for b in result.report["blocks"]]
-    assert blocks == [(3, "compose", "compose"), (22, "transcript", "passed")]
+    assert blocks == [(3, "compose", "passed"), (22, "transcript", "passed")]
 
 
 def test_a_taken_host_port_is_named_as_the_cause(run_page: Any) -> None:

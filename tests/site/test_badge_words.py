@@ -34,7 +34,6 @@ from docharness.engines import (  # noqa: E402
     NOT_FOR_STORE,
 )
 from docharness.fences import parse_page  # noqa: E402
-from docharness.kinds import BlockKind  # noqa: E402
 from docharness.model import CodeBlock  # noqa: E402
 from docharness.report import build_report, record  # noqa: E402
 from lab.engines import DEFAULT, ENGINES  # noqa: E402
@@ -68,7 +67,7 @@ def status_on(block: CodeBlock, version: str, store: str = "classic") -> tuple[s
         patch.setattr(harness, "_store", lambda host: store)
         reason = harness.skip_reason(block, Daemon("unix:///nowhere", "lab"))
     if reason is None:
-        return ("synopsis" if block.kind is BlockKind.SYNOPSIS else "passed"), None
+        return "passed", None
     limited = reason.startswith((NOT_FOR_ENGINE, NOT_FOR_STORE))
     return (NOT_FOR_ENGINE_STATUS if limited else "skipped"), reason
 

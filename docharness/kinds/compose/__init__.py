@@ -8,23 +8,34 @@ services:
 
 The block is written into the page shell's current folder under the name its title gives
 (later transcripts use it: `docker compose -f blog/compose.yaml up`), then checked with
-`docker compose -f <file> config -q` (``check.py``). Its ``image:`` lines are the images it uses.
+`docker compose -f <file> config -q` (``run.py``). Its ``image:`` lines are the images it uses.
 This module is the kind's declaration only: the site's hooks read it without the runner
-(``check.evaluate`` is registered in ``docharness.kinds.evaluators``).
+(``run.py`` is imported when a block runs).
 """
 
 from __future__ import annotations
 
 import re
 from pathlib import PurePosixPath
+from typing import TYPE_CHECKING
 
-from contracts.report import Status
 from docharness.image_refs import BlockImages, ImageUse, normalise
-from docharness.kinds.kind import TITLE, BlockKind, Kind
+from docharness.kinds.kind import TITLE, Kind
 from docharness.model import CodeBlock, HarnessError
+
+if TYPE_CHECKING:
+    from sybil.typing import Evaluator
+
+NAME = "compose"
 
 _SERVICES = re.compile(r"^services:(?:[ \t]|$)", re.MULTILINE)  # a block or flow mapping
 _IMAGE = re.compile(r"""^[ \t]+image:[ \t]*(?P<quote>["']?)(?P<ref>[^"'#\s]+)(?P=quote)""")
+
+
+def _evaluator() -> Evaluator:
+    from docharness.kinds.compose import run  # the runner: the page's shell, pytest
+
+    return run.evaluate
 
 
 def is_compose(source: str) -> bool:
@@ -72,14 +83,15 @@ def _images(block: CodeBlock) -> BlockImages:
 
 
 KIND = Kind(
-    BlockKind.COMPOSE,
+    NAME,
     {"yaml": "yaml", "yml": "yaml"},
     is_compose,
-    Status.COMPOSE,
+    _evaluator,
     (
         "✓ Compose 파일 확인 · 도커 클라이언트 {client} · {date}",
         "이 이름으로 저장하고 docker compose config로 형식을 확인했습니다",
     ),
+    passed_as=NAME,  # checked by the client, not run on an engine: its own badge and count
     prepare=_name_target,
     titled=True,
     images=_images,

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from sybil import Example
 
+from docharness.kinds.python import NAME
 from docharness.model import Code, CodeBlock
 from docharness.page import ExampleFailed, block_timeout, display_path, running
 from docharness.pysandbox import BlockFailed, PageWorker
@@ -23,9 +24,9 @@ def evaluate(example: Example) -> None:
     """The Sybil evaluator of Python blocks."""
     with running(example) as (block, page):
         seconds = block_timeout(block)
-        if page.python is None:
-            page.python = PageWorker(page.shell)
-        worker = page.python
+        worker = page.resources.get(NAME)
+        if not isinstance(worker, PageWorker):  # the page's first Python block
+            worker = page.resources[NAME] = PageWorker(page.shell)
         setup, teardown = block.directives.setup, block.directives.teardown
         failures = _run(worker, block, seconds, setup, teardown)
         if failures:
