@@ -170,12 +170,13 @@ def test_pages_link_images_the_github_way() -> None:
 
 
 # The home page's own words from before it was laid out for a learner: moved, not rewritten
-# (two as the 정오표 corrected them: no "모든", and the results are above each block).
+# (three as the 정오표 corrected them: no "모든", the results are above each block, and the Python
+# examples are the site's: the notes have none).
 AUTHOR_SENTENCES = [
     "이 사이트는 도커(Docker) CLI를 공부하며 정리한 한국어 노트를 웹 문서로 옮긴 것입니다.",
     "이미지를 내려받고 관리하는 명령어부터 컨테이너를 만들고 실행하는 명령어까지"
     " 예제와 함께 설명합니다.",
-    "노트에 있는 셸 예제와 Python 예제는 실제 도커 엔진(Docker Engine)에서"
+    "노트에 있는 셸 예제와 이 사이트가 더한 Python 예제는 실제 도커 엔진(Docker Engine)에서"
     " 그대로 실행하여 검증합니다.",
     "각 코드 블록 위에는 마지막 테스트 결과가 표시됩니다.",
     "`docker run` 한 번은 다음 단계를 차례로 수행한 것과 같습니다.",
