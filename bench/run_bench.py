@@ -221,14 +221,20 @@ def measure_parts(found: daemon.Daemon, page: Path, repeat: int) -> list[dict[st
         api.close()
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--repeat", type=int, default=3, help="repetitions per page (>= 3)")
+def arguments(description: str, per: str) -> tuple[int, list[Path]]:
+    """The repetitions (``--repeat`` per ``per``, at least 3) and the pages (default: every
+    page) of a bench script's command line."""
+    parser = argparse.ArgumentParser(description=description.split("\n\n")[0])
+    parser.add_argument("--repeat", type=int, default=3, help=f"repetitions per {per} (>= 3)")
     parser.add_argument("pages", nargs="*", type=Path)
     args = parser.parse_args()
     if args.repeat < 3:
         parser.error("--repeat must be at least 3: one run per side is noise")
-    pages = [p.resolve() for p in args.pages] or sorted((ROOT / "docs").rglob("*.md"))
+    return args.repeat, [p.resolve() for p in args.pages] or sorted((ROOT / "docs").rglob("*.md"))
+
+
+def main() -> None:
+    repeat, pages = arguments(__doc__, "page")
     found = daemon.select(ROOT)
     daemon.ping(found)
     print(
@@ -248,7 +254,7 @@ def main() -> None:
         harness: list[float] = []
         outcomes: set[str] = set()
         failures: list[str] = []
-        for repetition in range(args.repeat):
+        for repetition in range(repeat):
             # Alternate which side goes first: a warm cache must not favour one side.
             sides = ["raw", "harness"] if repetition % 2 == 0 else ["harness", "raw"]
             for side in sides:
@@ -281,7 +287,7 @@ def main() -> None:
         f"{harness_total - raw_total:8.2f} {cleanup_total:9.2f}"
     )
 
-    measured = measure_parts(found, pages[0], args.repeat)
+    measured = measure_parts(found, pages[0], repeat)
     print("where the harness's extra time goes (medians, each part measured alone):")
     print(f"  {'removing what the pages made (cleanup s, sum)':53} {cleanup_total:6.2f} s")
     for part in measured[0]:

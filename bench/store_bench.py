@@ -18,7 +18,6 @@ Usage: .venv/bin/python bench/store_bench.py [--repeat N] [pages...]   (default:
 
 from __future__ import annotations
 
-import argparse
 import statistics
 import sys
 from collections.abc import Mapping, Sequence
@@ -131,20 +130,14 @@ def switch(store: str) -> daemon.Daemon:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--repeat", type=int, default=3, help="repetitions per store (>= 3)")
-    parser.add_argument("pages", nargs="*", type=Path)
-    args = parser.parse_args()
-    if args.repeat < 3:
-        parser.error("--repeat must be at least 3: one run per side is noise")
-    pages = [p.resolve() for p in args.pages] or sorted((ROOT / "docs").rglob("*.md"))
+    repeat, pages = run_bench.arguments(__doc__, "store")
     stores = list(ENGINES)
     blocks: dict[str, dict[Path, list[CodeBlock]]] = {}
     seconds: dict[Path, dict[str, list[float]]] = {p: {s: [] for s in stores} for p in pages}
     failures: list[str] = []
     running: str | None = None
     try:
-        for turn, store in enumerate(turns(args.repeat, stores)):
+        for turn, store in enumerate(turns(repeat, stores)):
             if store != running:
                 found = switch(store)
                 running = store
